@@ -1,0 +1,298 @@
+// What must hold of single-decree Paxos, stated once, next to the model.
+// "Chosen" is computed from the acceptors' votes (Voting.tla: a quorum voted v in
+// one ballot), never from what a proposer or learner claims.
+import * as fc from 'fast-check';
+import { z } from 'zod';
+import type { Invariant, Liveness, Probe, Protocol } from '../src/protocol.ts';
+import type { World } from '../src/world.ts';
+import { budgetSchema, parseWith } from '../src/config.ts';
+import {
+  acceptorId,
+  formatBallot,
+  nodeCount,
+  paxosModel,
+  PAXOS_MUTANTS,
+  roleOf,
+  type AcceptorState,
+  type LearnerState,
+  type PaxosConfig,
+  type PaxosMsg,
+  type PaxosObs,
+  type PaxosState,
+  type ProposeRequest,
+  type ProposerState,
+  type Value,
+} from '../models/paxos/index.ts';
+import { paxosRender } from '../models/paxos/render.ts';
+
+export interface Vote {
+  a: number;
+  b: number;
+  v: Value;
+}
+
+export interface PaxosGhost {
+  /** Every vote ever cast (acceptor index, ballot, value), in the order cast. */
+  votes: readonly Vote[];
+  /** Each acceptor's current vote as the ghost last saw it. */
+  last: readonly (Vote | null)[];
+  /** (ballot, value) pairs a majority voted for, in the order they became chosen. */
+  chosen: readonly { b: number; v: Value }[];
+  /** Values clients asked for. */
+  submitted: readonly Value[];
+  /** Bit set of proposers that sent a Prepare. */
+  started: number;
+  /** Every ballot a proposer took, with who took it. */
+  ballots: readonly { b: number; p: number }[];
+  adopted: boolean;
+  nacked: boolean;
+  crashAfterVote: boolean;
+}
+
+type W = World<PaxosState, PaxosMsg, PaxosGhost>;
+
+function majority(cfg: PaxosConfig): number {
+  return Math.floor(cfg.acceptors / 2) + 1;
+}
+
+function updateGhost(g: PaxosGhost, node: number, s: PaxosState | null, obs: readonly PaxosObs[] | undefined, cfg: PaxosConfig, req: ProposeRequest | undefined): PaxosGhost {
+  let out = g;
+  if (req !== undefined) out = { ...out, submitted: [...out.submitted, req.value] };
+  if (obs !== undefined) {
+    for (const o of obs) {
+      if (o.t === 'prepare' && !((out.started >>> node) & 1)) out = { ...out, started: out.started | (1 << node) };
+      else if (o.t === 'adopt' && !out.adopted) out = { ...out, adopted: true };
+      else if (o.t === 'nacked' && !out.nacked) out = { ...out, nacked: true };
+    }
+  }
+  const role = roleOf(node, cfg);
+  if (role === 'proposer') {
+    const b = s === null ? 0 : (s as ProposerState).ballot;
+    if (b !== 0 && !out.ballots.some((x) => x.b === b && x.p === node)) out = { ...out, ballots: [...out.ballots, { b, p: node }] };
+    return out;
+  }
+  if (role !== 'acceptor') return out;
+  const a = node - cfg.proposers;
+  if (s === null) return out.last[a] !== null && !out.crashAfterVote ? { ...out, crashAfterVote: true } : out;
+  const acc = s as AcceptorState;
+  if (acc.acceptedBallot === 0) {
+    // A restart that forgot the vote: the ghost keeps the history, forgets "current".
+    if (out.last[a] === null) return out;
+    const last = out.last.slice();
+    last[a] = null;
+    return { ...out, last };
+  }
+  const prevVote = out.last[a];
+  if (prevVote !== null && prevVote.b === acc.acceptedBallot && prevVote.v === acc.acceptedValue) return out;
+  const vote: Vote = { a, b: acc.acceptedBallot, v: acc.acceptedValue as Value };
+  const votes = [...out.votes, vote];
+  const last = out.last.slice();
+  last[a] = vote;
+  let chosen = out.chosen;
+  if (!chosen.some((c) => c.b === vote.b && c.v === vote.v)) {
+    let voters = 0;
+    for (const x of votes) if (x.b === vote.b && x.v === vote.v) voters |= 1 << x.a;
+    let count = 0;
+    for (let k = 0; k < cfg.acceptors; k++) if ((voters >>> k) & 1) count++;
+    if (count >= majority(cfg)) chosen = [...chosen, { b: vote.b, v: vote.v }];
+  }
+  return { ...out, votes, last, chosen };
+}
+
+function acceptorView(w: W, k: number, cfg: PaxosConfig): { promised: number; acceptedBallot: number; up: boolean } {
+  const id = acceptorId(k, cfg);
+  const s = w.nodes[id] as AcceptorState | null;
+  if (s !== null) return { promised: s.promised, acceptedBallot: s.acceptedBallot, up: true };
+  const d = w.durable[id] as { promised: number; acceptedBallot: number };
+  return { promised: d.promised, acceptedBallot: d.acceptedBallot, up: false };
+}
+
+export function paxosInvariants(cfg: PaxosConfig): Invariant<W>[] {
+  return [
+    {
+      name: 'UniqueBallots',
+      description: 'no two proposers ever use the same proposal id (the seed: ids are globally unique and increasing)',
+      check(w, prev) {
+        const bs = w.ghost.ballots;
+        if (bs === prev.ghost.ballots) return null;
+        const x = bs[bs.length - 1];
+        for (const y of bs) if (y.b === x.b && y.p !== x.p) return `proposers P${y.p} and P${x.p} both used ballot ${formatBallot(x.b)}`;
+        return null;
+      },
+    },
+    {
+      name: 'AtMostOneChosen',
+      description: 'at most one value is ever chosen (Consensus.tla: Cardinality(chosen) <= 1)',
+      check(w) {
+        const c = w.ghost.chosen;
+        for (let i = 1; i < c.length; i++) {
+          if (c[i].v !== c[0].v) return `two values chosen: ${c[0].v} at ballot ${formatBallot(c[0].b)} and ${c[i].v} at ballot ${formatBallot(c[i].b)}`;
+        }
+        return null;
+      },
+    },
+    {
+      name: 'ChosenValueStable',
+      description: 'once v is chosen at ballot b, every vote at a ballot >= b is for v (the chosen value can never be overwritten)',
+      check(w, prev) {
+        if (w.ghost === prev.ghost) return null;
+        const g = w.ghost;
+        for (const c of g.chosen) {
+          for (const x of g.votes) {
+            if (x.b >= c.b && x.v !== c.v) return `${c.v} was chosen at ballot ${formatBallot(c.b)}, but acceptor A${x.a} voted ${x.v} at ballot ${formatBallot(x.b)}`;
+          }
+        }
+        return null;
+      },
+    },
+    {
+      name: 'OneValuePerBallot',
+      description: 'no two votes in the same ballot carry different values (Voting.tla)',
+      check(w, prev) {
+        if (w.ghost.votes === prev.ghost.votes) return null;
+        const votes = w.ghost.votes;
+        const x = votes[votes.length - 1];
+        for (const y of votes) if (y.b === x.b && y.v !== x.v) return `ballot ${formatBallot(x.b)} carries two values: A${y.a} voted ${y.v}, A${x.a} voted ${x.v}`;
+        return null;
+      },
+    },
+    {
+      name: 'Validity',
+      description: 'a chosen value was proposed by some client',
+      check(w) {
+        for (const c of w.ghost.chosen) if (!w.ghost.submitted.includes(c.v)) return `${c.v} was chosen at ballot ${formatBallot(c.b)} but no client proposed it`;
+        return null;
+      },
+    },
+    {
+      name: 'LearnerAgreement',
+      description: 'a learner only learns a value that is chosen',
+      check(w) {
+        for (let k = 0; k < cfg.learners; k++) {
+          const id = cfg.proposers + cfg.acceptors + k;
+          const s = w.nodes[id] as LearnerState | null;
+          const learned = s !== null ? s.learned : (w.durable[id] as { learned: Value | null }).learned;
+          if (learned !== null && !w.ghost.chosen.some((c) => c.v === learned)) {
+            const chosen = w.ghost.chosen.length === 0 ? 'nothing is chosen' : `the chosen value is ${w.ghost.chosen[0].v}`;
+            return `learner L${k} learned ${learned} but ${chosen}`;
+          }
+        }
+        return null;
+      },
+    },
+    {
+      name: 'PromiseMonotonic',
+      description: "an acceptor's promise never decreases, across crashes and restarts",
+      check(w, prev) {
+        for (let k = 0; k < cfg.acceptors; k++) {
+          const before = acceptorView(prev, k, cfg);
+          const after = acceptorView(w, k, cfg);
+          if (after.promised < before.promised) {
+            return `acceptor A${k}'s promise went from ${formatBallot(before.promised)} down to ${formatBallot(after.promised)}${before.up !== after.up ? ' across a crash' : ''}`;
+          }
+        }
+        return null;
+      },
+    },
+    {
+      name: 'AcceptAtOrAbovePromise',
+      description: "nothing is accepted below the acceptor's promise at that moment",
+      check(w, prev) {
+        for (let k = 0; k < cfg.acceptors; k++) {
+          const id = acceptorId(k, cfg);
+          const s = w.nodes[id] as AcceptorState | null;
+          const p = prev.nodes[id] as AcceptorState | null;
+          if (s === null || p === null || s === p) continue;
+          if ((s.acceptedBallot !== p.acceptedBallot || s.acceptedValue !== p.acceptedValue) && s.acceptedBallot > 0 && s.acceptedBallot < p.promised) {
+            return `acceptor A${k} accepted ballot ${formatBallot(s.acceptedBallot)} while promised to ${formatBallot(p.promised)}`;
+          }
+        }
+        return null;
+      },
+    },
+    {
+      name: 'PromiseOnlyAbove',
+      description: "an acceptor answers Promise only to a Prepare above every id it promised before (the seed: no Prepare <= the promise)",
+      check(w, prev) {
+        const net = w.net;
+        for (let i = net.length - 1; i >= 0 && net[i].id >= prev.nextId; i--) {
+          const pk = net[i];
+          // Only what the acceptor itself sent this step (a duplicated packet is the network's doing).
+          if (pk.down || (pk.msg as PaxosMsg).t !== 'Promise' || w.nodes[pk.from] === prev.nodes[pk.from]) continue;
+          const k = pk.from - cfg.proposers;
+          const before = acceptorView(prev, k, cfg);
+          if (pk.msg.b <= before.promised) return `acceptor A${k} promised ballot ${formatBallot(pk.msg.b)} although it had already promised ${formatBallot(before.promised)}`;
+        }
+        return null;
+      },
+    },
+  ];
+}
+
+const liveness: Liveness<W>[] = [
+  {
+    name: 'ValueChosen',
+    description: 'once the network is healed and every node is up, a live proposer gets a value chosen within the step bound',
+    check(w) {
+      return w.ghost.chosen.length > 0 ? null : `no value was chosen by step ${w.step} although the network was healed and every node was up`;
+    },
+  },
+];
+
+const probes: Probe<W>[] = [
+  { name: 'value chosen', hit: (w) => w.ghost.chosen.length > 0 },
+  { name: 'two proposers competed', hit: (w) => (w.ghost.started & (w.ghost.started - 1)) !== 0 },
+  { name: 'proposer adopted an accepted value', hit: (w) => w.ghost.adopted },
+  { name: 'proposer was refused (Nack)', hit: (w) => w.ghost.nacked },
+  { name: 'acceptor crashed after voting', hit: (w) => w.ghost.crashAfterVote },
+];
+
+const configSchema = z.object({
+  mutant: z.string().nullable(),
+  proposers: z.number().int().min(1).max(8),
+  acceptors: z.number().int().min(1).max(15),
+  learners: z.number().int().min(0).max(4),
+  budget: budgetSchema,
+});
+
+function configArb(mutant: string | null): fc.Arbitrary<PaxosConfig> {
+  return fc
+    .record({
+      proposers: fc.constantFrom(2, 1, 3),
+      acceptors: fc.constantFrom(3, 5),
+      learners: fc.constantFrom(1, 2),
+      budget: fc.record({
+        crashes: fc.integer({ min: 0, max: 2 }),
+        drops: fc.integer({ min: 0, max: 3 }),
+        duplicates: fc.integer({ min: 0, max: 2 }),
+        partitions: fc.integer({ min: 0, max: 1 }),
+      }),
+    })
+    .map((c) => ({ mutant, ...c }));
+}
+
+export function paxosProtocol(): Protocol<PaxosState, PaxosMsg, ProposeRequest, PaxosObs, PaxosGhost, PaxosConfig> {
+  return {
+    name: 'paxos',
+    summary: 'single-decree Paxos: proposers, acceptors, learners over a lossy, duplicating, reordering network',
+    network: 'datagram',
+    model: paxosModel,
+    nodeCount,
+    workload: (cfg) => Array.from({ length: cfg.proposers }, (_, p) => ({ node: p, request: { value: `v${p}` } })),
+    mutants: PAXOS_MUTANTS,
+    ghost: {
+      init: (cfg) => ({ votes: [], last: Array.from({ length: cfg.acceptors }, () => null), chosen: [], submitted: [], started: 0, ballots: [], adopted: false, nacked: false, crashAfterVote: false }),
+      update: updateGhost,
+    },
+    invariants: paxosInvariants,
+    liveness,
+    probes,
+    configArb,
+    defaultConfig: (mutant) => ({ mutant, proposers: 2, acceptors: 3, learners: 1, budget: { crashes: 1, drops: 2, duplicates: 1, partitions: 1 } }),
+    parseConfig: (raw) => parseWith(configSchema, raw) as PaxosConfig,
+    maxChoices: 80,
+    suffixBound: () => 300,
+    defaultRuns: 2000,
+    render: paxosRender,
+  };
+}

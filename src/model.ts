@@ -1,0 +1,69 @@
+// The model contract. A node is a pure reducer: (state, input) -> (state, effects),
+// in the style of etcd-io/raft's Step/Ready. Everything nondeterministic (which
+// message arrives next, which timer fires, who crashes) belongs to the scheduler,
+// so that a run is a function of (model, config, choices) and replays byte for byte.
+
+/** Nodes are dense small integers 0..n-1; the model decides what each index plays. */
+export type NodeId = number;
+
+export type Input<M, C> =
+  | { kind: 'start' } // first step of a node at world creation
+  | { kind: 'deliver'; from: NodeId; msg: M }
+  | { kind: 'timeout'; timer: string }
+  | { kind: 'client'; request: C }
+  | { kind: 'restart' } // first step after recover() following a crash
+  /** FIFO networks only: the connection to `peer` broke (drop, partition or crash). */
+  | { kind: 'linkDown'; peer: NodeId };
+
+export interface Send<M> {
+  to: NodeId;
+  msg: M;
+}
+
+export interface Effects<M, O> {
+  send?: Send<M>[];
+  /** Arming an armed timer keeps its place; cancelling an unarmed one is a no-op. */
+  timers?: { set?: string[]; cancel?: string[] };
+  /** Ghost events for invariants and traces: 'elected', 'commit', 'deliver', 'chosen', ... */
+  observe?: O[];
+}
+
+export interface StepResult<S, M, O> {
+  state: S;
+  effects: Effects<M, O>;
+}
+
+/** The common part of every model's configuration. */
+export interface BaseConfig {
+  /** Named bug variant, or null for the correct model. */
+  mutant: string | null;
+  budget: FaultBudget;
+}
+
+/** How many faults of each kind the adversary may inject in one run. */
+export interface FaultBudget {
+  crashes: number;
+  drops: number;
+  duplicates: number;
+  partitions: number;
+}
+
+export interface NodeModel<S, M, C, O, Cfg extends BaseConfig> {
+  init(id: NodeId, cfg: Cfg): S;
+  step(state: S, input: Input<M, C>, id: NodeId, cfg: Cfg): StepResult<S, M, O>;
+  /** What survives a crash: promises, accepted proposals, epochs, the logged history. */
+  durable(state: S, id: NodeId, cfg: Cfg): unknown;
+  recover(durable: unknown, id: NodeId, cfg: Cfg): S;
+}
+
+/**
+ * datagram: any message may be delayed, reordered, dropped or duplicated (Paxos).
+ * fifo: one ordered link per ordered pair; a drop is a connection break that
+ *       empties both directions and tells both ends (ZAB over TCP).
+ */
+export type NetworkKind = 'datagram' | 'fifo';
+
+export interface WorkItem<C> {
+  node: NodeId;
+  request: C;
+}

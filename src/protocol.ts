@@ -1,0 +1,97 @@
+// What a model folder plus its properties file hand to the engine. One value per
+// protocol ties together the pure node reducer, the network it assumes, the
+// ghost state its invariants read, the invariants themselves, the named mutants,
+// the configuration space fast-check explores, and how to render it in a trace.
+import type * as fc from 'fast-check';
+import type { BaseConfig, NetworkKind, NodeId, NodeModel, WorkItem } from './model.ts';
+import type { World } from './world.ts';
+
+export interface Mutant {
+  name: string;
+  description: string;
+}
+
+/**
+ * A safety invariant, checked after every step. It reads the world (node states,
+ * durable state of crashed nodes, the network and the ghost), never only a node's
+ * own claim about itself. `prev` is the world before the step, for transition
+ * invariants ("a promise never decreases"). Returns null when it holds, else a
+ * one-line explanation.
+ */
+export interface Invariant<W> {
+  name: string;
+  description: string;
+  check(w: W, prev: W): string | null;
+}
+
+/** Checked once, at the end of the deterministic fair suffix. */
+export interface Liveness<W> {
+  name: string;
+  description: string;
+  check(w: W): string | null;
+}
+
+/**
+ * Vacuity guard ("sometimes" property, as in Stateright): how often a run reaches
+ * a state that matters. Evaluated on the final world of each run; the ghost keeps
+ * whatever history a probe needs.
+ */
+export interface Probe<W> {
+  name: string;
+  hit(w: W): boolean;
+}
+
+export interface Ghost<S, C, O, G, Cfg> {
+  init(cfg: Cfg): G;
+  /**
+   * Fold one node step into the ghost: `state` is the node's state after the
+   * step (null when it just crashed), `input` what it stepped on.
+   */
+  update(g: G, node: NodeId, state: S | null, observe: readonly O[] | undefined, cfg: Cfg, clientRequest: C | undefined): G;
+}
+
+export interface Render<S, M, C, O, Cfg> {
+  /** Human label for a node, e.g. "P0", "A1", "s2". */
+  node(id: NodeId, cfg: Cfg): string;
+  /** One-line rendering of a message for text and sequence diagrams. */
+  msg(m: M): string;
+  /** Message type name, for coverage and diagrams. */
+  msgType(m: M): string;
+  request(c: C): string;
+  obs(o: O): string;
+  /** A JSON-able summary of a node state for the trace (defaults to the state). */
+  state?(s: S, cfg: Cfg): unknown;
+  /** The protocol phase of a node (for coverage), e.g. 'LOOKING', 'preparing'. */
+  phase?(s: S): string;
+}
+
+export interface Protocol<S = any, M = any, C = any, O = any, G = any, Cfg extends BaseConfig = any> {
+  name: string;
+  summary: string;
+  network: NetworkKind;
+  model: NodeModel<S, M, C, O, Cfg>;
+  nodeCount(cfg: Cfg): number;
+  /** Client requests the adversary may inject, each at most once, in any order. */
+  workload(cfg: Cfg): WorkItem<C>[];
+  /** May this node crash? (Defaults to every node.) */
+  crashable?(id: NodeId, cfg: Cfg): boolean;
+  mutants: Mutant[];
+  ghost: Ghost<S, C, O, G, Cfg>;
+  /** The safety invariants for one configuration (they may close over it). */
+  invariants(cfg: Cfg): Invariant<World<S, M, G>>[];
+  liveness: Liveness<World<S, M, G>>[];
+  probes: Probe<World<S, M, G>>[];
+  /** The configuration space for exploration (fault budgets included). */
+  configArb(mutant: string | null): fc.Arbitrary<Cfg>;
+  /** A representative configuration (simulate, docs). */
+  defaultConfig(mutant: string | null): Cfg;
+  /** Validate a configuration read from a trace file; throws a message naming the field. */
+  parseConfig(raw: unknown): Cfg;
+  /** Longest adversarial prefix fast-check generates. */
+  maxChoices: number;
+  /** Step bound of the fair suffix (liveness is checked at its end). */
+  suffixBound(cfg: Cfg): number;
+  /** Runs `check` does by default, and the minimum CI must hold. */
+  defaultRuns: number;
+  render: Render<S, M, C, O, Cfg>;
+}

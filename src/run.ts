@@ -1,0 +1,126 @@
+// One run: an adversarial prefix driven by a list of choices, then the
+// deterministic fair suffix, with every invariant checked after every step and
+// liveness checked at the end of the suffix. A run is a pure function of
+// (protocol, config, choices); its digest summarises every step it took.
+import type { BaseConfig } from './model.ts';
+import type { Protocol } from './protocol.ts';
+import { DELIVER, DROP, DUPLICATE, FIRE, Scheduler } from './scheduler.ts';
+import type { World } from './world.ts';
+import { Recorder, type TraceEvent } from './trace/events.ts';
+import type { Coverage } from './coverage.ts';
+
+export interface Violation {
+  invariant: string;
+  kind: 'safety' | 'liveness';
+  step: number;
+  message: string;
+}
+
+export interface RunResult {
+  /** Steps taken, prefix and suffix. */
+  steps: number;
+  /** Choices the prefix actually used (the rest were never read). */
+  consumed: number;
+  violation: Violation | null;
+  /** Two 32-bit lanes of the run's digest. */
+  h1: number;
+  h2: number;
+  final: World;
+  events: TraceEvent[] | null;
+}
+
+export interface RunOptions {
+  record?: boolean;
+  /** Check only the invariants and liveness properties with these names (default: all). */
+  only?: readonly string[];
+  /** Skip the fair suffix (and liveness). */
+  noSuffix?: boolean;
+  coverage?: Coverage;
+}
+
+export function runSchedule<Cfg extends BaseConfig>(p: Protocol<any, any, any, any, any, Cfg>, cfg: Cfg, choices: readonly number[], opts: RunOptions = {}): RunResult {
+  const sch = new Scheduler(p, cfg);
+  const only = opts.only;
+  const invariants = only ? p.invariants(cfg).filter((i) => only.includes(i.name)) : p.invariants(cfg);
+  const liveness = only ? p.liveness.filter((l) => only.includes(l.name)) : p.liveness;
+  const rec = opts.record ? new Recorder(p, cfg, sch) : null;
+  const cov = opts.coverage;
+  let h1 = 0x811c9dc5 ^ choices.length;
+  let h2 = 0x3c6ef372;
+  let w = sch.initial();
+  for (let i = 0; i < sch.n; i++) {
+    w = sch.start(w, i);
+    rec?.start(w, i);
+  }
+  let violation: Violation | null = null;
+  const check = (prev: World): Violation | null => {
+    for (let k = 0; k < invariants.length; k++) {
+      const m = invariants[k].check(w, prev);
+      if (m !== null) return { invariant: invariants[k].name, kind: 'safety', step: w.step, message: m };
+    }
+    return null;
+  };
+  violation = check(w);
+  let consumed = 0;
+  // Adversarial prefix: each choice picks an enabled action, modulo how many there are.
+  while (violation === null && consumed < choices.length) {
+    const count = sch.enumerate(w, true);
+    if (count === 0) break;
+    const i = choices[consumed++] % count;
+    const prev = w;
+    w = sch.apply(w, i);
+    const a = mixStep(sch, w);
+    h1 = Math.imul(h1 ^ a, 0x01000193);
+    h2 = Math.imul((h2 ^ a) + 0x9e3779b9, 0x85ebca6b) ^ (h2 >>> 15);
+    cov?.count(sch, p, prev, w);
+    rec?.step(w, 'adversary', choices[consumed - 1]);
+    violation = check(prev);
+  }
+  // Fair suffix: heal, restart, deliver oldest, inject, fire oldest; liveness at the end.
+  if (violation === null && !opts.noSuffix) {
+    const bound = w.step + p.suffixBound(cfg);
+    while (w.step < bound) {
+      sch.enumerate(w, false);
+      const i = sch.fairPick();
+      if (i < 0) break;
+      const prev = w;
+      w = sch.apply(w, i);
+      const a = mixStep(sch, w);
+      h1 = Math.imul(h1 ^ a, 0x01000193);
+      h2 = Math.imul((h2 ^ a) + 0x9e3779b9, 0x85ebca6b) ^ (h2 >>> 15);
+      cov?.count(sch, p, prev, w);
+      rec?.step(w, 'suffix', null);
+      violation = check(prev);
+      if (violation !== null) break;
+    }
+    if (violation === null) {
+      for (const l of liveness) {
+        const m = l.check(w);
+        if (m !== null) {
+          violation = { invariant: l.name, kind: 'liveness', step: w.step, message: m };
+          break;
+        }
+      }
+    }
+  }
+  if (violation !== null) {
+    h1 = Math.imul(h1 ^ violation.step ^ 0x5bd1e995, 0x01000193);
+    h2 = Math.imul(h2 ^ (violation.kind === 'safety' ? 1 : 2), 0xc2b2ae35);
+  }
+  return { steps: w.step, consumed, violation, h1: h1 >>> 0, h2: h2 >>> 0, final: w, events: rec ? rec.events : null };
+}
+
+/** A 32-bit summary of the step just taken: which action, on what, and what it produced. */
+function mixStep(sch: Scheduler, w: World): number {
+  const info = sch.info;
+  let ident = info.arg;
+  if (info.packet !== null && (info.kind === DELIVER || info.kind === DROP || info.kind === DUPLICATE)) ident = info.packet.id;
+  else if (info.kind === FIRE && info.timer !== null) ident = info.timer.node * 131 + info.timer.name.length;
+  let x = Math.imul(info.kind + 1, 0x27d4eb2d) ^ Math.imul(ident + 7, 0x165667b1);
+  x ^= Math.imul(w.nextId, 0x9e3779b1) ^ (w.timers.length << 8) ^ (w.net.length << 16);
+  return x | 0;
+}
+
+export function hex32(x: number): string {
+  return (x >>> 0).toString(16).padStart(8, '0');
+}

@@ -1,0 +1,380 @@
+// The adversarial scheduler: lists the enabled actions of a world in a canonical,
+// benign-first order, and applies one. Both network semantics live here; the
+// model picks one. Listing writes into reusable typed arrays, so a step allocates
+// only what the node's own reducer allocates plus the new world record.
+import type { BaseConfig, Effects, Input, NodeId, WorkItem } from './model.ts';
+import type { Protocol } from './protocol.ts';
+import type { Packet, Timer, World } from './world.ts';
+
+export const DELIVER = 0;
+export const FIRE = 1;
+export const CLIENT = 2;
+export const DROP = 3;
+export const DUPLICATE = 4;
+export const PARTITION = 5;
+export const HEAL = 6;
+export const CRASH = 7;
+export const RESTART = 8;
+export const ACTION_NAMES = ['deliver', 'fire', 'client', 'drop', 'duplicate', 'partition', 'heal', 'crash', 'restart'] as const;
+export type ActionName = (typeof ACTION_NAMES)[number];
+
+/** What the last applied step did, for traces and coverage (overwritten each step). */
+export interface StepInfo {
+  kind: number;
+  arg: number;
+  /** The node that stepped, or -1 for pure network actions. */
+  node: NodeId;
+  input: Input<unknown, unknown> | null;
+  effects: Effects<unknown, unknown> | null;
+  /** The packet delivered, dropped or duplicated. */
+  packet: Packet<unknown> | null;
+  timer: Timer | null;
+  /** For fifo drops: the two ends of the broken connection. */
+  pair: [NodeId, NodeId] | null;
+}
+
+const EMPTY: readonly never[] = Object.freeze([]);
+
+export class Scheduler<Cfg extends BaseConfig = BaseConfig> {
+  readonly n: number;
+  readonly fifo: boolean;
+  readonly work: WorkItem<unknown>[];
+  /** Enabled actions of the last listing: kinds[i], args[i] for i < count. */
+  kinds = new Uint8Array(64);
+  args = new Int32Array(64);
+  count = 0;
+  readonly info: StepInfo = { kind: -1, arg: 0, node: -1, input: null, effects: null, packet: null, timer: null, pair: null };
+  private readonly crashable: boolean[];
+  private readonly cuts: number[];
+  private linkSeen: Uint32Array;
+  private stamp = 0;
+
+  constructor(
+    readonly p: Protocol<any, any, any, any, any, Cfg>,
+    readonly cfg: Cfg,
+  ) {
+    this.n = p.nodeCount(cfg);
+    if (this.n > 30) throw new Error(`at most 30 nodes are supported (got ${this.n})`);
+    this.fifo = p.network === 'fifo';
+    this.work = p.workload(cfg);
+    if (this.work.length > 30) throw new Error(`at most 30 workload items are supported (got ${this.work.length})`);
+    this.crashable = [];
+    for (let i = 0; i < this.n; i++) this.crashable.push(p.crashable ? p.crashable(i, cfg) : true);
+    this.cuts = partitionCuts(this.n);
+    this.linkSeen = new Uint32Array(this.n * this.n);
+  }
+
+  /** The world before any step: every node initialised and started. */
+  initial(): World {
+    const { p, cfg, n } = this;
+    const nodes: unknown[] = [];
+    const durable: unknown[] = [];
+    for (let i = 0; i < n; i++) {
+      nodes.push(p.model.init(i, cfg));
+      durable.push(undefined);
+    }
+    let w: World = {
+      step: 0,
+      nodes,
+      durable,
+      net: EMPTY,
+      timers: EMPTY,
+      partition: 0,
+      used: { crashes: 0, drops: 0, duplicates: 0, partitions: 0 },
+      nextId: 1,
+      pending: this.work.length === 0 ? 0 : (1 << this.work.length) - 1,
+      ghost: p.ghost.init(cfg),
+    };
+    return w;
+  }
+
+  /** Run the `start` input of node i (world creation; not a scheduled step). */
+  start(w: World, i: NodeId): World {
+    return this.stepNode(w, i, { kind: 'start' }, w.net, w.timers, w.pending, undefined);
+  }
+
+  private push(kind: number, arg: number): void {
+    if (this.count === this.kinds.length) {
+      const k = new Uint8Array(this.count * 2);
+      k.set(this.kinds);
+      this.kinds = k;
+      const a = new Int32Array(this.count * 2);
+      a.set(this.args);
+      this.args = a;
+    }
+    this.kinds[this.count] = kind;
+    this.args[this.count] = arg;
+    this.count++;
+  }
+
+  private deliverable(w: World, pk: Packet<unknown>): boolean {
+    if (w.nodes[pk.to] === null) return false;
+    // A break notice is local knowledge of the receiving end: it needs no route.
+    if (pk.down) return true;
+    return ((w.partition >>> pk.from) & 1) === ((w.partition >>> pk.to) & 1);
+  }
+
+  /**
+   * List the enabled actions in canonical order: deliver · fire · client · drop ·
+   * duplicate · partition · heal · crash · restart. With `faults` false, only the
+   * benign ones plus heal and restart (the fair suffix).
+   */
+  enumerate(w: World, faults: boolean): number {
+    this.count = 0;
+    const { n, cfg } = this;
+    const net = w.net;
+    const budget = cfg.budget;
+    // deliver: datagram, any deliverable packet; fifo, the head of each link.
+    if (this.fifo) {
+      const stamp = ++this.stamp;
+      const seen = this.linkSeen;
+      for (let i = 0; i < net.length; i++) {
+        const pk = net[i];
+        const link = pk.from * n + pk.to;
+        if (seen[link] === stamp) continue;
+        seen[link] = stamp;
+        if (this.deliverable(w, pk)) this.push(DELIVER, i);
+      }
+    } else {
+      for (let i = 0; i < net.length; i++) if (this.deliverable(w, net[i])) this.push(DELIVER, i);
+    }
+    const timers = w.timers;
+    for (let i = 0; i < timers.length; i++) this.push(FIRE, i);
+    if (w.pending !== 0) {
+      const work = this.work;
+      for (let j = 0; j < work.length; j++) if ((w.pending >>> j) & 1 && w.nodes[work[j].node] !== null) this.push(CLIENT, j);
+    }
+    if (faults) {
+      const used = w.used;
+      if (used.drops < budget.drops) {
+        if (this.fifo) {
+          for (let a = 0; a < n; a++) {
+            if (w.nodes[a] === null) continue;
+            for (let b = a + 1; b < n; b++) {
+              if (w.nodes[b] !== null && ((w.partition >>> a) & 1) === ((w.partition >>> b) & 1)) this.push(DROP, a * 32 + b);
+            }
+          }
+        } else {
+          for (let i = 0; i < net.length; i++) this.push(DROP, i);
+        }
+      }
+      if (!this.fifo && used.duplicates < budget.duplicates) for (let i = 0; i < net.length; i++) this.push(DUPLICATE, i);
+      if (w.partition === 0 && used.partitions < budget.partitions) for (const cut of this.cuts) this.push(PARTITION, cut);
+    }
+    if (w.partition !== 0) this.push(HEAL, 0);
+    if (faults && w.used.crashes < budget.crashes) {
+      for (let i = 0; i < n; i++) if (w.nodes[i] !== null && this.crashable[i]) this.push(CRASH, i);
+    }
+    for (let i = 0; i < n; i++) if (w.nodes[i] === null) this.push(RESTART, i);
+    return this.count;
+  }
+
+  /**
+   * The fair suffix's deterministic choice among the listed benign actions: heal,
+   * restart the lowest crashed node, deliver the oldest packet, inject the next
+   * client request, fire the oldest timer. -1 when quiescent.
+   */
+  fairPick(): number {
+    let best = -1;
+    let bestRank = 99;
+    for (let i = 0; i < this.count; i++) {
+      const k = this.kinds[i];
+      const rank = k === HEAL ? 0 : k === RESTART ? 1 : k === DELIVER ? 2 : k === CLIENT ? 3 : k === FIRE ? 4 : 99;
+      if (rank < bestRank) {
+        bestRank = rank;
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  /** Apply listed action i to w. */
+  apply(w: World, i: number): World {
+    const kind = this.kinds[i];
+    const arg = this.args[i];
+    const info = this.info;
+    info.kind = kind;
+    info.arg = arg;
+    info.node = -1;
+    info.input = null;
+    info.effects = null;
+    info.packet = null;
+    info.timer = null;
+    info.pair = null;
+    switch (kind) {
+      case DELIVER: {
+        const pk = w.net[arg];
+        info.packet = pk;
+        const net = without(w.net, arg);
+        const input: Input<unknown, unknown> = pk.down ? { kind: 'linkDown', peer: pk.from } : { kind: 'deliver', from: pk.from, msg: pk.msg };
+        return this.stepNode(w, pk.to, input, net, w.timers, w.pending, undefined);
+      }
+      case FIRE: {
+        const t = w.timers[arg];
+        info.timer = t;
+        return this.stepNode(w, t.node, { kind: 'timeout', timer: t.name }, w.net, without(w.timers, arg), w.pending, undefined);
+      }
+      case CLIENT: {
+        const item = this.work[arg];
+        return this.stepNode(w, item.node, { kind: 'client', request: item.request }, w.net, w.timers, w.pending & ~(1 << arg), item.request);
+      }
+      case DROP: {
+        const used = { ...w.used, drops: w.used.drops + 1 };
+        if (!this.fifo) {
+          info.packet = w.net[arg];
+          return { ...w, step: w.step + 1, net: without(w.net, arg), used };
+        }
+        const a = (arg / 32) | 0;
+        const b = arg % 32;
+        info.pair = [a, b];
+        const net = w.net.filter((pk) => !((pk.from === a && pk.to === b) || (pk.from === b && pk.to === a)));
+        let nextId = w.nextId;
+        net.push({ id: nextId++, from: b, to: a, msg: null, down: true }, { id: nextId++, from: a, to: b, msg: null, down: true });
+        return { ...w, step: w.step + 1, net, used, nextId };
+      }
+      case DUPLICATE: {
+        const pk = w.net[arg];
+        info.packet = pk;
+        const net = w.net.slice();
+        net.push({ ...pk, id: w.nextId });
+        return { ...w, step: w.step + 1, net, nextId: w.nextId + 1, used: { ...w.used, duplicates: w.used.duplicates + 1 } };
+      }
+      case PARTITION: {
+        const used = { ...w.used, partitions: w.used.partitions + 1 };
+        if (!this.fifo) return { ...w, step: w.step + 1, partition: arg, used };
+        // Over TCP a partition breaks every connection that crosses it, and both
+        // ends find out; nothing sent before the cut arrives after it.
+        const crosses = (a: number, b: number) => ((arg >>> a) & 1) !== ((arg >>> b) & 1);
+        const net = w.net.filter((pk) => !(!pk.down && crosses(pk.from, pk.to)));
+        let nextId = w.nextId;
+        for (let a = 0; a < this.n; a++) {
+          for (let b = 0; b < this.n; b++) {
+            if (a !== b && crosses(a, b) && w.nodes[a] !== null && w.nodes[b] !== null) net.push({ id: nextId++, from: b, to: a, msg: null, down: true });
+          }
+        }
+        return { ...w, step: w.step + 1, partition: arg, net, nextId, used };
+      }
+      case HEAL:
+        return { ...w, step: w.step + 1, partition: 0 };
+      case CRASH:
+        return this.crash(w, arg);
+      case RESTART: {
+        const node = this.p.model.recover(w.durable[arg], arg, this.cfg);
+        const nodes = w.nodes.slice();
+        nodes[arg] = node;
+        const durable = w.durable.slice();
+        durable[arg] = undefined;
+        return this.stepNode({ ...w, nodes, durable }, arg, { kind: 'restart' }, w.net, w.timers, w.pending, undefined);
+      }
+      default:
+        throw new Error(`unknown action kind ${kind}`);
+    }
+  }
+
+  private crash(w: World, id: NodeId): World {
+    const { p, cfg } = this;
+    this.info.node = id;
+    const st = w.nodes[id];
+    const nodes = w.nodes.slice();
+    nodes[id] = null;
+    const durable = w.durable.slice();
+    durable[id] = p.model.durable(st, id, cfg);
+    const timers = w.timers.filter((t) => t.node !== id);
+    let net = w.net;
+    let nextId = w.nextId;
+    if (this.fifo) {
+      // Every connection of the crashed node resets; its live peers are told.
+      const kept = w.net.filter((pk) => pk.from !== id && pk.to !== id);
+      for (let b = 0; b < this.n; b++) {
+        if (b !== id && w.nodes[b] !== null && ((w.partition >>> b) & 1) === ((w.partition >>> id) & 1)) {
+          kept.push({ id: nextId++, from: id, to: b, msg: null, down: true });
+        }
+      }
+      net = kept;
+    }
+    const ghost = p.ghost.update(w.ghost, id, null, undefined, cfg, undefined);
+    return { ...w, step: w.step + 1, nodes, durable, timers, net, nextId, ghost, used: { ...w.used, crashes: w.used.crashes + 1 } };
+  }
+
+  /** Step node `id` on `input` and fold in its effects (sends, timers, ghost). */
+  private stepNode(w: World, id: NodeId, input: Input<unknown, unknown>, net0: readonly Packet<unknown>[], timers0: readonly Timer[], pending: number, request: unknown): World {
+    const { p, cfg } = this;
+    const r = p.model.step(w.nodes[id], input, id, cfg);
+    const fx = r.effects;
+    const info = this.info;
+    info.node = id;
+    info.input = input;
+    info.effects = fx;
+    let net = net0;
+    let nextId = w.nextId;
+    const sends = fx.send;
+    if (sends !== undefined && sends.length > 0) {
+      const out = net0.slice();
+      for (let k = 0; k < sends.length; k++) {
+        const s = sends[k];
+        const to = s.to;
+        if (to < 0 || to >= this.n || to === id) throw new Error(`${p.name}: node ${id} sent to invalid node ${to}`);
+        // Over FIFO links a send to a crashed or cut-off peer is lost with its
+        // connection; the sender was (or will be) told by a break notice.
+        if (this.fifo && (w.nodes[to] === null || ((w.partition >>> to) & 1) !== ((w.partition >>> id) & 1))) continue;
+        out.push({ id: nextId++, from: id, to, msg: s.msg, down: false });
+      }
+      net = out;
+    }
+    let timers = timers0;
+    const tfx = fx.timers;
+    if (tfx !== undefined) timers = applyTimers(timers0, id, tfx.set, tfx.cancel);
+    const nodes = w.nodes.slice();
+    nodes[id] = r.state;
+    const ghost = p.ghost.update(w.ghost, id, r.state, fx.observe, cfg, request);
+    return { step: w.step + 1, nodes, durable: w.durable, net, timers, partition: w.partition, used: w.used, nextId, pending, ghost };
+  }
+}
+
+function without<T>(xs: readonly T[], i: number): T[] {
+  const out = new Array<T>(xs.length - 1);
+  for (let k = 0, j = 0; k < xs.length; k++) if (k !== i) out[j++] = xs[k];
+  return out;
+}
+
+function applyTimers(timers: readonly Timer[], node: NodeId, set: string[] | undefined, cancel: string[] | undefined): readonly Timer[] {
+  let out: Timer[] | null = null;
+  if (cancel !== undefined && cancel.length > 0) {
+    out = timers.filter((t) => t.node !== node || !cancel.includes(t.name));
+  }
+  if (set !== undefined && set.length > 0) {
+    const base = out ?? timers;
+    for (const name of set) {
+      let armed = false;
+      for (let k = 0; k < base.length; k++) {
+        if (base[k].node === node && base[k].name === name) {
+          armed = true;
+          break;
+        }
+      }
+      if (!armed) {
+        if (out === null) out = timers.slice();
+        out.push({ node, name });
+      }
+    }
+  }
+  return out ?? timers;
+}
+
+/**
+ * The partitions the adversary may make: one side is a single node or a pair
+ * (every two-way split for up to 5 nodes), as a bit set of that side.
+ */
+function partitionCuts(n: number): number[] {
+  const cuts: number[] = [];
+  if (n < 2) return cuts;
+  const all = (1 << n) - 1;
+  // A cut and its complement are the same partition: keep the form without node 0.
+  const add = (side: number) => {
+    const canon = side & 1 ? all & ~side : side;
+    if (!cuts.includes(canon)) cuts.push(canon);
+  };
+  for (let a = 0; a < n; a++) add(1 << a);
+  if (n >= 4) for (let a = 0; a < n; a++) for (let b = a + 1; b < n; b++) add((1 << a) | (1 << b));
+  return cuts;
+}

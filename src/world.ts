@@ -1,0 +1,55 @@
+// The world is one immutable value: node states (null when crashed, with the
+// durable part kept beside it), the messages in flight, the armed timers, the
+// partition, the fault budget used and the ghost. A step builds a new world and
+// shares every unchanged part with the old one.
+import type { FaultBudget, NodeId } from './model.ts';
+
+/** A message in flight. `down` marks a FIFO connection-break notice (no payload). */
+export interface Packet<M> {
+  readonly id: number;
+  readonly from: NodeId;
+  readonly to: NodeId;
+  readonly msg: M;
+  readonly down: boolean;
+}
+
+export interface Timer {
+  readonly node: NodeId;
+  readonly name: string;
+}
+
+export interface World<S = any, M = any, G = any> {
+  readonly step: number;
+  /** null while the node is crashed. */
+  readonly nodes: readonly (S | null)[];
+  /** The durable state of each crashed node (undefined for live ones). */
+  readonly durable: readonly unknown[];
+  /** In flight, sorted by id (= send order). */
+  readonly net: readonly Packet<M>[];
+  /** Armed timers in arm order. */
+  readonly timers: readonly Timer[];
+  /** Bit set of the nodes cut off from the rest; 0 = no partition. */
+  readonly partition: number;
+  readonly used: FaultBudget;
+  readonly nextId: number;
+  /** Bit set of workload items not yet injected. */
+  readonly pending: number;
+  readonly ghost: G;
+}
+
+export const NO_FAULTS: FaultBudget = Object.freeze({ crashes: 0, drops: 0, duplicates: 0, partitions: 0 });
+
+export function isUp(w: World, id: NodeId): boolean {
+  return w.nodes[id] !== null;
+}
+
+/** Same side of the partition (always true when there is none). */
+export function connected(w: World, a: NodeId, b: NodeId): boolean {
+  return ((w.partition >>> a) & 1) === ((w.partition >>> b) & 1);
+}
+
+/** A node's state whether it is up or crashed: the live state, else its durable part. */
+export function stateOrDurable<S>(w: World<S>, id: NodeId): { up: boolean; state: S | null; durable: unknown } {
+  const s = w.nodes[id];
+  return s === null ? { up: false, state: null, durable: w.durable[id] } : { up: true, state: s, durable: undefined };
+}
