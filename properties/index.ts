@@ -1,0 +1,16 @@
+// The registry of protocols the CLI and the test suites know by name.
+import type { Protocol } from '../src/protocol.ts';
+import { paxosProtocol } from './paxos.ts';
+
+const factories: Record<string, () => Protocol> = {
+  paxos: paxosProtocol as () => Protocol,
+};
+
+export function protocolNames(): string[] {
+  return Object.keys(factories);
+}
+
+export function getProtocol(name: string): Protocol | null {
+  const f = factories[name];
+  return f ? f() : null;
+}
