@@ -89,7 +89,7 @@ export interface Protocol<S = any, M = any, C = any, O = any, G = any, Cfg exten
   parseConfig(raw: unknown): Cfg;
   /** Longest adversarial prefix fast-check generates. */
   maxChoices: number;
-  /** Step bound of the fair suffix (liveness is checked at its end). */
+  /** Step bound of the fair suffix, on top of 3 steps per message then in flight (liveness is checked at its end). */
   suffixBound(cfg: Cfg): number;
   /** Runs `check` does by default, and the minimum CI must hold. */
   defaultRuns: number;

@@ -62,11 +62,11 @@ export function runSchedule<Cfg extends BaseConfig>(p: Protocol<any, any, any, a
   };
   violation = check(w);
   let consumed = 0;
-  // Adversarial prefix: each choice picks an enabled action, modulo how many there are.
+  // Adversarial prefix: each choice picks an enabled action (Scheduler.pick).
   while (violation === null && consumed < choices.length) {
     const count = sch.enumerate(w, true);
     if (count === 0) break;
-    const i = choices[consumed++] % count;
+    const i = sch.pick(choices[consumed++]);
     const prev = w;
     w = sch.apply(w, i);
     const a = mixStep(sch, w);
@@ -78,7 +78,9 @@ export function runSchedule<Cfg extends BaseConfig>(p: Protocol<any, any, any, a
   }
   // Fair suffix: heal, restart, deliver oldest, inject, fire oldest; liveness at the end.
   if (violation === null && !opts.noSuffix) {
-    const bound = w.step + p.suffixBound(cfg);
+    // The bound grows with the backlog: every message still in flight may be
+    // delivered and answered before the protocol's own recovery gets its turn.
+    const bound = w.step + p.suffixBound(cfg) + 3 * w.net.length;
     while (w.step < bound) {
       sch.enumerate(w, false);
       const i = sch.fairPick();

@@ -43,6 +43,8 @@ export class Scheduler<Cfg extends BaseConfig = BaseConfig> {
   kinds = new Uint8Array(64);
   args = new Int32Array(64);
   count = 0;
+  /** How many of the listed actions are benign (deliver, fire, client): they come first. */
+  benign = 0;
   readonly info: StepInfo = { kind: -1, arg: 0, node: -1, input: null, effects: null, packet: null, timer: null, pair: null };
   private readonly crashable: boolean[];
   private readonly cuts: number[];
@@ -144,6 +146,7 @@ export class Scheduler<Cfg extends BaseConfig = BaseConfig> {
       const work = this.work;
       for (let j = 0; j < work.length; j++) if ((w.pending >>> j) & 1 && w.nodes[work[j].node] !== null) this.push(CLIENT, j);
     }
+    this.benign = this.count;
     if (faults) {
       const used = w.used;
       if (used.drops < budget.drops) {
@@ -167,6 +170,22 @@ export class Scheduler<Cfg extends BaseConfig = BaseConfig> {
     }
     for (let i = 0; i < n; i++) if (w.nodes[i] === null) this.push(RESTART, i);
     return this.count;
+  }
+
+  /**
+   * Map a schedule choice to a listed action. The low three bits pick the region:
+   * 7 means a fault (drop, duplicate, partition, heal, crash, restart), anything
+   * else a benign action; the remaining bits index into that region. So about one
+   * step in eight is a fault while the budget lasts, spread over the run rather
+   * than spent in the first steps, and 0 is always the oldest benign action.
+   */
+  pick(choice: number): number {
+    const b = this.benign;
+    const f = this.count - b;
+    const idx = choice >>> 3;
+    if (f === 0) return idx % b;
+    if (b === 0 || (choice & 7) === 7) return b + (idx % f);
+    return idx % b;
   }
 
   /**

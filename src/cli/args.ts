@@ -1,0 +1,27 @@
+// Argument checking shared by the commands: every bad value is one line, exit 2.
+import { InvalidArgumentError } from 'commander';
+import { InputError } from '../config.ts';
+import type { Protocol } from '../protocol.ts';
+import { getProtocol, protocolNames } from '../../properties/index.ts';
+
+export function intArg(name: string, min: number) {
+  return (v: string): number => {
+    if (!/^-?\d+$/.test(v.trim())) throw new InvalidArgumentError(`${name} must be an integer (got "${v}")`);
+    const n = Number(v);
+    if (!Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min} (got "${v}")`);
+    return n;
+  };
+}
+
+export function requireProtocol(name: string): Protocol {
+  const p = getProtocol(name);
+  if (p === null) throw new InputError(`unknown model "${name}" (known: ${protocolNames().join(', ')})`);
+  return p;
+}
+
+export function requireMutant(p: Protocol, mutant: string | undefined): string | null {
+  if (mutant === undefined || mutant === 'none') return null;
+  if (!p.mutants.some((m) => m.name === mutant)) throw new InputError(`--mutant: unknown ${p.name} mutant "${mutant}" (see: zoocheck mutants ${p.name})`);
+  return mutant;
+}
+

@@ -1,0 +1,136 @@
+// `zoocheck check`: run one model's suite (or all of them) and report.
+import { join } from 'node:path';
+import pc from 'picocolors';
+import { InputError } from '../config.ts';
+import { combineDigests, runCheck, type CheckResult } from '../explore/check.ts';
+import type { Protocol } from '../protocol.ts';
+import { buildTrace } from '../trace/replay.ts';
+import { traceJson } from '../trace/format.ts';
+import { protocolNames } from '../../properties/index.ts';
+import { EXIT_OK, EXIT_VIOLATION, showProgress, writeAtomic } from './io.ts';
+import { requireMutant, requireProtocol } from './args.ts';
+import { progressBar } from './progress.ts';
+
+export interface CheckCliOptions {
+  runs?: number;
+  seed?: number;
+  mutant?: string;
+  only?: string;
+  out: string;
+  shrink: boolean;
+  json: boolean;
+}
+
+export interface CheckReport {
+  model: string;
+  mutant: string | null;
+  seed: number;
+  runs: number;
+  steps: number;
+  violations: number;
+  digest: string;
+  trace: string | null;
+  invariant: string | null;
+  message: string | null;
+  step: number | null;
+  shrunk: { from: number; to: number; shrinks: number } | null;
+  reach: Record<string, number>;
+  coverage: unknown;
+  elapsedMs: number;
+}
+
+function parseOnly(p: Protocol, only: string | undefined): string[] | undefined {
+  if (only === undefined) return undefined;
+  const names = only.split(',').map((s) => s.trim()).filter(Boolean);
+  const known = new Set([...p.invariants(p.defaultConfig(null)).map((i) => i.name), ...p.liveness.map((l) => l.name)]);
+  for (const n of names) if (!known.has(n)) throw new InputError(`--only: unknown ${p.name} invariant "${n}" (known: ${[...known].join(', ')})`);
+  return names;
+}
+
+export function toReport(p: Protocol, r: CheckResult, tracePath: string | null): CheckReport {
+  const f = r.failure;
+  return {
+    model: r.model,
+    mutant: r.mutant,
+    seed: r.seed,
+    runs: r.runs,
+    steps: r.steps,
+    violations: f ? 1 : 0,
+    digest: combineDigests(r.digests, f ? f.run : null),
+    trace: tracePath,
+    invariant: f ? f.violation.invariant : null,
+    message: f ? f.violation.message : null,
+    step: f ? f.violation.step : null,
+    shrunk: f ? { from: f.originalChoices, to: f.input.choices.length, shrinks: f.shrinks } : null,
+    reach: r.reach,
+    coverage: r.coverage ? r.coverage.toJSON() : null,
+    elapsedMs: Math.round(r.elapsedMs),
+  };
+}
+
+export function writeFailureTrace(p: Protocol, r: CheckResult, outDir: string, only?: readonly string[]): string | null {
+  const f = r.failure;
+  if (!f) return null;
+  const t = buildTrace(p, f.input.cfg, f.input.choices, {
+    seed: r.seed,
+    run: f.run,
+    only,
+    stats: { originalChoices: f.originalChoices, shrinks: f.shrinks },
+  });
+  const path = join(outDir, `${p.name}-${r.mutant ?? 'correct'}-seed${r.seed}-run${f.run}.json`);
+  writeAtomic(path, traceJson(t));
+  return path;
+}
+
+function printHuman(p: Protocol, rep: CheckReport): void {
+  const out = process.stdout;
+  const rate = Math.round(rep.steps / Math.max(1e-3, rep.elapsedMs / 1000));
+  const head = `${pc.bold(rep.model)}${rep.mutant ? ` (mutant ${rep.mutant})` : ''}: ${rep.runs} runs, ${rep.steps.toLocaleString('en-US')} steps in ${(rep.elapsedMs / 1000).toFixed(1)} s (${rate.toLocaleString('en-US')} steps/s), seed ${rep.seed}`;
+  out.write(head + '\n');
+  if (rep.violations === 0) {
+    out.write(`  ${pc.green('held')}: ${p.invariants(p.defaultConfig(null)).map((i) => i.name).join(', ')}; liveness ${p.liveness.map((l) => l.name).join(', ')}\n`);
+  } else {
+    out.write(`  ${pc.red('VIOLATION')} ${pc.bold(rep.invariant!)} at step ${rep.step}: ${rep.message}\n`);
+    if (rep.shrunk) out.write(`  shrunk from ${rep.shrunk.from} to ${rep.shrunk.to} choices (${rep.shrunk.shrinks} shrinks)\n`);
+    out.write(`  trace: ${rep.trace}\n  replay: npx zoocheck replay ${rep.trace}\n`);
+  }
+  const reach = Object.entries(rep.reach).map(([k, v]) => `${k} ${((100 * v) / Math.max(1, rep.runs)).toFixed(0)}%`);
+  if (reach.length) out.write(`  reached: ${reach.join(', ')}\n`);
+  const cov = rep.coverage as { actions: Record<string, number>; messages: Record<string, number> } | null;
+  if (cov) {
+    const never = [...Object.entries(cov.actions), ...Object.entries(cov.messages)].filter(([, v]) => v === 0).map(([k]) => k);
+    out.write(`  actions: ${Object.entries(cov.actions).map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
+    out.write(`  messages delivered: ${Object.entries(cov.messages).map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
+    if (never.length) out.write(`  ${pc.yellow('never exercised')}: ${never.join(', ')}\n`);
+  }
+}
+
+export async function cmdCheck(model: string, o: CheckCliOptions): Promise<number> {
+  const names = model === 'all' ? protocolNames() : [model];
+  const protocols = names.map(requireProtocol);
+  if (model === 'all' && o.mutant !== undefined) throw new InputError('--mutant needs a single model, not "all"');
+  if (model === 'all' && o.only !== undefined) throw new InputError('--only needs a single model, not "all"');
+  const seed = o.seed ?? ((Date.now() ^ (process.pid << 16)) | 0);
+  const reports: CheckReport[] = [];
+  for (const p of protocols) {
+    const mutant = requireMutant(p, o.mutant);
+    const only = parseOnly(p, o.only);
+    const runs = o.runs ?? p.defaultRuns;
+    const bar = progressBar(p.name, showProgress(o.json));
+    const r = runCheck(p, { runs, seed, mutant, only, coverage: true, noShrink: !o.shrink, onProgress: (x) => bar.update(x) });
+    bar.stop();
+    const trace = writeFailureTrace(p, r, o.out, only);
+    const rep = toReport(p, r, trace);
+    reports.push(rep);
+    if (!o.json) printHuman(p, rep);
+  }
+  const violations = reports.reduce((s, r) => s + r.violations, 0);
+  if (o.json) {
+    const { coverage: _c, ...first } = reports[0];
+    const obj = reports.length === 1 ? { ...first, coverage: reports[0].coverage } : { models: reports, violations, seed };
+    process.stdout.write(JSON.stringify(obj) + '\n');
+  } else if (reports.length > 1) {
+    process.stdout.write(violations === 0 ? pc.green(`all ${reports.length} models held\n`) : pc.red(`${violations} model(s) violated a property\n`));
+  }
+  return violations > 0 ? EXIT_VIOLATION : EXIT_OK;
+}

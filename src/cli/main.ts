@@ -1,0 +1,95 @@
+// The zoocheck command line. Exit codes: 0 every property held, 1 a violation was
+// found (a trace is written), 2 usage or input error (one line, no stack trace,
+// no partial output file).
+import { Command, CommanderError, Option } from 'commander';
+import pc from 'picocolors';
+import { InputError } from '../config.ts';
+import { protocolNames } from '../../properties/index.ts';
+import { intArg, requireProtocol } from './args.ts';
+import { EXIT_OK, EXIT_USAGE } from './io.ts';
+import { cmdCheck } from './check.ts';
+import { cmdReplay } from './replay.ts';
+import { cmdSimulate } from './simulate.ts';
+
+function program(): Command {
+  const prog = new Command('zoocheck')
+    .description('Property-based verifier and reference oracle for ZooKeeper internals (Paxos, ZAB, the znode tree).')
+    .version('0.1.0')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({ outputError: (str, write) => write(str.split('\n').filter(Boolean)[0] + '\n') });
+
+  prog
+    .command('check')
+    .description("run a model's property suite: random schedules explored by fast-check, shrunk on failure")
+    .argument('[model]', `model name or "all" (${protocolNames().join(', ')})`, 'all')
+    .option('--runs <n>', 'runs per model (default: the model suite default)', intArg('--runs', 1))
+    .option('--seed <s>', 'seed (default: random, printed)', intArg('--seed', -(2 ** 31)))
+    .option('--mutant <name>', 'check a named bug variant instead of the correct model')
+    .option('--only <invariants>', 'comma-separated invariant names to check (default: all)')
+    .option('--out <dir>', 'where counterexample traces are written', 'zoocheck-traces')
+    .option('--no-shrink', 'report the first failing run without shrinking it')
+    .option('--json', 'print one JSON object instead of text', false)
+    .action(async (model: string, o) => {
+      process.exitCode = await cmdCheck(model, o);
+    });
+
+  prog
+    .command('mutants')
+    .description("list a model's named bug variants")
+    .argument('<model>', 'model name')
+    .option('--json', 'print a JSON array of {name, description}', false)
+    .action((model: string, o: { json: boolean }) => {
+      const p = requireProtocol(model);
+      if (o.json) process.stdout.write(JSON.stringify(p.mutants.map((m) => ({ name: m.name, description: m.description }))) + '\n');
+      else for (const m of p.mutants) process.stdout.write(`${pc.bold(m.name.padEnd(28))} ${m.description}\n`);
+      process.exitCode = EXIT_OK;
+    });
+
+  prog
+    .command('replay')
+    .description('re-run a trace; exit 1 if its violation reproduces, 0 if it now passes, 2 if it diverges or is malformed')
+    .argument('<trace>', 'trace file (JSON)')
+    .addOption(new Option('--format <fmt>', 'output format').choices(['text', 'mermaid', 'json']).default('text'))
+    .option('--mutant <name>', 'run the choices against this variant ("none": the correct model) instead of the recorded one')
+    .action((file: string, o) => {
+      process.exitCode = cmdReplay(file, o);
+    });
+
+  prog
+    .command('simulate')
+    .description('long seeded random simulation (seedrandom), swarm testing by default')
+    .argument('<model>', 'model name')
+    .requiredOption('--seed <s>', 'seed', intArg('--seed', -(2 ** 31)))
+    .requiredOption('--steps <n>', 'total steps to simulate', intArg('--steps', 1))
+    .option('--depth <n>', 'adversarial choices per episode', intArg('--depth', 1))
+    .option('--mutant <name>', 'simulate a named bug variant')
+    .option('--no-swarm', 'keep every fault kind enabled in every episode')
+    .option('--out <dir>', 'where counterexample traces are written', 'zoocheck-traces')
+    .option('--json', 'print one JSON object', false)
+    .action((model: string, o) => {
+      process.exitCode = cmdSimulate(model, o);
+    });
+  return prog;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const prog = program();
+  try {
+    await prog.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT_OK;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT_OK;
+      return EXIT_USAGE;
+    }
+    if (e instanceof InputError) {
+      process.stderr.write(`zoocheck: ${e.message}\n`);
+      return EXIT_USAGE;
+    }
+    throw e;
+  }
+}
+
+const code = await main(process.argv.slice(2));
+process.exitCode = code;

@@ -1,0 +1,44 @@
+// The fast-check side of a run: a generated configuration (fault budgets
+// included) and a schedule encoded as an array of small naturals. Each choice is
+// read modulo the number of enabled actions, so every shrunk array is still a
+// valid schedule, and shrinking toward 0 moves toward the benign first action
+// (deliver the oldest message). `size: 'max'` lets arrays reach maxChoices
+// (fast-check's default size keeps them near 10).
+import * as fc from 'fast-check';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import type { BaseConfig } from '../model.ts';
+import type { Protocol } from '../protocol.ts';
+
+export interface RunInput<Cfg extends BaseConfig = BaseConfig> {
+  cfg: Cfg;
+  choices: number[];
+}
+
+export const CHOICE_MAX = 1023;
+
+export function choicesArb(maxChoices: number): fc.Arbitrary<number[]> {
+  return fc.array(fc.nat({ max: CHOICE_MAX }), { maxLength: maxChoices, size: 'max' });
+}
+
+export function runArb<Cfg extends BaseConfig>(p: Protocol<any, any, any, any, any, Cfg>, mutant: string | null): fc.Arbitrary<RunInput<Cfg>> {
+  return fc.record({ cfg: p.configArb(mutant), choices: choicesArb(p.maxChoices) });
+}
+
+/** Run i of a check with seed s draws from its own seed, so any subset of runs can be replayed or sharded. */
+export function runSeed(seed: number, i: number): number {
+  let h = Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(i + 1, 0xc2b2ae35);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x7feb352d);
+  h ^= h >>> 15;
+  return h | 0;
+}
+
+/** fast-check's bias schedule: early runs favour small values more often. */
+function biasFactor(i: number): number {
+  return 2 + Math.floor(Math.log(i + 1) / Math.log(10));
+}
+
+export function generateRun<T>(arb: fc.Arbitrary<T>, seed: number, i: number): fc.Value<T> {
+  const mrng = new fc.Random(xoroshiro128plus(runSeed(seed, i)));
+  return arb.generate(mrng, biasFactor(i));
+}

@@ -1,0 +1,116 @@
+// `check`: many independent runs, each drawn by fast-check from its own seed
+// (seed, run index), stopping at the first violation, which is shrunk. Runs are
+// independent so that workers and shards can split them and still agree on the
+// result: the digest folds per-run digests in run order, up to and including the
+// first failing run.
+import type { BaseConfig } from '../model.ts';
+import type { Protocol } from '../protocol.ts';
+import { runSchedule, type Violation } from '../run.ts';
+import { Coverage } from '../coverage.ts';
+import { generateRun, runArb, type RunInput } from './arbitrary.ts';
+import { shrinkFailure } from './shrink.ts';
+
+export interface CheckOptions {
+  runs: number;
+  seed: number;
+  mutant: string | null;
+  /** Check only these invariants / liveness properties. */
+  only?: readonly string[];
+  /** Run indices this process owns: i % shardCount === shardIndex. */
+  shardIndex?: number;
+  shardCount?: number;
+  coverage?: boolean;
+  /** Called every few runs with progress figures. */
+  onProgress?: (p: Progress) => void;
+  /** Skip shrinking (report the first failing run as generated). */
+  noShrink?: boolean;
+}
+
+export interface Progress {
+  done: number;
+  total: number;
+  steps: number;
+  violations: number;
+}
+
+export interface Failure<Cfg extends BaseConfig = BaseConfig> {
+  run: number;
+  violation: Violation;
+  /** The shrunk run. */
+  input: RunInput<Cfg>;
+  originalChoices: number;
+  shrinks: number;
+  shrinkAttempts: number;
+}
+
+/** Per-run digests, kept so that shards can be merged exactly. */
+export interface RunDigest {
+  run: number;
+  h1: number;
+  h2: number;
+}
+
+export interface CheckResult<Cfg extends BaseConfig = BaseConfig> {
+  model: string;
+  mutant: string | null;
+  seed: number;
+  /** Runs executed (stops early at the first violation). */
+  runs: number;
+  steps: number;
+  failure: Failure<Cfg> | null;
+  digests: RunDigest[];
+  reach: Record<string, number>;
+  coverage: Coverage | null;
+  elapsedMs: number;
+}
+
+export function runCheck<Cfg extends BaseConfig>(p: Protocol<any, any, any, any, any, Cfg>, opts: CheckOptions): CheckResult<Cfg> {
+  const t0 = performance.now();
+  const arb = runArb(p, opts.mutant);
+  const shardIndex = opts.shardIndex ?? 0;
+  const shardCount = opts.shardCount ?? 1;
+  const coverage = opts.coverage ? new Coverage() : null;
+  const reach: Record<string, number> = Object.fromEntries(p.probes.map((pr) => [pr.name, 0]));
+  const digests: RunDigest[] = [];
+  let steps = 0;
+  let runs = 0;
+  let failure: Failure<Cfg> | null = null;
+  const total = Math.ceil((opts.runs - shardIndex) / shardCount);
+  for (let i = shardIndex; i < opts.runs; i += shardCount) {
+    const value = generateRun(arb, opts.seed, i);
+    const r = runSchedule(p, value.value.cfg, value.value.choices, { only: opts.only, coverage: coverage ?? undefined });
+    runs++;
+    steps += r.steps;
+    digests.push({ run: i, h1: r.h1, h2: r.h2 });
+    for (const pr of p.probes) if (pr.hit(r.final)) reach[pr.name]++;
+    if (r.violation !== null) {
+      if (opts.noShrink) {
+        failure = { run: i, violation: r.violation, input: { cfg: value.value.cfg, choices: value.value.choices.slice(0, r.consumed) }, originalChoices: r.consumed, shrinks: 0, shrinkAttempts: 0 };
+      } else {
+        const s = shrinkFailure(p, arb, value, r, { only: opts.only });
+        failure = { run: i, violation: s.result.violation!, input: s.input, originalChoices: r.consumed, shrinks: s.shrinks, shrinkAttempts: s.attempts };
+      }
+      opts.onProgress?.({ done: runs, total, steps, violations: 1 });
+      break;
+    }
+    if (opts.onProgress && (runs & 63) === 0) opts.onProgress({ done: runs, total, steps, violations: 0 });
+  }
+  if (!failure) opts.onProgress?.({ done: runs, total, steps, violations: 0 });
+  return { model: p.name, mutant: opts.mutant, seed: opts.seed, runs, steps, failure, digests, reach, coverage, elapsedMs: performance.now() - t0 };
+}
+
+/**
+ * The combined digest of a check: per-run digests folded in run order, up to and
+ * including the first failing run. Independent of how runs were split.
+ */
+export function combineDigests(digests: readonly RunDigest[], firstFailure: number | null): string {
+  const sorted = digests.filter((d) => firstFailure === null || d.run <= firstFailure).sort((a, b) => a.run - b.run);
+  let a = 0x6a09e667;
+  let b = 0xbb67ae85;
+  for (const d of sorted) {
+    a = Math.imul(a ^ d.h1, 0x01000193) ^ (a >>> 13);
+    b = Math.imul(b ^ d.h2, 0x5bd1e995) ^ (b >>> 15);
+    a = (a + d.run) | 0;
+  }
+  return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
+}

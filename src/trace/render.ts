@@ -1,0 +1,108 @@
+// Reading a trace: as aligned text, and as a Mermaid sequence diagram.
+import type { TraceEvent } from './events.ts';
+import type { TraceFile } from './format.ts';
+
+function describe(e: TraceEvent): string {
+  switch (e.action) {
+    case 'start':
+      return `${e.node} starts`;
+    case 'deliver':
+      return e.linkDown ? `${e.node} learns its connection to ${e.from} broke` : `${e.from} → ${e.to}  ${e.text}`;
+    case 'fire':
+      return `${e.node} timer ${e.timer} fires`;
+    case 'client':
+      return `client → ${e.node}  ${e.text}`;
+    case 'drop':
+      return e.text !== undefined ? `network drops ${e.from} → ${e.to}  ${e.text}` : `connection ${e.from} ↔ ${e.to} breaks`;
+    case 'duplicate':
+      return `network duplicates ${e.from} → ${e.to}  ${e.text}`;
+    case 'partition':
+      return `partition {${e.groups?.[0].join(',')}} | {${e.groups?.[1].join(',')}}`;
+    case 'heal':
+      return 'partition heals';
+    case 'crash':
+      return `${e.node} crashes`;
+    case 'restart':
+      return `${e.node} restarts from its durable state`;
+    default:
+      return e.action;
+  }
+}
+
+export function renderText(t: TraceFile): string {
+  const out: string[] = [];
+  const mut = t.mutant ?? 'none (correct model)';
+  out.push(`zoocheck trace  model=${t.model}  mutant=${mut}  seed=${t.seed ?? '-'}  run=${t.run ?? '-'}  choices=${t.choices.length}`);
+  out.push(`config: ${JSON.stringify(t.config)}`);
+  out.push(`nodes: ${t.nodes.join(' ')}`);
+  out.push('');
+  let phase = '';
+  for (const e of t.events) {
+    if (e.phase !== phase) {
+      phase = e.phase;
+      out.push(phase === 'start' ? '-- start' : phase === 'adversary' ? '-- adversarial schedule' : '-- fair suffix (heal, restart, deliver in order, fire timers)');
+    }
+    const marker = t.violation !== null && e.step === t.violation.step && e.phase !== 'start' ? '!!' : '  ';
+    out.push(`${marker}${String(e.step).padStart(4)}  ${describe(e)}`);
+    if (e.sends && e.sends.length > 0) out.push(`        sends ${e.sends.map((s) => `${s.to}:${s.text}`).join(', ')}`);
+    if (e.observe && e.observe.length > 0) out.push(`        observes ${e.observe.join('; ')}`);
+  }
+  out.push('');
+  if (t.violation) out.push(`VIOLATION ${t.violation.invariant} (${t.violation.kind}) at step ${t.violation.step}: ${t.violation.message}`);
+  else out.push('no violation: every invariant held');
+  return out.join('\n') + '\n';
+}
+
+function mermaidId(label: string): string {
+  return label.replace(/[^A-Za-z0-9_]/g, '_');
+}
+
+function mermaidText(s: string): string {
+  return s.replace(/[;#]/g, ' ').replace(/\n/g, ' ');
+}
+
+export function renderMermaid(t: TraceFile): string {
+  const out: string[] = ['sequenceDiagram'];
+  for (const n of t.nodes) out.push(`  participant ${mermaidId(n)} as ${n}`);
+  const first = mermaidId(t.nodes[0]);
+  const last = mermaidId(t.nodes[t.nodes.length - 1]);
+  for (const e of t.events) {
+    const at = `#${e.step}`;
+    switch (e.action) {
+      case 'deliver':
+        if (e.linkDown) out.push(`  Note over ${mermaidId(e.to!)}: ${at} link to ${e.from} down`);
+        else out.push(`  ${mermaidId(e.from!)}->>${mermaidId(e.to!)}: ${at} ${mermaidText(e.text ?? '')}`);
+        break;
+      case 'client':
+        out.push(`  Note over ${mermaidId(e.node!)}: ${at} client: ${mermaidText(e.text ?? '')}`);
+        break;
+      case 'fire':
+        out.push(`  Note over ${mermaidId(e.node!)}: ${at} timeout ${e.timer}`);
+        break;
+      case 'drop':
+        if (e.text !== undefined) out.push(`  ${mermaidId(e.from!)}-x${mermaidId(e.to!)}: ${at} DROPPED ${mermaidText(e.text)}`);
+        else out.push(`  Note over ${mermaidId(e.from!)},${mermaidId(e.to!)}: ${at} connection breaks`);
+        break;
+      case 'duplicate':
+        out.push(`  Note over ${mermaidId(e.from!)},${mermaidId(e.to!)}: ${at} duplicated ${mermaidText(e.text ?? '')}`);
+        break;
+      case 'partition':
+        out.push(`  Note over ${first},${last}: ${at} partition ${e.groups?.[0].join(',')} / ${e.groups?.[1].join(',')}`);
+        break;
+      case 'heal':
+        out.push(`  Note over ${first},${last}: ${at} heal`);
+        break;
+      case 'crash':
+        out.push(`  Note over ${mermaidId(e.node!)}: ${at} CRASH`);
+        break;
+      case 'restart':
+        out.push(`  Note over ${mermaidId(e.node!)}: ${at} restart`);
+        break;
+      default:
+        break;
+    }
+    if (e.observe && e.observe.length > 0 && e.node) out.push(`  Note right of ${mermaidId(e.node)}: ${mermaidText(e.observe.join('; '))}`);
+  }
+  if (t.violation) out.push(`  Note over ${first},${last}: VIOLATION ${t.violation.invariant} at #${t.violation.step}: ${mermaidText(t.violation.message)}`);
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,82 @@
+// Building a trace from (config, choices) and replaying one. Replay re-runs the
+// choices and compares the re-recorded events with the stored ones, step by
+// step: a mismatch means the model (or the engine) changed since the trace was
+// written, and is reported as a divergence naming the first differing step.
+import { InputError } from '../config.ts';
+import type { BaseConfig } from '../model.ts';
+import type { Protocol } from '../protocol.ts';
+import { runSchedule, type Violation } from '../run.ts';
+import { TRACE_FORMAT, type TraceFile } from './format.ts';
+import type { TraceEvent } from './events.ts';
+
+export function buildTrace<Cfg extends BaseConfig>(
+  p: Protocol<any, any, any, any, any, Cfg>,
+  cfg: Cfg,
+  choices: readonly number[],
+  meta: { seed: number | null; run: number | null; stats?: TraceFile['stats']; only?: readonly string[] },
+): TraceFile {
+  const r = runSchedule(p, cfg, choices, { record: true, only: meta.only });
+  const nodes: string[] = [];
+  for (let i = 0; i < p.nodeCount(cfg); i++) nodes.push(p.render.node(i, cfg));
+  return {
+    format: TRACE_FORMAT,
+    model: p.name,
+    mutant: cfg.mutant,
+    config: cfg,
+    seed: meta.seed,
+    run: meta.run,
+    choices: choices.slice(0, r.consumed),
+    violation: r.violation,
+    nodes,
+    events: r.events!,
+    stats: { ...meta.stats, steps: r.steps },
+  };
+}
+
+export interface Divergence {
+  step: number;
+  index: number;
+  expected: TraceEvent | null;
+  actual: TraceEvent | null;
+}
+
+export interface ReplayOutcome {
+  /** The trace as re-recorded now. */
+  trace: TraceFile;
+  violation: Violation | null;
+  /** Null when every event matched (or when a different mutant was asked for). */
+  divergence: Divergence | null;
+}
+
+/**
+ * Replay a trace. With `mutant` given (a name, or null for the correct model),
+ * the choices run against that variant instead, and events are not compared:
+ * they are expected to differ.
+ */
+export function replayTrace(t: TraceFile, getProtocol: (name: string) => Protocol | null, mutant?: string | null, file = 'trace'): ReplayOutcome {
+  const p = getProtocol(t.model);
+  if (p === null) throw new InputError(`${file}: model: unknown model "${t.model}"`);
+  let cfg: BaseConfig;
+  try {
+    cfg = p.parseConfig(t.config);
+  } catch (e) {
+    if (e instanceof InputError) throw new InputError(`${file}: ${e.message}`);
+    throw e;
+  }
+  if (t.mutant !== null && !p.mutants.some((m) => m.name === t.mutant)) throw new InputError(`${file}: mutant: unknown ${t.model} mutant "${t.mutant}"`);
+  if (mutant !== undefined && mutant !== null && !p.mutants.some((m) => m.name === mutant)) throw new InputError(`--mutant: unknown ${t.model} mutant "${mutant}"`);
+  cfg = { ...cfg, mutant: mutant === undefined ? t.mutant : mutant };
+  const now = buildTrace(p, cfg, t.choices, { seed: t.seed, run: t.run, stats: t.stats });
+  const divergence = mutant === undefined ? firstDivergence(t.events, now.events) : null;
+  return { trace: now, violation: now.violation, divergence };
+}
+
+function firstDivergence(expected: readonly TraceEvent[], actual: readonly TraceEvent[]): Divergence | null {
+  const n = Math.max(expected.length, actual.length);
+  for (let i = 0; i < n; i++) {
+    const e = expected[i] ?? null;
+    const a = actual[i] ?? null;
+    if (e === null || a === null || JSON.stringify(e) !== JSON.stringify(a)) return { step: (e ?? a)!.step, index: i, expected: e, actual: a };
+  }
+  return null;
+}
