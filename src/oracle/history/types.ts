@@ -1,0 +1,159 @@
+// The in-memory shape of a zk-history/1 file (../shared/history-format.md).
+// Only the fields the checker relies on are typed; extra fields in the file are dropped.
+
+export type OpType = 'create' | 'set' | 'get' | 'exists' | 'children' | 'delete' | 'sync' | 'close_session';
+export type CreateMode = 'PERSISTENT' | 'EPHEMERAL' | 'PERSISTENT_SEQUENTIAL' | 'EPHEMERAL_SEQUENTIAL';
+export type WatchKind = 'data' | 'exist' | 'child';
+export type WatchEventType = 'NodeCreated' | 'NodeDeleted' | 'NodeDataChanged' | 'NodeChildrenChanged';
+
+export interface Stat {
+  czxid: number;
+  mzxid: number;
+  pzxid: number;
+  ctime: number;
+  mtime: number;
+  version: number;
+  cversion: number;
+  aversion: number;
+  ephemeralOwner: string;
+  dataLength: number;
+  numChildren: number;
+}
+
+export interface Outcome {
+  type: 'ok' | 'error' | 'info';
+  /** Present for ok and error: a write's txn zxid, a read's serving member's last applied zxid. */
+  zxid?: number;
+  server?: string | null;
+  error?: string;
+  code?: number;
+  created_path?: string;
+  stat?: Stat | null;
+  value?: string | null;
+  value_b64?: string | null;
+  exists?: boolean;
+  children?: string[];
+}
+
+export interface OpArgs {
+  mode?: CreateMode;
+  value?: string | null;
+  version?: number;
+  watch?: boolean;
+}
+
+export interface WatchEvent {
+  type: WatchEventType;
+  path: string;
+  t: number;
+}
+
+export interface OpLine {
+  kind: 'op';
+  id: number;
+  phase: string;
+  process: number;
+  client: number;
+  session: string | null;
+  server: string | null;
+  type: OpType;
+  path: string | null;
+  args: OpArgs;
+  t_invoke: number;
+  t_complete: number;
+  outcome: Outcome;
+  watch_registered?: WatchKind;
+  watch_events?: WatchEvent[];
+}
+
+export interface MetaLine {
+  kind: 'meta';
+  format: 'zk-history/1';
+  root: string;
+  [extra: string]: unknown;
+}
+
+export interface SessionLine {
+  kind: 'session';
+  t: number;
+  client: number;
+  session: string | null;
+  server: string | null;
+  event: string;
+}
+
+export interface WatchLine {
+  kind: 'watch';
+  t: number;
+  client: number;
+  session: string | null;
+  server: string | null;
+  type: WatchEventType;
+  path: string;
+  ops: number[];
+}
+
+export interface NemesisLine {
+  kind: 'nemesis';
+  t: number;
+  action: string;
+  [extra: string]: unknown;
+}
+
+export interface LateLine {
+  kind: 'late';
+  t: number;
+  op: number;
+  outcome: Outcome;
+}
+
+export interface SummaryLine {
+  kind: 'summary';
+  [extra: string]: unknown;
+}
+
+export type HistoryLine = MetaLine | OpLine | SessionLine | WatchLine | NemesisLine | LateLine | SummaryLine;
+
+/** Guarantees from "What ZooKeeper promises"; every violation names exactly one. */
+export type Guarantee =
+  | 'linearizable-writes'
+  | 'real-time-order'
+  | 'session-fifo'
+  | 'monotonic-reads'
+  | 'read-your-writes'
+  | 'sync'
+  | 'read-consistency'
+  | 'watch-one-shot'
+  | 'watch-before-data'
+  | 'watch-order'
+  | 'watch-cause'
+  | 'ephemeral-lifetime'
+  | 'sequential-names';
+
+export interface Violation {
+  guarantee: Guarantee;
+  /** Op ids involved, the op that exposed the violation first. */
+  ops: number[];
+  message: string;
+}
+
+export interface SearchInfo {
+  /** Indeterminate writes (no zxid) and session expiries whose position had to be found. */
+  hiddenEvents: number;
+  /** Hidden events placed by the explanation found (or by the best attempt). */
+  placed: number;
+  /** True when any placement had to be searched for (beyond direct pinning by observed zxids). */
+  used: boolean;
+  /** True when the search finished within its budget (so a violation verdict is definitive). */
+  exhausted: boolean;
+  /** Candidate placements tried. */
+  steps: number;
+}
+
+export interface CheckResult {
+  verdict: 'ok' | 'violation';
+  violations: Violation[];
+  ops: number;
+  checkedMs: number;
+  search: SearchInfo;
+}
