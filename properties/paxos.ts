@@ -289,6 +289,13 @@ export function paxosProtocol(): Protocol<PaxosState, PaxosMsg, ProposeRequest, 
     probes,
     configArb,
     defaultConfig: (mutant) => ({ mutant, proposers: 2, acceptors: 3, learners: 1, budget: { crashes: 1, drops: 2, duplicates: 1, partitions: 1 } }),
+    simplerConfigs: (cfg) => {
+      const out: PaxosConfig[] = [];
+      if (cfg.acceptors > 3) out.push({ ...cfg, acceptors: 3 });
+      if (cfg.learners > 1) out.push({ ...cfg, learners: 1 });
+      if (cfg.proposers > 2) out.push({ ...cfg, proposers: 2 });
+      return out;
+    },
     parseConfig: (raw) => parseWith(configSchema, raw) as PaxosConfig,
     maxChoices: 80,
     suffixBound: () => 300,

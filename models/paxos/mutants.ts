@@ -14,5 +14,6 @@ export const PAXOS_MUTANTS: Mutant[] = [
   { name: 'volatile-accepted', description: 'acceptor keeps its accepted proposal in memory only: a restart forgets it (P2)' },
   { name: 'minority-quorum', description: 'a "quorum" is one acceptor short of a majority' },
   { name: 'learn-early', description: 'proposer announces the decision to learners after the first Accept, before a quorum' },
+  { name: 'resend-own-value', description: "proposer retransmits Propose at the same ballot with its client's value, not the value it adopted" },
   { name: 'invent-value', description: 'proposer starts a round at boot with a value no client requested' },
 ];

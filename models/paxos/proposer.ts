@@ -75,6 +75,10 @@ export function stepProposer(s: ProposerState, input: Input<PaxosMsg, ProposeReq
       return startRound(s, id, cfg, input.request.value);
     case 'timeout':
       if (input.timer !== RETRY || s.phase === 'decided' || s.value === null) return { state: s, effects: NONE };
+      if (cfg.mutant === 'resend-own-value' && s.phase === 'proposing') {
+        // Retransmits phase 2 at the same ballot, but with the client's value instead of the one it adopted.
+        return { state: { ...s, proposal: s.value }, effects: { send: toAcceptors({ t: 'Propose', b: s.ballot, v: s.value }, cfg), timers: { set: [RETRY] } } };
+      }
       return startRound(s, id, cfg, s.value);
     case 'deliver': {
       const m = input.msg;

@@ -1,11 +1,12 @@
 // Shrinking a failing run. First fast-check's own shrinker on (config, choices),
 // greedily taking the first smaller candidate that still fails in the same
-// invariant, exactly as fast-check's runner walks its shrink tree. Then a final
-// pass of our own that fast-check cannot know is meaningful for schedules: cut
-// the choices the run never read, delete single choices, and lower each choice
-// to an earlier (more benign) enabled action.
+// invariant, as fast-check's runner walks its shrink tree. Then passes of our own
+// that know what a schedule is: drop what the run never read, delete chunks of
+// choices (halving down to single ones, as in delta debugging), lower each
+// choice toward the benign first action, and try smaller fault budgets and
+// topologies. Every candidate must still violate the same invariant.
 import type * as fc from 'fast-check';
-import type { BaseConfig } from '../model.ts';
+import type { BaseConfig, FaultBudget } from '../model.ts';
 import type { Protocol } from '../protocol.ts';
 import { runSchedule, type RunResult } from '../run.ts';
 import type { RunInput } from './arbitrary.ts';
@@ -21,7 +22,11 @@ export interface ShrinkOptions {
   only?: readonly string[];
   /** Upper bound on candidate runs tried (keeps shrinking bounded in time). */
   maxAttempts?: number;
+  /** Of those, how many fast-check's own shrinker may use. */
+  fastCheckAttempts?: number;
 }
+
+const BUDGET_KEYS: (keyof FaultBudget)[] = ['crashes', 'drops', 'duplicates', 'partitions'];
 
 export function shrinkFailure<Cfg extends BaseConfig>(
   p: Protocol<any, any, any, any, any, Cfg>,
@@ -32,6 +37,7 @@ export function shrinkFailure<Cfg extends BaseConfig>(
 ): ShrinkResult<Cfg> {
   const target = first.violation!.invariant;
   const maxAttempts = opts.maxAttempts ?? 20000;
+  const fcAttempts = Math.min(maxAttempts, opts.fastCheckAttempts ?? 4000);
   let attempts = 0;
   let shrinks = 0;
   const fails = (input: RunInput<Cfg>): RunResult | null => {
@@ -39,40 +45,48 @@ export function shrinkFailure<Cfg extends BaseConfig>(
     const r = runSchedule(p, input.cfg, input.choices, { only: opts.only });
     return r.violation !== null && r.violation.invariant === target ? r : null;
   };
+
   let cur = start;
-  let curResult = first;
+  let best: RunResult = first;
   let progress = true;
-  while (progress && attempts < maxAttempts) {
+  while (progress && attempts < fcAttempts) {
     progress = false;
     for (const cand of arb.shrink(cur.value, cur.context)) {
-      if (attempts >= maxAttempts) break;
+      if (attempts >= fcAttempts) break;
       const r = fails(cand.value);
       if (r !== null) {
         cur = cand;
-        curResult = r;
+        best = r;
         shrinks++;
         progress = true;
         break;
       }
     }
   }
-  let input: RunInput<Cfg> = { cfg: cur.value.cfg, choices: cur.value.choices.slice(0, curResult.consumed) };
+
   // Choices past `consumed` were never read: dropping them changes nothing.
-  curResult = fails(input) ?? curResult;
+  let input: RunInput<Cfg> = { cfg: cur.value.cfg, choices: cur.value.choices.slice(0, best.consumed) };
+  const accept = (cand: RunInput<Cfg>): boolean => {
+    if (attempts >= maxAttempts) return false;
+    const r = fails(cand);
+    if (r === null) return false;
+    input = { cfg: cand.cfg, choices: cand.choices.slice(0, r.consumed) };
+    best = r;
+    shrinks++;
+    return true;
+  };
+
   let changed = true;
   while (changed && attempts < maxAttempts) {
     changed = false;
-    for (let i = input.choices.length - 1; i >= 0 && attempts < maxAttempts; i--) {
-      const choices = input.choices.slice(0, i).concat(input.choices.slice(i + 1));
-      const r = fails({ cfg: input.cfg, choices });
-      if (r !== null) {
-        input = { cfg: input.cfg, choices: choices.slice(0, r.consumed) };
-        curResult = r;
-        shrinks++;
-        changed = true;
+    for (const cfg of simplerConfigs(p, input.cfg)) if (accept({ cfg, choices: input.choices })) changed = true;
+    for (let size = input.choices.length >> 1; size >= 1; size >>= 1) {
+      for (let i = input.choices.length - size; i >= 0; i -= size) {
+        const choices = input.choices.slice(0, i).concat(input.choices.slice(i + size));
+        if (accept({ cfg: input.cfg, choices })) changed = true;
       }
     }
-    for (let i = 0; i < input.choices.length && attempts < maxAttempts; i++) {
+    for (let i = 0; i < input.choices.length; i++) {
       const c = input.choices[i];
       // Toward the benign region first, then toward earlier actions of the same region.
       const candidates = [0];
@@ -81,16 +95,22 @@ export function shrinkFailure<Cfg extends BaseConfig>(
         if (lower >= c) continue;
         const choices = input.choices.slice();
         choices[i] = lower;
-        const r = fails({ cfg: input.cfg, choices });
-        if (r !== null) {
-          input = { cfg: input.cfg, choices: choices.slice(0, r.consumed) };
-          curResult = r;
-          shrinks++;
+        if (accept({ cfg: input.cfg, choices })) {
           changed = true;
           break;
         }
       }
     }
   }
-  return { input, result: curResult, shrinks, attempts };
+  return { input, result: best, shrinks, attempts };
+}
+
+/** Smaller fault budgets, then the protocol's own smaller topologies. */
+function simplerConfigs<Cfg extends BaseConfig>(p: Protocol<any, any, any, any, any, Cfg>, cfg: Cfg): Cfg[] {
+  const out: Cfg[] = [];
+  for (const k of BUDGET_KEYS) {
+    if (cfg.budget[k] > 0) out.push({ ...cfg, budget: { ...cfg.budget, [k]: cfg.budget[k] - 1 } });
+  }
+  if (p.simplerConfigs) out.push(...p.simplerConfigs(cfg));
+  return out;
 }

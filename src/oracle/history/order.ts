@@ -1,0 +1,126 @@
+// Checks that need only zxids and times, not the tree: real-time order of writes,
+// per-session FIFO, monotonic reads / read-your-writes, and sync freshness.
+// Each is one pass over the ops (plus a sort), so they stay linear-ish at any size.
+import type { POp } from './prepare.ts';
+import type { Violation } from './types.ts';
+
+export function hex(z: number): string {
+  return Number.isFinite(z) ? '0x' + z.toString(16) : String(z);
+}
+
+function opDesc(p: POp): string {
+  const path = p.type === 'close_session' ? '' : ` ${p.path}`;
+  return `op ${p.id} (${p.type}${path}, session ${p.session ?? 'none'})`;
+}
+
+/**
+ * "Writes are linearizable, in zxid order, consistent with real time": once a reply
+ * carrying zxid Z reached a client, Z was committed, so any write invoked later must
+ * get a larger zxid. A sync is handled by the leader after it is invoked, so its
+ * reply zxid is at least every zxid already seen by anyone ("sync then a read gives a
+ * read at least as new as the leader's state when it handled the sync").
+ * Reads are not constrained here: they may be served by a lagging member.
+ */
+export function checkRealTime(ops: readonly POp[], out: Violation[]): void {
+  const done = ops.filter((p) => p.definite);
+  const byComplete = [...done].sort((a, b) => a.tComplete - b.tComplete);
+  let k = 0;
+  let maxZ = -Infinity;
+  let maxOp: POp | undefined;
+  for (const p of ops) {
+    if (!p.definite) continue;
+    while (k < byComplete.length && byComplete[k].tComplete < p.tInvoke) {
+      const q = byComplete[k++];
+      if (q.zxid > maxZ) {
+        maxZ = q.zxid;
+        maxOp = q;
+      }
+    }
+    if (!maxOp) continue;
+    if (p.write && p.zxid <= maxZ) {
+      out.push({
+        guarantee: 'real-time-order',
+        ops: [p.id, maxOp.id],
+        message:
+          `${opDesc(p)} was invoked after ${opDesc(maxOp)} had completed with zxid ${hex(maxZ)}, ` +
+          `so its txn must have a larger zxid; observed ${hex(p.zxid)}.`,
+      });
+    } else if (p.type === 'sync' && p.zxid < maxZ) {
+      out.push({
+        guarantee: 'sync',
+        ops: [p.id, maxOp.id],
+        message:
+          `${opDesc(p)} was invoked after ${opDesc(maxOp)} had completed with zxid ${hex(maxZ)}; ` +
+          `the sync must return a state at least that new; observed zxid ${hex(p.zxid)}.`,
+      });
+    }
+  }
+}
+
+/**
+ * Per session (also across reconnects: the key is the session id, not the connection):
+ * - FIFO: requests take effect in invocation order, so a write's zxid exceeds the zxid
+ *   of every earlier request of the session; and replies arrive in invocation order.
+ * - a read never returns an older state than the session has seen (monotonic reads)
+ *   and always includes the session's own earlier writes (read-your-writes).
+ */
+export function checkSessions(ops: readonly POp[], out: Violation[]): void {
+  const bySession = new Map<string, POp[]>();
+  for (const p of ops) {
+    if (!p.definite || p.session === null) continue;
+    let xs = bySession.get(p.session);
+    if (!xs) bySession.set(p.session, (xs = []));
+    xs.push(p);
+  }
+  for (const xs of bySession.values()) {
+    // ops are already in invocation order (prepare sorts by t_invoke, then id).
+    let seen: POp | undefined; // highest zxid seen so far
+    let wrote: POp | undefined; // highest zxid of the session's own writes
+    let answered: POp | undefined; // latest reply so far
+    for (const p of xs) {
+      if (p.write) {
+        if (seen && p.zxid <= seen.zxid) {
+          out.push({
+            guarantee: 'session-fifo',
+            ops: [p.id, seen.id],
+            message:
+              `${opDesc(p)} was issued after ${opDesc(seen)} in the same session, so it must take effect ` +
+              `after it: expected a zxid > ${hex(seen.zxid)}, observed ${hex(p.zxid)}.`,
+          });
+        }
+      } else if (wrote && p.zxid < wrote.zxid) {
+        out.push({
+          guarantee: 'read-your-writes',
+          ops: [p.id, wrote.id],
+          message:
+            `${opDesc(p)} was served at zxid ${hex(p.zxid)}, older than the session's own earlier write ` +
+            `${opDesc(wrote)} at ${hex(wrote.zxid)}.`,
+        });
+      } else if (seen && p.zxid < seen.zxid) {
+        out.push({
+          guarantee: 'monotonic-reads',
+          ops: [p.id, seen.id],
+          message:
+            `${opDesc(p)} was served at zxid ${hex(p.zxid)}, older than zxid ${hex(seen.zxid)} ` +
+            `the session had already seen in ${opDesc(seen)}.`,
+        });
+      }
+      // Late replies and close_session (whose completion waits for the connection to
+      // close) carry no reliable reply time.
+      if (!p.late && p.type !== 'close_session') {
+        if (answered && p.tComplete < answered.tComplete) {
+          out.push({
+            guarantee: 'session-fifo',
+            ops: [p.id, answered.id],
+            message:
+              `${opDesc(p)} was issued after ${opDesc(answered)} in the same session but answered before it ` +
+              `(t_complete ${p.tComplete} < ${answered.tComplete}).`,
+          });
+        }
+        if (!answered || p.tComplete > answered.tComplete) answered = p;
+      }
+      if (!seen || p.zxid > seen.zxid) seen = p;
+      if (p.write && (!wrote || p.zxid > wrote.zxid)) wrote = p;
+    }
+  }
+}

@@ -1,0 +1,94 @@
+// Normalises parsed lines into the ops the checks work on. A `late` reply turns an op
+// recorded as TIMEOUT back into a definite one: the server did answer, and its zxid
+// tells us exactly where the op took effect (history-format.md, "late").
+import type { HistoryLine, MetaLine, OpLine, OpType, Outcome, SessionLine, WatchLine } from './types.ts';
+
+export interface POp {
+  id: number;
+  line: OpLine;
+  session: string | null;
+  type: OpType;
+  path: string | null;
+  tInvoke: number;
+  /** Time the (possibly late) reply arrived; for info ops the time the client gave up. */
+  tComplete: number;
+  outcome: Outcome;
+  /** ok or error with a zxid: the op's position in zxid order is known. */
+  definite: boolean;
+  zxid: number;
+  write: boolean;
+  late: boolean;
+}
+
+export interface Prepared {
+  meta: MetaLine;
+  ops: POp[];
+  byId: Map<number, POp>;
+  watches: WatchLine[];
+  sessions: SessionLine[];
+}
+
+const WRITES: ReadonlySet<OpType> = new Set(['create', 'set', 'delete', 'close_session']);
+
+export function isWriteType(t: OpType): boolean {
+  return WRITES.has(t);
+}
+
+export function prepare(lines: readonly HistoryLine[]): Prepared {
+  let meta: MetaLine | undefined;
+  const ops: POp[] = [];
+  const byId = new Map<number, POp>();
+  const watches: WatchLine[] = [];
+  const sessions: SessionLine[] = [];
+  const late = new Map<number, { t: number; outcome: Outcome }>();
+  for (const l of lines) {
+    switch (l.kind) {
+      case 'meta':
+        meta ??= l;
+        break;
+      case 'op': {
+        const definite = l.outcome.type !== 'info' && typeof l.outcome.zxid === 'number';
+        const p: POp = {
+          id: l.id,
+          line: l,
+          session: l.session,
+          type: l.type,
+          path: l.path,
+          tInvoke: l.t_invoke,
+          tComplete: l.t_complete,
+          outcome: l.outcome,
+          definite,
+          zxid: definite ? (l.outcome.zxid as number) : NaN,
+          write: WRITES.has(l.type),
+          late: false,
+        };
+        ops.push(p);
+        byId.set(l.id, p);
+        break;
+      }
+      case 'watch':
+        watches.push(l);
+        break;
+      case 'session':
+        sessions.push(l);
+        break;
+      case 'late':
+        // The first definite late reply wins; a later duplicate cannot change history.
+        if (!late.has(l.op) && l.outcome.type !== 'info') late.set(l.op, { t: l.t, outcome: l.outcome });
+        break;
+      default:
+        break;
+    }
+  }
+  for (const [id, r] of late) {
+    const p = byId.get(id);
+    if (!p || p.definite || typeof r.outcome.zxid !== 'number') continue;
+    p.outcome = r.outcome;
+    p.definite = true;
+    p.zxid = r.outcome.zxid;
+    p.tComplete = r.t;
+    p.late = true;
+  }
+  ops.sort((a, b) => a.tInvoke - b.tInvoke || a.id - b.id);
+  return { meta: meta ?? { kind: 'meta', format: 'zk-history/1', root: '/' }, ops, byId, watches, sessions };
+}
