@@ -296,15 +296,18 @@ export class Ensemble {
   }
 
   /**
-   * Waits until exactly one member leads and every other running, unpaused member follows
-   * it. Members that are down or paused are allowed but must not be the leader we report.
+   * Waits until exactly one member leads and the others follow it. By default every member
+   * we run must serve (a paused one never does); with requireAll false, members that are
+   * down or paused are ignored, which is what a quorum that lost one member looks like.
    */
-  async waitForLeader(timeoutMs = 60_000): Promise<MemberStatus[]> {
+  async waitForLeader(timeoutMs = 60_000, opts: { requireAll?: boolean } = {}): Promise<MemberStatus[]> {
+    const requireAll = opts.requireAll ?? true;
     const deadline = Date.now() + timeoutMs;
     let last: MemberStatus[] = [];
     while (Date.now() < deadline) {
       last = await this.status();
-      const up = last.filter((s) => s.mode !== "down" && s.mode !== "paused");
+      const running = last.filter((s) => this.member(s.name).pid !== null);
+      const up = requireAll ? running : last.filter((s) => s.mode !== "down" && s.mode !== "paused");
       const leaders = up.filter((s) => s.mode === "leader");
       if (leaders.length === 1 && up.every((s) => s.mode === "leader" || s.mode === "follower")) return last;
       await sleep(200);
@@ -343,6 +346,7 @@ export class Ensemble {
     if (m.pid === null || !m.proc) throw new Error(`${name} is not running`);
     const pid = m.pid;
     const exited = m.exited;
+    this.log(`ensemble: SIGKILL ${name} (pid ${pid})`);
     process.kill(pid, "SIGKILL");
     await Promise.race([exited, sleep(timeoutMs)]);
     if (m.pid === pid) throw new Error(`${name} (pid ${pid}) did not exit within ${timeoutMs} ms of SIGKILL`);
@@ -355,6 +359,7 @@ export class Ensemble {
     // The old process may still hold its ports for a moment after exiting.
     for (let i = 0; i < 50 && !(await portFree(m.clientPort)); i++) await sleep(100);
     this.spawnMember(m);
+    this.log(`ensemble: restarted ${name} (pid ${m.pid})`);
     return m.pid!;
   }
 

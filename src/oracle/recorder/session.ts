@@ -114,7 +114,7 @@ export class ZkSession {
   constructor(
     connectionString: string,
     private readonly nServers: number,
-    private readonly opts: SessionOptions,
+    opts: SessionOptions,
     private readonly hooks: SessionHooks,
   ) {
     this.closed = new Promise((r) => (this.resolveClosed = r));
