@@ -1,0 +1,46 @@
+// Sessions are part of the replicated state: createSession and closeSession are
+// transactions with their own zxids. Closing (by the client, or by the leader on
+// expiry) deletes every ephemeral of the session at that zxid
+// (DataTree.killSession), each delete moving its parent's pzxid and cversion and
+// firing NodeDeleted and NodeChildrenChanged.
+import { removeNode } from './ops.ts';
+import { pmapDelete, pmapGet, pmapHas, pmapKeys, pmapSet } from './pmap.ts';
+import type { SessionId } from './stat.ts';
+import type { Applied, Tree, TxnCtx, WatchTrigger } from './types.ts';
+
+export function createSession(t: Tree, session: SessionId): Applied {
+  if (pmapHas(t.sessions, session)) return { tree: t, result: { ok: true, type: 'createSession' }, triggers: [] };
+  return { tree: { nodes: t.nodes, sessions: pmapSet(t.sessions, session, []) }, result: { ok: true, type: 'createSession' }, triggers: [] };
+}
+
+/**
+ * Closing a session that is not live changes nothing (killSession finds no
+ * ephemerals) but is still a txn: its zxid is consumed.
+ */
+export function closeSession(t: Tree, session: SessionId, ctx: TxnCtx): Applied {
+  const paths = pmapGet(t.sessions, session);
+  if (paths === undefined) return { tree: t, result: { ok: true, type: 'closeSession', deleted: [] }, triggers: [] };
+  const triggers: WatchTrigger[] = [];
+  let w: Tree = { nodes: t.nodes, sessions: pmapDelete(t.sessions, session) };
+  // `ephemeral-survives-close`: the session goes, its ephemerals stay.
+  if (ctx.mutant !== 'ephemeral-survives-close') {
+    for (const p of paths) {
+      const node = pmapGet(w.nodes, p);
+      if (node !== undefined) w = removeNode(w, p, node, ctx, triggers);
+    }
+  }
+  return { tree: w, result: { ok: true, type: 'closeSession', deleted: ctx.mutant === 'ephemeral-survives-close' ? [] : paths }, triggers };
+}
+
+/** Live sessions, sorted. */
+export function liveSessions(t: Tree): SessionId[] {
+  return pmapKeys(t.sessions).sort();
+}
+
+export function ephemeralsOf(t: Tree, session: SessionId): readonly string[] {
+  return pmapGet(t.sessions, session) ?? [];
+}
+
+export function isLive(t: Tree, session: SessionId): boolean {
+  return pmapHas(t.sessions, session);
+}

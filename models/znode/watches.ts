@@ -1,0 +1,112 @@
+// Watches, as ZooKeeper's server keeps them (WatchManager): per path, the set of
+// watchers (a watcher is a connection; here, any id the caller picks, e.g. a
+// session). One-shot: a trigger removes every registration it fires, and a
+// watcher gets one event per trigger even when several of its registrations
+// match (DataTree.deleteNode fires the data table, then the child table with the
+// watchers already notified suppressed).
+//
+// Which registrations an event fires (ZKWatchManager on the client, DataTree on
+// the server):
+//   NodeCreated, NodeDataChanged -> data and exist watches on the path
+//   NodeDeleted                  -> data, exist and child watches on the path
+//   NodeChildrenChanged          -> child watches on the parent
+// A getData or getChildren on a missing node fails and registers nothing; an
+// exists registers whether or not the node is there (that is how one waits for
+// a create).
+import { pmapDelete, pmapEmpty, pmapForEach, pmapGet, pmapSet, type PMap } from './pmap.ts';
+import { insertSorted, removeSorted } from './ops.ts';
+import type { WatchEventType, WatchTrigger } from './types.ts';
+
+export type WatchKind = 'data' | 'exist' | 'child';
+
+export const WATCH_KINDS: readonly WatchKind[] = ['data', 'exist', 'child'];
+
+/** The registrations each event type fires. */
+export const FIRED_KINDS: Readonly<Record<WatchEventType, readonly WatchKind[]>> = {
+  NodeCreated: ['data', 'exist'],
+  NodeDataChanged: ['data', 'exist'],
+  NodeDeleted: ['data', 'exist', 'child'],
+  NodeChildrenChanged: ['child'],
+};
+
+export interface WatchTable {
+  readonly data: PMap<readonly string[]>;
+  readonly exist: PMap<readonly string[]>;
+  readonly child: PMap<readonly string[]>;
+}
+
+export interface WatchEvent {
+  readonly watcher: string;
+  readonly type: WatchEventType;
+  readonly path: string;
+  /** The zxid of the txn that fired it. */
+  readonly zxid: number;
+  /** The watcher's registrations this event consumed. */
+  readonly kinds: readonly WatchKind[];
+}
+
+function emptyTable(): WatchTable {
+  return { data: pmapEmpty(), exist: pmapEmpty(), child: pmapEmpty() };
+}
+
+function register(t: WatchTable, kind: WatchKind, path: string, watcher: string): WatchTable {
+  const m = t[kind];
+  const cur = pmapGet(m, path) ?? [];
+  const next = insertSorted(cur, watcher);
+  if (next === cur) return t;
+  return { ...t, [kind]: pmapSet(m, path, next) };
+}
+
+function watchers(t: WatchTable, kind: WatchKind, path: string): readonly string[] {
+  return pmapGet(t[kind], path) ?? [];
+}
+
+/**
+ * Fire the watches the triggers of one txn set off, in order. Mutants:
+ * `watch-fires-twice` keeps registrations after firing; `watch-never-fires`
+ * removes them without notifying anyone.
+ */
+function fire(t: WatchTable, triggers: readonly WatchTrigger[], mutant: string | null = null): { table: WatchTable; events: WatchEvent[] } {
+  let table = t;
+  const events: WatchEvent[] = [];
+  for (const tr of triggers) {
+    const kinds = FIRED_KINDS[tr.type];
+    const hit = new Map<string, WatchKind[]>();
+    for (const k of kinds) {
+      const ws = pmapGet(table[k], tr.path);
+      if (ws === undefined) continue;
+      for (const w of ws) {
+        const ks = hit.get(w);
+        if (ks === undefined) hit.set(w, [k]);
+        else ks.push(k);
+      }
+      if (mutant !== 'watch-fires-twice') table = { ...table, [k]: pmapDelete(table[k], tr.path) };
+    }
+    if (mutant === 'watch-never-fires') continue;
+    for (const w of [...hit.keys()].sort()) events.push({ watcher: w, type: tr.type, path: tr.path, zxid: tr.zxid, kinds: hit.get(w)! });
+  }
+  return { table, events };
+}
+
+/** A watcher's connection closed (or its session ended): the server forgets all its watches. */
+function removeWatcher(t: WatchTable, watcher: string): WatchTable {
+  let out = t;
+  for (const k of WATCH_KINDS) {
+    let m = out[k];
+    pmapForEach(out[k], (path, ws) => {
+      const next = removeSorted(ws, watcher);
+      if (next !== ws) m = next.length === 0 ? pmapDelete(m, path) : pmapSet(m, path, next);
+    });
+    if (m !== out[k]) out = { ...out, [k]: m };
+  }
+  return out;
+}
+
+/** Registrations in the table: (kind, path, watcher) triples, sorted. */
+function entries(t: WatchTable): { kind: WatchKind; path: string; watcher: string }[] {
+  const out: { kind: WatchKind; path: string; watcher: string }[] = [];
+  for (const k of WATCH_KINDS) pmapForEach(t[k], (path, ws) => ws.forEach((w) => out.push({ kind: k, path, watcher: w })));
+  return out.sort((a, b) => (a.kind !== b.kind ? (a.kind < b.kind ? -1 : 1) : a.path !== b.path ? (a.path < b.path ? -1 : 1) : a.watcher < b.watcher ? -1 : a.watcher > b.watcher ? 1 : 0));
+}
+
+export const WatchTable = { empty: emptyTable, register, watchers, fire, removeWatcher, entries };
