@@ -123,8 +123,9 @@ export function paxosInvariants(cfg: PaxosConfig): Invariant<W>[] {
     {
       name: 'AtMostOneChosen',
       description: 'at most one value is ever chosen (Consensus.tla: Cardinality(chosen) <= 1)',
-      check(w) {
+      check(w, prev) {
         const c = w.ghost.chosen;
+        if (c === prev.ghost.chosen) return null;
         for (let i = 1; i < c.length; i++) {
           if (c[i].v !== c[0].v) return `two values chosen: ${c[0].v} at ballot ${formatBallot(c[0].b)} and ${c[i].v} at ballot ${formatBallot(c[i].b)}`;
         }
@@ -159,7 +160,8 @@ export function paxosInvariants(cfg: PaxosConfig): Invariant<W>[] {
     {
       name: 'Validity',
       description: 'a chosen value was proposed by some client',
-      check(w) {
+      check(w, prev) {
+        if (w.ghost.chosen === prev.ghost.chosen) return null;
         for (const c of w.ghost.chosen) if (!w.ghost.submitted.includes(c.v)) return `${c.v} was chosen at ballot ${formatBallot(c.b)} but no client proposed it`;
         return null;
       },
@@ -167,9 +169,11 @@ export function paxosInvariants(cfg: PaxosConfig): Invariant<W>[] {
     {
       name: 'LearnerAgreement',
       description: 'a learner only learns a value that is chosen',
-      check(w) {
+      check(w, prev) {
+        const sameChosen = w.ghost.chosen === prev.ghost.chosen;
         for (let k = 0; k < cfg.learners; k++) {
           const id = cfg.proposers + cfg.acceptors + k;
+          if (sameChosen && w.nodes[id] === prev.nodes[id] && w.durable[id] === prev.durable[id]) continue;
           const s = w.nodes[id] as LearnerState | null;
           const learned = s !== null ? s.learned : (w.durable[id] as { learned: Value | null }).learned;
           if (learned !== null && !w.ghost.chosen.some((c) => c.v === learned)) {
@@ -185,6 +189,8 @@ export function paxosInvariants(cfg: PaxosConfig): Invariant<W>[] {
       description: "an acceptor's promise never decreases, across crashes and restarts",
       check(w, prev) {
         for (let k = 0; k < cfg.acceptors; k++) {
+          const id = acceptorId(k, cfg);
+          if (w.nodes[id] === prev.nodes[id] && w.durable[id] === prev.durable[id]) continue;
           const before = acceptorView(prev, k, cfg);
           const after = acceptorView(w, k, cfg);
           if (after.promised < before.promised) {

@@ -3,7 +3,7 @@
 // liveness checked at the end of the suffix. A run is a pure function of
 // (protocol, config, choices); its digest summarises every step it took.
 import type { BaseConfig } from './model.ts';
-import type { Protocol } from './protocol.ts';
+import type { Invariant, Protocol } from './protocol.ts';
 import { DELIVER, DROP, DUPLICATE, FIRE, Scheduler } from './scheduler.ts';
 import type { World } from './world.ts';
 import { Recorder, type TraceEvent } from './trace/events.ts';
@@ -52,19 +52,11 @@ export function runSchedule<Cfg extends BaseConfig>(p: Protocol<any, any, any, a
     w = sch.start(w, i);
     rec?.start(w, i);
   }
-  let violation: Violation | null = null;
-  const check = (prev: World): Violation | null => {
-    for (let k = 0; k < invariants.length; k++) {
-      const m = invariants[k].check(w, prev);
-      if (m !== null) return { invariant: invariants[k].name, kind: 'safety', step: w.step, message: m };
-    }
-    return null;
-  };
-  violation = check(w);
+  let violation: Violation | null = checkAll(invariants, w, w);
   let consumed = 0;
   // Adversarial prefix: each choice picks an enabled action (Scheduler.pick).
   while (violation === null && consumed < choices.length) {
-    const count = sch.enumerate(w, true);
+    const count = sch.prepare(w);
     if (count === 0) break;
     const i = sch.pick(choices[consumed++]);
     const prev = w;
@@ -74,7 +66,7 @@ export function runSchedule<Cfg extends BaseConfig>(p: Protocol<any, any, any, a
     h2 = Math.imul((h2 ^ a) + 0x9e3779b9, 0x85ebca6b) ^ (h2 >>> 15);
     cov?.count(sch, p, prev, w);
     rec?.step(w, 'adversary', choices[consumed - 1]);
-    violation = check(prev);
+    violation = checkAll(invariants, w, prev);
   }
   // Fair suffix: heal, restart, deliver oldest, inject, fire oldest; liveness at the end.
   if (violation === null && !opts.noSuffix) {
@@ -92,7 +84,7 @@ export function runSchedule<Cfg extends BaseConfig>(p: Protocol<any, any, any, a
       h2 = Math.imul((h2 ^ a) + 0x9e3779b9, 0x85ebca6b) ^ (h2 >>> 15);
       cov?.count(sch, p, prev, w);
       rec?.step(w, 'suffix', null);
-      violation = check(prev);
+      violation = checkAll(invariants, w, prev);
       if (violation !== null) break;
     }
     if (violation === null) {
@@ -110,6 +102,14 @@ export function runSchedule<Cfg extends BaseConfig>(p: Protocol<any, any, any, a
     h2 = Math.imul(h2 ^ (violation.kind === 'safety' ? 1 : 2), 0xc2b2ae35);
   }
   return { steps: w.step, consumed, violation, h1: h1 >>> 0, h2: h2 >>> 0, final: w, events: rec ? rec.events : null };
+}
+
+function checkAll(invariants: readonly Invariant<World>[], w: World, prev: World): Violation | null {
+  for (let k = 0; k < invariants.length; k++) {
+    const m = invariants[k].check(w, prev);
+    if (m !== null) return { invariant: invariants[k].name, kind: 'safety', step: w.step, message: m };
+  }
+  return null;
 }
 
 /** A 32-bit summary of the step just taken: which action, on what, and what it produced. */

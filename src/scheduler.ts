@@ -122,10 +122,35 @@ export class Scheduler<Cfg extends BaseConfig = BaseConfig> {
    * benign ones plus heal and restart (the fair suffix).
    */
   enumerate(w: World, faults: boolean): number {
+    this.listBenign(w);
+    this.lazy = null;
+    this.faultActions(w, faults, true);
+    return this.count;
+  }
+
+  /**
+   * Like enumerate(w, true), but the fault actions are only counted: they are
+   * listed when pick() lands in the fault region (one step in eight), which keeps
+   * the common benign step cheap.
+   */
+  prepare(w: World): number {
+    this.listBenign(w);
+    const benign = this.count;
+    this.faultActions(w, true, false);
+    this.lazy = w;
+    const total = this.count;
+    this.count = benign;
+    this.lazyTotal = total;
+    return total;
+  }
+
+  private lazy: World | null = null;
+  private lazyTotal = 0;
+
+  private listBenign(w: World): void {
     this.count = 0;
-    const { n, cfg } = this;
+    const n = this.n;
     const net = w.net;
-    const budget = cfg.budget;
     // deliver: datagram, any deliverable packet; fifo, the head of each link.
     if (this.fifo) {
       const stamp = ++this.stamp;
@@ -147,29 +172,56 @@ export class Scheduler<Cfg extends BaseConfig = BaseConfig> {
       for (let j = 0; j < work.length; j++) if ((w.pending >>> j) & 1 && w.nodes[work[j].node] !== null) this.push(CLIENT, j);
     }
     this.benign = this.count;
+  }
+
+  /** List (or with `materialize` false, only count) the fault actions after the benign ones. */
+  private faultActions(w: World, faults: boolean, materialize: boolean): void {
+    const { n, cfg } = this;
+    const net = w.net;
+    const budget = cfg.budget;
+    const used = w.used;
+    const nodes = w.nodes;
     if (faults) {
-      const used = w.used;
       if (used.drops < budget.drops) {
         if (this.fifo) {
           for (let a = 0; a < n; a++) {
-            if (w.nodes[a] === null) continue;
+            if (nodes[a] === null) continue;
             for (let b = a + 1; b < n; b++) {
-              if (w.nodes[b] !== null && ((w.partition >>> a) & 1) === ((w.partition >>> b) & 1)) this.push(DROP, a * 32 + b);
+              if (nodes[b] === null || ((w.partition >>> a) & 1) !== ((w.partition >>> b) & 1)) continue;
+              if (materialize) this.push(DROP, a * 32 + b);
+              else this.count++;
             }
           }
-        } else {
+        } else if (materialize) {
           for (let i = 0; i < net.length; i++) this.push(DROP, i);
-        }
+        } else this.count += net.length;
       }
-      if (!this.fifo && used.duplicates < budget.duplicates) for (let i = 0; i < net.length; i++) this.push(DUPLICATE, i);
-      if (w.partition === 0 && used.partitions < budget.partitions) for (const cut of this.cuts) this.push(PARTITION, cut);
+      if (!this.fifo && used.duplicates < budget.duplicates) {
+        if (materialize) for (let i = 0; i < net.length; i++) this.push(DUPLICATE, i);
+        else this.count += net.length;
+      }
+      if (w.partition === 0 && used.partitions < budget.partitions) {
+        if (materialize) for (const cut of this.cuts) this.push(PARTITION, cut);
+        else this.count += this.cuts.length;
+      }
     }
-    if (w.partition !== 0) this.push(HEAL, 0);
-    if (faults && w.used.crashes < budget.crashes) {
-      for (let i = 0; i < n; i++) if (w.nodes[i] !== null && this.crashable[i]) this.push(CRASH, i);
+    if (w.partition !== 0) {
+      if (materialize) this.push(HEAL, 0);
+      else this.count++;
     }
-    for (let i = 0; i < n; i++) if (w.nodes[i] === null) this.push(RESTART, i);
-    return this.count;
+    const crashes = faults && used.crashes < budget.crashes;
+    for (let i = 0; i < n; i++) {
+      if (nodes[i] !== null) {
+        if (!crashes || !this.crashable[i]) continue;
+        if (materialize) this.push(CRASH, i);
+        else this.count++;
+      }
+    }
+    for (let i = 0; i < n; i++) {
+      if (nodes[i] !== null) continue;
+      if (materialize) this.push(RESTART, i);
+      else this.count++;
+    }
   }
 
   /**
@@ -181,10 +233,17 @@ export class Scheduler<Cfg extends BaseConfig = BaseConfig> {
    */
   pick(choice: number): number {
     const b = this.benign;
-    const f = this.count - b;
+    const f = (this.lazy !== null ? this.lazyTotal : this.count) - b;
     const idx = choice >>> 3;
     if (f === 0) return idx % b;
-    if (b === 0 || (choice & 7) === 7) return b + (idx % f);
+    if (b === 0 || (choice & 7) === 7) {
+      if (this.lazy !== null) {
+        this.count = b;
+        this.faultActions(this.lazy, true, true);
+        this.lazy = null;
+      }
+      return b + (idx % f);
+    }
     return idx % b;
   }
 
@@ -226,7 +285,7 @@ export class Scheduler<Cfg extends BaseConfig = BaseConfig> {
         info.packet = pk;
         const net = without(w.net, arg);
         const input: Input<unknown, unknown> = pk.down ? { kind: 'linkDown', peer: pk.from } : { kind: 'deliver', from: pk.from, msg: pk.msg };
-        return this.stepNode(w, pk.to, input, net, w.timers, w.pending, undefined);
+        return this.stepNode(w, pk.to, input, net, w.timers, w.pending, undefined, true);
       }
       case FIRE: {
         const t = w.timers[arg];
@@ -316,7 +375,8 @@ export class Scheduler<Cfg extends BaseConfig = BaseConfig> {
   }
 
   /** Step node `id` on `input` and fold in its effects (sends, timers, ghost). */
-  private stepNode(w: World, id: NodeId, input: Input<unknown, unknown>, net0: readonly Packet<unknown>[], timers0: readonly Timer[], pending: number, request: unknown): World {
+  /** `netOwned`: net0 is a fresh array this step made, so sends may be appended to it in place. */
+  private stepNode(w: World, id: NodeId, input: Input<unknown, unknown>, net0: readonly Packet<unknown>[], timers0: readonly Timer[], pending: number, request: unknown, netOwned = false): World {
     const { p, cfg } = this;
     const r = p.model.step(w.nodes[id], input, id, cfg);
     const fx = r.effects;
@@ -328,7 +388,7 @@ export class Scheduler<Cfg extends BaseConfig = BaseConfig> {
     let nextId = w.nextId;
     const sends = fx.send;
     if (sends !== undefined && sends.length > 0) {
-      const out = net0.slice();
+      const out = netOwned ? (net0 as Packet<unknown>[]) : net0.slice();
       for (let k = 0; k < sends.length; k++) {
         const s = sends[k];
         const to = s.to;

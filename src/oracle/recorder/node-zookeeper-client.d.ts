@@ -11,6 +11,7 @@ declare module "node-zookeeper-client" {
 
   export interface ConnectionManager extends EventEmitter {
     state: number;
+    servers: Array<{ host: string; port: string | number }>;
     socket: Socket | null;
     zxid: Buffer;
     sessionId: Buffer;

@@ -193,10 +193,15 @@ export class Recorder {
   }
 
   private openSession(c: LogicalClient): ZkSession {
+    // Each new session starts at the next member, so every member serves some sessions
+    // and every fault is felt by someone.
+    const ms = this.ens.members;
+    const first = (c.index + c.sessionsOpened) % ms.length;
+    const order = [...ms.slice(first), ...ms.slice(0, first)].map((m) => `127.0.0.1:${m.clientPort}`);
     const s = new ZkSession(
-      this.ens.connectionString,
-      this.ens.members.length,
-      { sessionTimeoutMs: this.o.sessionTimeoutMs },
+      order.join(","),
+      ms.length,
+      { sessionTimeoutMs: this.o.sessionTimeoutMs, keepServerOrder: true },
       {
         now: () => this.now(),
         serverName: (p) => this.serverName(p),

@@ -63,6 +63,11 @@ export interface SessionOptions {
   sessionTimeoutMs: number;
   /** Wait between rounds over all servers when none answers; the library's default is 1 s. */
   spinDelayMs?: number;
+  /**
+   * Try servers in the connection string's order instead of the library's unseeded
+   * shuffle, so the recorder can spread sessions over every member and faults hit some.
+   */
+  keepServerOrder?: boolean;
 }
 
 export interface SessionCounters {
@@ -124,6 +129,12 @@ export class ZkSession {
       retries: 0,
     });
     this.cm = client.connectionManager;
+    if (opts.keepServerOrder) {
+      this.cm.servers = connectionString.split(",").map((hp) => {
+        const [host, port] = hp.split(":");
+        return { host: host!, port: Number(port) };
+      });
+    }
     this.origOnSocketData = this.cm.onSocketData;
     // connect() binds cm.onSocketData per socket, so replacing it on the instance before
     // the first connect routes every socket's data through us.

@@ -1,0 +1,718 @@
+// Replays the history through the znode tree model in zxid order and demands that
+// every write's outcome and every read's returned state is explained by it.
+//
+// "Writes are linearizable, in zxid order": every definite write (ok, or a refused
+// write, which commits as an error txn with its own zxid) is applied at its zxid and
+// its outcome compared with the model's. A read's outcome.zxid is the serving member's
+// last applied zxid, so what it returns must equal the model tree at exactly that zxid.
+// Both kinds of observation are "checkpoints", sorted by zxid: one pass, no search.
+//
+// Search is only needed for what the history leaves without a zxid ("hidden" events):
+// indeterminate (info) writes, which may or may not have taken effect, possibly later,
+// and session expiries, which delete the session's ephemerals at a zxid the history
+// does not record. A hidden event can only sit at a zxid no recorded write uses,
+// within a window the guarantees allow (after what was committed before it was
+// invoked and after its session's earlier ops; before its session's later writes).
+// We place one only when an observation needs it (lazily, at the latest free zxid
+// before that observation, or exactly at a free zxid the observation itself names:
+// a stat's czxid/mzxid/pzxid, or an observed value's mzxid). Choices are explored
+// depth-first with backtracking under a step budget; the verdict says whether that
+// budget ran out.
+import {
+  applyTxn,
+  emptyTree,
+  ephemeralsOf,
+  getNode,
+  isSessionOwner,
+  parentOf,
+  type Applied,
+  type Stat as ModelStat,
+  type Tree,
+  type Txn,
+  type WatchTrigger,
+  type ZNode,
+} from '../../../models/znode/tree.ts';
+import { hex } from './order.ts';
+import type { POp, Prepared } from './prepare.ts';
+import type { Guarantee, Stat, Violation, WatchEventType } from './types.ts';
+
+/** ctime/mtime the history does not tell us (a create without CREATE2, a hidden write). */
+const UNKNOWN_TIME = -1;
+
+interface Checkpoint {
+  z: number;
+  read: boolean;
+  op: POp;
+}
+
+export interface Hidden {
+  hid: number;
+  /** An indeterminate write, or the unrecorded expiry (close) of a session. */
+  kind: 'op' | 'end';
+  op: POp | null;
+  session: string;
+  /** Exclusive bounds on the zxid it may take effect at. */
+  lo: number;
+  hi: number;
+  /** Paths whose node it may change (a create/delete also changes the parent). */
+  touches: ReadonlySet<string>;
+  /** Free zxids at which an observation of its unique value places it. */
+  hints: number[];
+}
+
+interface Mismatch {
+  guarantee: Guarantee;
+  message: string;
+  ops: number[];
+}
+
+type Placement = ReadonlyMap<number, number>;
+
+export interface ReplayOutcome {
+  violations: Violation[];
+  /** Every trigger of the final replay, in zxid order, for the watch checks. */
+  triggers: WatchTrigger[];
+  hidden: Hidden[];
+  placement: Placement;
+  searched: boolean;
+  budgetExhausted: boolean;
+  steps: number;
+}
+
+function opDesc(p: POp): string {
+  if (p.type === 'close_session') return `op ${p.id} (close_session ${p.session})`;
+  return `op ${p.id} (${p.type} ${p.path})`;
+}
+
+function txnOf(p: POp): Txn | null {
+  const s = p.session;
+  if (s === null) return null;
+  const a = p.line.args;
+  switch (p.type) {
+    case 'create':
+      return { type: 'create', path: p.path as string, data: a.value ?? null, mode: a.mode!, session: s };
+    case 'set':
+      return { type: 'setData', path: p.path as string, data: a.value ?? null, version: a.version ?? -1, session: s };
+    case 'delete':
+      return { type: 'delete', path: p.path as string, version: a.version ?? -1, session: s };
+    case 'close_session':
+      return { type: 'closeSession', session: s };
+    default:
+      return null;
+  }
+}
+
+function isSequentialMode(m: string | undefined): boolean {
+  return m === 'PERSISTENT_SEQUENTIAL' || m === 'EPHEMERAL_SEQUENTIAL';
+}
+
+function isEphemeralMode(m: string | undefined): boolean {
+  return m === 'EPHEMERAL' || m === 'EPHEMERAL_SEQUENTIAL';
+}
+
+/** Field-by-field differences; a model time of UNKNOWN_TIME matches anything. */
+function statDiff(model: ModelStat, obs: Stat): string[] {
+  const d: string[] = [];
+  const f = (k: keyof Stat, show: (v: number | string) => string = String) => {
+    const m = model[k];
+    const o = obs[k];
+    if (m !== o && !((k === 'ctime' || k === 'mtime') && m === UNKNOWN_TIME)) d.push(`${k} ${show(m)} vs ${show(o)}`);
+  };
+  const z = (v: number | string) => (typeof v === 'number' ? hex(v) : v);
+  f('czxid', z);
+  f('mzxid', z);
+  f('pzxid', z);
+  f('version');
+  f('cversion');
+  f('numChildren');
+  f('dataLength');
+  f('ephemeralOwner');
+  f('aversion');
+  f('ctime');
+  f('mtime');
+  return d;
+}
+
+function sameData(model: string | null, value: string | null | undefined, b64: string | null | undefined): boolean {
+  if (typeof b64 === 'string') return Buffer.from(b64, 'base64').equals(Buffer.from(model ?? '', 'utf8'));
+  return (value ?? '') === (model ?? '');
+}
+
+function lowerBound(xs: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (xs[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+interface RunFail {
+  idx: number;
+  mismatch: Mismatch;
+}
+
+export class Replay {
+  readonly cps: Checkpoint[] = [];
+  readonly cpZ: number[] = [];
+  readonly hidden: Hidden[] = [];
+  /** zxids of recorded (definite) writes: a hidden event cannot take one of them. */
+  readonly knownZ = new Set<number>();
+  /** Definite close_session zxid per session. */
+  readonly closedAt = new Map<string, number>();
+  readonly endHid = new Map<string, number>();
+  readonly sessionOps = new Map<string, number[]>();
+  readonly initial: Tree;
+  private readonly snaps: Tree[];
+  private snapP: Placement = new Map();
+  private snapValid = 0;
+  private readonly forced = new Set<number>();
+  steps = 0;
+  budget: number;
+  private record: WatchTrigger[] | null = null;
+  private readonly rootSeeded: string | null;
+
+  constructor(
+    private readonly h: Prepared,
+    budget?: number,
+  ) {
+    const ops = h.ops;
+    for (const p of ops) {
+      if (!p.definite || p.session === null) continue;
+      if (p.write) {
+        this.cps.push({ z: p.zxid, read: false, op: p });
+        this.knownZ.add(p.zxid);
+        if (p.type === 'close_session' && !this.closedAt.has(p.session)) this.closedAt.set(p.session, p.zxid);
+      } else if (p.type === 'get' || p.type === 'exists' || p.type === 'children') {
+        this.cps.push({ z: p.zxid, read: true, op: p });
+      }
+    }
+    this.cps.sort((a, b) => a.z - b.z || Number(a.read) - Number(b.read) || a.op.tInvoke - b.op.tInvoke);
+    for (const c of this.cps) this.cpZ.push(c.z);
+    this.budget = budget ?? Math.max(2_000_000, 40 * this.cps.length);
+
+    // Sessions are live from the start: createSession txns are not recorded and change
+    // no node, so creating them all up front only lets the model accept their writes.
+    let t = emptyTree();
+    const sessions = new Set<string>();
+    for (const p of ops) if (p.session !== null) sessions.add(p.session);
+    for (const s of sessions) t = applyTxn(t, { type: 'createSession', session: s }, { zxid: 0, time: UNKNOWN_TIME }).tree;
+    // "root: every path lives under it; empty at start". If no op creates it, it existed
+    // before the run: seed it (and its ancestors) with stats we cannot know.
+    const root = h.meta.root;
+    const createsRoot = ops.some((p) => p.type === 'create' && p.path === root);
+    this.rootSeeded = null;
+    if (!createsRoot && root !== '/') {
+      const seedSession = '0x7fffffffffffffff';
+      t = applyTxn(t, { type: 'createSession', session: seedSession }, { zxid: 0, time: UNKNOWN_TIME }).tree;
+      const parts = root.split('/').filter(Boolean);
+      let path = '';
+      for (const part of parts) {
+        path += '/' + part;
+        if (!getNode(t, path)) {
+          t = applyTxn(t, { type: 'create', path, data: null, mode: 'PERSISTENT', session: seedSession }, { zxid: 0, time: UNKNOWN_TIME }).tree;
+        }
+      }
+      this.rootSeeded = root;
+    }
+    this.initial = t;
+    this.snaps = new Array<Tree>(this.cps.length + 1);
+    this.snaps[0] = t;
+    this.buildHidden();
+  }
+
+  // ---- hidden events -------------------------------------------------------------
+
+  private buildHidden(): void {
+    const ops = this.h.ops;
+    // Real time: a hidden op takes effect after it was invoked, so after every zxid
+    // some client had already received.
+    const done = ops.filter((p) => p.definite).sort((a, b) => a.tComplete - b.tComplete);
+    const doneT = done.map((p) => p.tComplete);
+    const prefMax: number[] = [];
+    let m = -1;
+    for (const p of done) prefMax.push((m = Math.max(m, p.zxid)));
+    const committedBefore = (t: number) => {
+      const k = lowerBound(doneT, t);
+      return k === 0 ? -1 : prefMax[k - 1];
+    };
+    const bySession = new Map<string, POp[]>();
+    for (const p of ops) {
+      if (p.session === null) continue;
+      let xs = bySession.get(p.session);
+      if (!xs) bySession.set(p.session, (xs = []));
+      xs.push(p);
+    }
+    // Unique written values identify the write an observation saw (history-format:
+    // "a write's value is unique").
+    const infoByValue = new Map<string, POp>();
+    for (const p of ops) {
+      if (p.definite || p.session === null) continue;
+      if ((p.type === 'set' || p.type === 'create') && typeof p.line.args.value === 'string') infoByValue.set(p.line.args.value, p);
+    }
+    const hints = new Map<number, number[]>();
+    if (infoByValue.size > 0) {
+      for (const p of ops) {
+        if (!p.definite || p.type !== 'get' || p.outcome.type !== 'ok') continue;
+        const v = p.outcome.value;
+        const st = p.outcome.stat;
+        if (typeof v !== 'string' || !st) continue;
+        const w = infoByValue.get(v);
+        if (!w) continue;
+        const pathOk = w.type === 'set' ? p.path === w.path : isSequentialMode(w.line.args.mode) ? p.path!.startsWith(w.path!) : p.path === w.path;
+        if (!pathOk) continue;
+        const z = w.type === 'set' ? st.mzxid : st.czxid;
+        let xs = hints.get(w.id);
+        if (!xs) hints.set(w.id, (xs = []));
+        if (!xs.includes(z)) xs.push(z);
+      }
+    }
+    for (const [s, xs] of bySession) {
+      let lastZ = -1;
+      const ephPaths = new Set<string>();
+      for (let i = 0; i < xs.length; i++) {
+        const p = xs[i];
+        if (p.definite) {
+          lastZ = Math.max(lastZ, p.zxid);
+          if (p.type === 'create' && isEphemeralMode(p.line.args.mode)) {
+            const cp = p.outcome.created_path ?? p.path!;
+            ephPaths.add(cp);
+            ephPaths.add(parentOf(cp) ?? '/');
+          }
+          continue;
+        }
+        if (!p.write) continue;
+        if (p.type === 'close_session') continue; // an indeterminate close is the session's end event
+        // FIFO: before the session's later writes take effect.
+        let hi = this.closedAt.get(s) ?? Infinity;
+        for (let j = i + 1; j < xs.length; j++) {
+          const q = xs[j];
+          if (q.definite && q.write) {
+            hi = Math.min(hi, q.zxid);
+            break;
+          }
+        }
+        const lo = Math.max(lastZ, committedBefore(p.tInvoke));
+        const path = p.path!;
+        const parent = parentOf(path) ?? '/';
+        const touches = new Set<string>();
+        if (p.type === 'set') touches.add(path);
+        else {
+          if (!(p.type === 'create' && isSequentialMode(p.line.args.mode))) touches.add(path);
+          touches.add(parent);
+        }
+        if (p.type === 'create' && isEphemeralMode(p.line.args.mode)) for (const x of touches) ephPaths.add(x);
+        if (hi <= lo + 1) continue; // no zxid left for it: it did not take effect
+        this.hidden.push({ hid: this.hidden.length, kind: 'op', op: p, session: s, lo, hi, touches, hints: hints.get(p.id) ?? [] });
+      }
+      // An expiry happens after the session last heard from the ensemble; a session with
+      // a definite close cannot also expire. Without ephemerals it changes no node.
+      if (!this.closedAt.has(s) && ephPaths.size > 0) {
+        this.endHid.set(s, this.hidden.length);
+        this.hidden.push({ hid: this.hidden.length, kind: 'end', op: null, session: s, lo: lastZ, hi: Infinity, touches: ephPaths, hints: [] });
+      }
+    }
+  }
+
+  private hiddenTxn(hd: Hidden): Txn | null {
+    return hd.kind === 'end' ? { type: 'closeSession', session: hd.session } : txnOf(hd.op!);
+  }
+
+  /** The guarantees' constraints on a set of placements (each checked lazily on use). */
+  private valid(P: Placement): boolean {
+    const used = new Set<number>();
+    for (const [hid, g] of P) {
+      const hd = this.hidden[hid];
+      if (!(g > hd.lo && g < hd.hi) || this.knownZ.has(g) || used.has(g)) return false;
+      used.add(g);
+      if (hd.kind === 'op') {
+        // A session's requests take effect before its end.
+        const e = this.endHid.get(hd.session);
+        const ge = e === undefined ? undefined : P.get(e);
+        if (ge !== undefined && g > ge) return false;
+      }
+    }
+    return true;
+  }
+
+  // ---- the replay ----------------------------------------------------------------
+
+  private sortedPlacement(P: Placement): { g: number; hd: Hidden }[] {
+    return [...P].map(([hid, g]) => ({ g, hd: this.hidden[hid] })).sort((a, b) => a.g - b.g);
+  }
+
+  private apply(t: Tree, txn: Txn, zxid: number, time: number): Applied {
+    const a = applyTxn(t, txn, { zxid, time });
+    if (this.record) for (const tr of a.triggers) this.record.push(tr);
+    return a;
+  }
+
+  /** Replay from checkpoint `from` (whose snapshot must be valid for P) to the end or the first mismatch. */
+  private runFrom(from: number, P: Placement): RunFail | null {
+    const cps = this.cps;
+    const placed = this.sortedPlacement(P);
+    let t = this.snaps[from];
+    // Hidden events after checkpoint from-1 (a hidden event at a read's zxid precedes the read).
+    let hp = from === 0 ? 0 : lowerBound(placed.map((x) => x.g), cps[from - 1].z + 1);
+    for (let i = from; i < cps.length; i++) {
+      const c = cps[i];
+      while (hp < placed.length && (placed[hp].g < c.z || (c.read && placed[hp].g === c.z))) {
+        const { g, hd } = placed[hp++];
+        const txn = this.hiddenTxn(hd);
+        if (txn) t = this.apply(t, txn, g, UNKNOWN_TIME).tree;
+      }
+      this.steps++;
+      const r = c.read ? this.checkRead(t, c, P) : this.checkWrite(t, c, P);
+      if (r.mismatch && !this.forced.has(i)) {
+        this.snapP = P;
+        this.snapValid = i;
+        return { idx: i, mismatch: r.mismatch };
+      }
+      t = r.tree;
+      this.snaps[i + 1] = t;
+    }
+    for (; hp < placed.length; hp++) {
+      const txn = this.hiddenTxn(placed[hp].hd);
+      if (txn) t = this.apply(t, txn, placed[hp].g, UNKNOWN_TIME).tree;
+    }
+    this.snapP = P;
+    this.snapValid = cps.length;
+    return null;
+  }
+
+  /** Replay under P, reusing snapshots up to the first zxid where P differs from the last run's. */
+  run(P: Placement): RunFail | null {
+    let diff = Infinity;
+    for (const [hid, g] of P) if (this.snapP.get(hid) !== g) diff = Math.min(diff, g, this.snapP.get(hid) ?? Infinity);
+    for (const [hid, g] of this.snapP) if (!P.has(hid)) diff = Math.min(diff, g);
+    const from = Math.min(lowerBound(this.cpZ, diff), this.snapValid);
+    return this.runFrom(from, P);
+  }
+
+  // ---- comparing observations with the model ---------------------------------------
+
+  private ownerClosedAt(owner: string, P: Placement): number | undefined {
+    const c = this.closedAt.get(owner);
+    if (c !== undefined) return c;
+    const e = this.endHid.get(owner);
+    return e === undefined ? undefined : P.get(e);
+  }
+
+  private checkWrite(t: Tree, c: Checkpoint, P: Placement): { tree: Tree; mismatch?: Mismatch } {
+    const p = c.op;
+    const txn = txnOf(p)!;
+    const o = p.outcome;
+    const time = p.type === 'create' ? (o.stat?.ctime ?? UNKNOWN_TIME) : p.type === 'set' ? (o.stat?.mtime ?? UNKNOWN_TIME) : UNKNOWN_TIME;
+    const a = this.apply(t, txn, c.z, time);
+    const res = a.result;
+    const at = `at zxid ${hex(c.z)}`;
+    const mk = (guarantee: Guarantee, message: string): { tree: Tree; mismatch: Mismatch } => ({
+      tree: a.tree,
+      mismatch: { guarantee, message, ops: [p.id] },
+    });
+    if (o.type === 'error') {
+      // ACLs are not modelled: a refusal for authorisation is an error txn we cannot judge.
+      if (o.error === 'NOAUTH' || o.error === 'INVALIDACL') return { tree: t };
+      if (res.ok) {
+        const why = this.explainOk(t, p);
+        return mk('linearizable-writes', `${opDesc(p)} ${at}: the tree model's state after every earlier zxid says it succeeds${why}; observed ${o.error}.`);
+      }
+      if (res.code !== o.error) {
+        return mk('linearizable-writes', `${opDesc(p)} ${at}: expected ${res.code} against the state after every earlier zxid, observed ${o.error}.`);
+      }
+      return { tree: a.tree };
+    }
+    // ok
+    if (!res.ok) {
+      if (res.code === 'SESSIONEXPIRED') {
+        const closed = this.ownerClosedAt(p.session!, P);
+        const g = p.type === 'create' && isEphemeralMode(p.line.args.mode) ? 'ephemeral-lifetime' : 'linearizable-writes';
+        return mk(g, `${opDesc(p)} ${at} succeeded, but its session ${p.session} had ended at zxid ${hex(closed ?? NaN)}.`);
+      }
+      return mk('linearizable-writes', `${opDesc(p)} ${at}: expected ${res.code} against the state after every earlier zxid, observed ok.`);
+    }
+    if (p.type === 'create' && o.created_path !== undefined && res.path !== o.created_path) {
+      if (isSequentialMode(p.line.args.mode)) {
+        const parent = getNode(t, parentOf(p.path!) ?? '/');
+        return mk(
+          'sequential-names',
+          `${opDesc(p)} ${at}: the parent's cversion ${parent?.stat.cversion} names the node ${res.path}; observed ${o.created_path}.`,
+        );
+      }
+      return mk('linearizable-writes', `${opDesc(p)} ${at}: expected created path ${res.path}, observed ${o.created_path}.`);
+    }
+    if (o.stat && res.stat) {
+      const d = statDiff(res.stat, o.stat);
+      if (d.length > 0) return mk('linearizable-writes', `${opDesc(p)} ${at}: returned stat differs from the model (model vs observed): ${d.join(', ')}.`);
+    }
+    return { tree: a.tree };
+  }
+
+  /** For "expected ok, observed error": what the model's state was. */
+  private explainOk(t: Tree, p: POp): string {
+    const n = p.path ? getNode(t, p.path) : null;
+    if (p.type === 'create') return n ? '' : ` (${p.path} absent)`;
+    if (!n) return '';
+    return ` (${p.path} at version ${n.stat.version}, ${n.children.length} children)`;
+  }
+
+  private checkRead(t: Tree, c: Checkpoint, P: Placement): { tree: Tree; mismatch?: Mismatch } {
+    const p = c.op;
+    const o = p.outcome;
+    const path = p.path!;
+    const node = getNode(t, path);
+    let observed: { present: boolean; stat?: Stat | null } = { present: false };
+    let problem: string | null = null;
+    if (o.type === 'error') {
+      if (o.error !== 'NONODE') return { tree: t }; // NOAUTH etc.: nothing to compare
+      if (node) problem = `expected ${path} present (version ${node.stat.version}), observed NONODE`;
+    } else if (p.type === 'exists') {
+      observed = { present: !!o.exists, stat: o.stat };
+      if (!!o.exists !== !!node) problem = node ? `expected ${path} present, observed exists:false` : `expected ${path} absent, observed exists:true`;
+      else if (node && o.stat) {
+        const d = this.diffFor(path, node.stat, o.stat);
+        if (d.length) problem = `stat differs (model vs observed): ${d.join(', ')}`;
+      }
+    } else {
+      observed = { present: true, stat: o.stat };
+      if (!node) problem = `expected ${path} absent (NONODE), observed it present`;
+      else if (p.type === 'get') {
+        if (!sameData(node.data, o.value, o.value_b64)) problem = `expected data ${JSON.stringify(node.data)}, observed ${JSON.stringify(o.value ?? o.value_b64)}`;
+        else if (o.stat) {
+          const d = this.diffFor(path, node.stat, o.stat);
+          if (d.length) problem = `stat differs (model vs observed): ${d.join(', ')}`;
+        }
+      } else {
+        const obs = o.children ?? [];
+        const sortedObs = [...obs].sort();
+        const same = sortedObs.length === node.children.length && sortedObs.every((x, i) => x === node.children[i]);
+        if (!same) {
+          const missing = node.children.filter((x) => !sortedObs.includes(x));
+          const extra = sortedObs.filter((x) => !node.children.includes(x));
+          problem = `children differ: ${missing.length ? `missing ${missing.join(',')}` : ''}${missing.length && extra.length ? '; ' : ''}${extra.length ? `unexpected ${extra.join(',')}` : ''}`;
+        } else if (o.stat) {
+          const d = this.diffFor(path, node.stat, o.stat);
+          if (d.length) problem = `stat differs (model vs observed): ${d.join(', ')}`;
+        }
+      }
+    }
+    if (problem === null) return { tree: t };
+    return { tree: t, mismatch: this.classifyRead(t, c, node, observed, problem, P) };
+  }
+
+  private diffFor(path: string, model: ModelStat, obs: Stat): string[] {
+    if (this.rootSeeded !== null && this.rootSeeded.startsWith(path)) {
+      return model.numChildren === obs.numChildren ? [] : [`numChildren ${model.numChildren} vs ${obs.numChildren}`];
+    }
+    return statDiff(model, obs);
+  }
+
+  /**
+   * Name the guarantee a read mismatch breaks: state newer than the read's zxid is a
+   * read from the future; an ephemeral seen after its owner's end outlived its session;
+   * state missing an acknowledged write at or below the read's zxid is a lost write.
+   */
+  private classifyRead(t: Tree, c: Checkpoint, node: ZNode | null, obs: { present: boolean; stat?: Stat | null }, problem: string, P: Placement): Mismatch {
+    const p = c.op;
+    const R = c.z;
+    const head = `${opDesc(p)} served at zxid ${hex(R)} must return the tree as of exactly that zxid: ${problem}.`;
+    const st = obs.stat ?? null;
+    if (st && (st.czxid > R || st.mzxid > R || st.pzxid > R)) {
+      return { guarantee: 'read-consistency', ops: [p.id], message: `${head} The observed stat carries a zxid after ${hex(R)} (a read from the future).` };
+    }
+    if (obs.present && !node && st && isSessionOwner(st.ephemeralOwner)) {
+      const closed = this.ownerClosedAt(st.ephemeralOwner, P);
+      if (closed !== undefined && closed <= R) {
+        const closer = this.h.ops.find((q) => q.type === 'close_session' && q.session === st.ephemeralOwner && q.definite);
+        return {
+          guarantee: 'ephemeral-lifetime',
+          ops: closer ? [p.id, closer.id] : [p.id],
+          message: `${head} The node is an ephemeral of session ${st.ephemeralOwner}, which ended at zxid ${hex(closed)}.`,
+        };
+      }
+    }
+    const lost = this.lostWrite(t, c, node, obs);
+    if (lost) {
+      return {
+        guarantee: 'linearizable-writes',
+        ops: [p.id, lost.id],
+        message: `${head} The acknowledged ${opDesc(lost)} at zxid ${hex(lost.zxid)} <= ${hex(R)} is missing (a lost write).`,
+      };
+    }
+    return { guarantee: 'read-consistency', ops: [p.id], message: head };
+  }
+
+  /** The acknowledged write (at or below the read's zxid) the observation lacks, if that is what happened. */
+  private lostWrite(t: Tree, c: Checkpoint, node: ZNode | null, obs: { present: boolean; stat?: Stat | null }): POp | null {
+    if (!node) return null;
+    const st = obs.stat ?? null;
+    let z: number | null = null;
+    if (!obs.present) z = node.stat.czxid;
+    else if (st && st.mzxid < node.stat.mzxid) z = node.stat.mzxid;
+    else if (st && st.pzxid < node.stat.pzxid) z = node.stat.pzxid;
+    if (z === null) return null;
+    const k = lowerBound(this.cpZ, z);
+    const w = this.cps[k];
+    return w && w.z === z && !w.read && w.op.outcome.type === 'ok' ? w.op : null;
+  }
+
+  // ---- search ---------------------------------------------------------------------
+
+  /** Free zxids an observation names: where a hidden event it depends on must sit. */
+  private observedZ(c: Checkpoint): number[] {
+    const out: number[] = [];
+    const st = c.op.outcome.stat;
+    if (st) for (const z of [st.czxid, st.mzxid, st.pzxid]) if (!this.knownZ.has(z)) out.push(z);
+    if (c.read && !this.knownZ.has(c.z)) out.push(c.z);
+    return out;
+  }
+
+  private relevant(c: Checkpoint, t: Tree): Hidden[] {
+    const p = c.op;
+    const paths = new Set<string>();
+    if (p.path) {
+      paths.add(p.path);
+      paths.add(parentOf(p.path) ?? '/');
+    }
+    const cp = p.outcome.created_path;
+    if (cp) paths.add(cp);
+    const out: Hidden[] = [];
+    for (const hd of this.hidden) {
+      let hit = false;
+      for (const x of hd.touches) if (paths.has(x)) hit = true;
+      if (!hit && hd.kind === 'end') for (const e of ephemeralsOf(t, hd.session)) if (paths.has(e) || paths.has(parentOf(e) ?? '/')) hit = true;
+      if (hit) out.push(hd);
+    }
+    // Events on the observed path itself first, then the most recently invoked.
+    return out.sort((a, b) => Number(b.touches.has(p.path ?? '')) - Number(a.touches.has(p.path ?? '')) || b.lo - a.lo);
+  }
+
+  /** Latest zxid <= upper (and > lo) no recorded write or other placement uses. */
+  private latestFree(upper: number, lo: number, P: Placement, self: number): number | null {
+    const taken = new Set<number>();
+    for (const [hid, g] of P) if (hid !== self) taken.add(g);
+    for (let g = upper, n = 0; g > lo && n < 100_000; g--, n++) if (!this.knownZ.has(g) && !taken.has(g)) return g;
+    return null;
+  }
+
+  private options(fail: RunFail, P: Placement): Placement[] {
+    const c = this.cps[fail.idx];
+    const t = this.snaps[fail.idx];
+    const upper = c.read ? c.z : c.z - 1;
+    const obsZ = this.observedZ(c);
+    const out: Placement[] = [];
+    const seen = new Set<string>();
+    const push = (Q: Map<number, number>) => {
+      const k = sig(Q);
+      if (!seen.has(k) && this.valid(Q)) {
+        seen.add(k);
+        out.push(Q);
+      }
+    };
+    for (const hd of this.relevant(c, t)) {
+      const top = Math.min(upper, hd.hi - 1);
+      if (top <= hd.lo) continue;
+      const cands: number[] = [];
+      for (const z of [...obsZ, ...hd.hints]) if (z > hd.lo && z <= top) cands.push(z);
+      const lazy = this.latestFree(top, hd.lo, P, hd.hid);
+      if (lazy !== null) cands.push(lazy);
+      for (const g of cands) {
+        if (P.get(hd.hid) === g) continue;
+        const Q = new Map(P);
+        Q.set(hd.hid, g);
+        push(Q);
+      }
+      if (P.has(hd.hid)) {
+        const Q = new Map(P);
+        Q.delete(hd.hid);
+        push(Q);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Find placements explaining every checkpoint, depth-first from P0. Returns null on
+   * success (with the placement in `this.best`), else the furthest failure reached.
+   */
+  private search(P0: Placement, visited: Set<string>): { fail: RunFail | null; P: Placement; searched: boolean } {
+    let res = this.run(P0);
+    if (!res) return { fail: null, P: P0, searched: false };
+    let best = { fail: res, P: P0 };
+    visited.add(sig(P0));
+    if (this.hidden.length === 0) return { ...best, searched: false };
+    interface Frame {
+      opts: Placement[];
+      next: number;
+      idx: number;
+    }
+    const frames: Frame[] = [{ opts: this.options(res, P0), next: 0, idx: res.idx }];
+    while (frames.length > 0) {
+      if (this.steps > this.budget) return { ...best, searched: true };
+      const F = frames[frames.length - 1];
+      if (F.next >= F.opts.length) {
+        frames.pop();
+        continue;
+      }
+      const P = F.opts[F.next++];
+      const k = sig(P);
+      if (visited.has(k)) continue;
+      visited.add(k);
+      res = this.run(P);
+      if (!res) return { fail: null, P, searched: true };
+      if (res.idx > best.fail.idx) best = { fail: res, P };
+      // Composition at the same observation is bounded: a few events per checkpoint.
+      let same = 0;
+      for (const f of frames) if (f.idx === res.idx) same++;
+      if (frames.length < 256 && same < 4) frames.push({ opts: this.options(res, P), next: 0, idx: res.idx });
+    }
+    return { ...best, searched: true };
+  }
+
+  /** Check everything; report up to `maxViolations` mismatches (later ones often cascade). */
+  check(maxViolations = 20): ReplayOutcome {
+    const violations: Violation[] = [];
+    // Start from the placements observed values pin down.
+    let P: Map<number, number> = new Map();
+    for (const hd of this.hidden) {
+      for (const g of hd.hints) {
+        const Q = new Map(P);
+        Q.set(hd.hid, g);
+        if (this.valid(Q)) {
+          P = Q;
+          break;
+        }
+      }
+    }
+    let searched = false;
+    let budgetExhausted = false;
+    for (;;) {
+      const r = this.search(P, new Set<string>());
+      searched ||= r.searched;
+      P = new Map(r.P);
+      if (!r.fail) break;
+      if (this.steps > this.budget) budgetExhausted = true;
+      violations.push({ ...r.fail.mismatch });
+      this.forced.add(r.fail.idx);
+      if (violations.length >= maxViolations || budgetExhausted) break;
+    }
+    // The final replay under the chosen placements, recording what fired watches.
+    this.record = [];
+    this.snapValid = 0;
+    this.runFrom(0, P);
+    const triggers = this.record;
+    this.record = null;
+    return { violations, triggers, hidden: this.hidden, placement: P, searched, budgetExhausted, steps: this.steps };
+  }
+}
+
+function sig(P: Placement): string {
+  return [...P]
+    .sort((a, b) => a[0] - b[0])
+    .map(([h, g]) => `${h}@${g}`)
+    .join(',');
+}
+
+export type { WatchEventType };

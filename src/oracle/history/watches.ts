@@ -1,0 +1,155 @@
+// Watch guarantees, judged against the changes of the final model replay:
+// - one-shot: a registration fires at most once;
+// - the event a registration gets is caused by the first change after the zxid it was
+//   registered at that such a registration sees (FIRED_KINDS), and has that change's type;
+// - "a client receives the event before any reply that reflects the change that fired
+//   it": no reply to the session carrying a zxid >= the firing zxid arrives before it;
+// - events are delivered in order: a session's events fire at non-decreasing zxids.
+import { FIRED_KINDS, parentOf, type WatchTrigger } from '../../../models/znode/tree.ts';
+import { hex } from './order.ts';
+import type { POp, Prepared } from './prepare.ts';
+import type { Hidden } from './replay.ts';
+import type { Violation, WatchEvent, WatchEventType, WatchKind } from './types.ts';
+
+interface PathChanges {
+  z: number[];
+  type: WatchEventType[];
+}
+
+function upperBound(xs: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (xs[mid] <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+const FIRES: Record<WatchKind, ReadonlySet<WatchEventType>> = {
+  data: new Set(),
+  exist: new Set(),
+  child: new Set(),
+};
+for (const [type, kinds] of Object.entries(FIRED_KINDS) as [WatchEventType, readonly WatchKind[]][]) {
+  for (const k of kinds) (FIRES[k] as Set<WatchEventType>).add(type);
+}
+
+export function checkWatches(h: Prepared, triggers: readonly WatchTrigger[], unplaced: readonly Hidden[], out: Violation[]): void {
+  const changes = new Map<string, PathChanges>();
+  for (const tr of triggers) {
+    let c = changes.get(tr.path);
+    if (!c) changes.set(tr.path, (c = { z: [], type: [] }));
+    c.z.push(tr.zxid);
+    c.type.push(tr.type);
+  }
+  // Events per registration: from the op line, else from the `watch` lines naming it.
+  const fromLines = new Map<number, WatchEvent[]>();
+  for (const w of h.watches) {
+    for (const id of w.ops) {
+      let xs = fromLines.get(id);
+      if (!xs) fromLines.set(id, (xs = []));
+      xs.push({ type: w.type, path: w.path, t: w.t });
+    }
+  }
+  // Replies per session by arrival time, with the running maximum of their zxids.
+  const replies = new Map<string, { t: number[]; maxZ: number[]; maxOp: POp[] }>();
+  {
+    const bySession = new Map<string, POp[]>();
+    for (const p of h.ops) {
+      if (!p.definite || p.session === null) continue;
+      let xs = bySession.get(p.session);
+      if (!xs) bySession.set(p.session, (xs = []));
+      xs.push(p);
+    }
+    for (const [s, xs] of bySession) {
+      xs.sort((a, b) => a.tComplete - b.tComplete);
+      const r = { t: [] as number[], maxZ: [] as number[], maxOp: [] as POp[] };
+      let best: POp | null = null;
+      for (const p of xs) {
+        if (!best || p.zxid > best.zxid) best = p;
+        r.t.push(p.tComplete);
+        r.maxZ.push(best.zxid);
+        r.maxOp.push(best);
+      }
+      replies.set(s, r);
+    }
+  }
+  const mayHide = (path: string, after: number, before: number) =>
+    unplaced.some((hd) => hd.hi > after + 1 && hd.lo < before && (hd.touches.has(path) || [...hd.touches].some((x) => parentOf(x) === path)));
+  const fired = new Map<string, { t: number; z: number; op: number }[]>();
+
+  for (const r of h.ops) {
+    const kind = r.line.watch_registered;
+    if (!kind || !r.definite || r.session === null || r.path === null) continue;
+    const evs = r.line.watch_events ?? fromLines.get(r.id) ?? [];
+    const nLines = fromLines.get(r.id)?.length ?? 0;
+    const n = Math.max(evs.length, nLines);
+    if (n > 1) {
+      out.push({
+        guarantee: 'watch-one-shot',
+        ops: [r.id],
+        message: `op ${r.id} (${r.type} ${r.path}) registered one ${kind} watch, which fired ${n} times (${evs.map((e) => `${e.type}@${e.t}`).join(', ')}); a watch fires at most once.`,
+      });
+    }
+    if (evs.length === 0) continue;
+    const e = evs[0];
+    const R = r.zxid;
+    const c = changes.get(r.path);
+    let F = -1;
+    let Ftype: WatchEventType | null = null;
+    if (c) {
+      for (let i = upperBound(c.z, R); i < c.z.length; i++) {
+        if (FIRES[kind].has(c.type[i])) {
+          F = c.z[i];
+          Ftype = c.type[i];
+          break;
+        }
+      }
+    }
+    if (Ftype === null || e.type !== Ftype || e.path !== r.path) {
+      // An indeterminate write nothing else observed may be what fired it.
+      if (mayHide(r.path, R, Ftype === null ? Infinity : F)) continue;
+      out.push({
+        guarantee: 'watch-cause',
+        ops: [r.id],
+        message:
+          Ftype === null
+            ? `op ${r.id} registered a ${kind} watch on ${r.path} at zxid ${hex(R)} and got ${e.type}, but no later change to ${r.path} fires such a watch.`
+            : `op ${r.id} registered a ${kind} watch on ${r.path} at zxid ${hex(R)}; the first change that fires it (zxid ${hex(F)}) is ${Ftype}, observed ${e.type} on ${e.path}.`,
+      });
+      continue;
+    }
+    const rs = replies.get(r.session);
+    if (rs) {
+      const k = upperBound(rs.t, e.t - 1); // replies strictly before the event
+      if (k > 0 && rs.maxZ[k - 1] >= F) {
+        const q = rs.maxOp[k - 1];
+        out.push({
+          guarantee: 'watch-before-data',
+          ops: [r.id, q.id],
+          message:
+            `op ${r.id}'s ${kind} watch on ${r.path} fired (${e.type}) for the change at zxid ${hex(F)}, but the event arrived at t=${e.t}, ` +
+            `after op ${q.id}'s reply (t=${q.tComplete}) which already reflects zxid ${hex(q.zxid)} >= ${hex(F)}; the event must come first.`,
+        });
+      }
+    }
+    let xs = fired.get(r.session);
+    if (!xs) fired.set(r.session, (xs = []));
+    xs.push({ t: e.t, z: F, op: r.id });
+  }
+  for (const xs of fired.values()) {
+    xs.sort((a, b) => a.t - b.t);
+    for (let i = 1; i < xs.length; i++) {
+      if (xs[i].z < xs[i - 1].z && xs[i].t > xs[i - 1].t) {
+        out.push({
+          guarantee: 'watch-order',
+          ops: [xs[i].op, xs[i - 1].op],
+          message: `the event for op ${xs[i].op} (change at zxid ${hex(xs[i].z)}) arrived after the event for op ${xs[i - 1].op} (zxid ${hex(xs[i - 1].z)}); events are delivered in zxid order.`,
+        });
+        break;
+      }
+    }
+  }
+}
