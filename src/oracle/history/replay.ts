@@ -110,26 +110,35 @@ function isEphemeralMode(m: string | undefined): boolean {
   return m === 'EPHEMERAL' || m === 'EPHEMERAL_SEQUENTIAL';
 }
 
-/** Field-by-field differences; a model time of UNKNOWN_TIME matches anything. */
+function statSame(m: ModelStat, o: Stat): boolean {
+  return (
+    m.czxid === o.czxid &&
+    m.mzxid === o.mzxid &&
+    m.pzxid === o.pzxid &&
+    m.version === o.version &&
+    m.cversion === o.cversion &&
+    m.numChildren === o.numChildren &&
+    m.dataLength === o.dataLength &&
+    m.ephemeralOwner === o.ephemeralOwner &&
+    m.aversion === o.aversion &&
+    (m.ctime === o.ctime || m.ctime === UNKNOWN_TIME) &&
+    (m.mtime === o.mtime || m.mtime === UNKNOWN_TIME)
+  );
+}
+
+const STAT_FIELDS: readonly (keyof Stat)[] = ['czxid', 'mzxid', 'pzxid', 'version', 'cversion', 'numChildren', 'dataLength', 'ephemeralOwner', 'aversion', 'ctime', 'mtime'];
+
+/** Field-by-field differences ("model vs observed"); a model time of UNKNOWN_TIME matches anything. */
 function statDiff(model: ModelStat, obs: Stat): string[] {
+  if (statSame(model, obs)) return [];
   const d: string[] = [];
-  const f = (k: keyof Stat, show: (v: number | string) => string = String) => {
+  for (const k of STAT_FIELDS) {
     const m = model[k];
     const o = obs[k];
-    if (m !== o && !((k === 'ctime' || k === 'mtime') && m === UNKNOWN_TIME)) d.push(`${k} ${show(m)} vs ${show(o)}`);
-  };
-  const z = (v: number | string) => (typeof v === 'number' ? hex(v) : v);
-  f('czxid', z);
-  f('mzxid', z);
-  f('pzxid', z);
-  f('version');
-  f('cversion');
-  f('numChildren');
-  f('dataLength');
-  f('ephemeralOwner');
-  f('aversion');
-  f('ctime');
-  f('mtime');
+    if (m === o || ((k === 'ctime' || k === 'mtime') && m === UNKNOWN_TIME)) continue;
+    const show = (v: number | string) => (typeof v === 'number' && k.endsWith('zxid') ? hex(v) : String(v));
+    d.push(`${k} ${show(m)} vs ${show(o)}`);
+  }
   return d;
 }
 
@@ -407,7 +416,7 @@ export class Replay {
     const time = p.type === 'create' ? (o.stat?.ctime ?? UNKNOWN_TIME) : p.type === 'set' ? (o.stat?.mtime ?? UNKNOWN_TIME) : UNKNOWN_TIME;
     const a = this.apply(t, txn, c.z, time);
     const res = a.result;
-    const at = `at zxid ${hex(c.z)}`;
+    const at = () => `at zxid ${hex(c.z)}`;
     const mk = (guarantee: Guarantee, message: string): { tree: Tree; mismatch: Mismatch } => ({
       tree: a.tree,
       mismatch: { guarantee, message, ops: [p.id] },
@@ -417,10 +426,10 @@ export class Replay {
       if (o.error === 'NOAUTH' || o.error === 'INVALIDACL') return { tree: t };
       if (res.ok) {
         const why = this.explainOk(t, p);
-        return mk('linearizable-writes', `${opDesc(p)} ${at}: the tree model's state after every earlier zxid says it succeeds${why}; observed ${o.error}.`);
+        return mk('linearizable-writes', `${opDesc(p)} ${at()}: the tree model's state after every earlier zxid says it succeeds${why}; observed ${o.error}.`);
       }
       if (res.code !== o.error) {
-        return mk('linearizable-writes', `${opDesc(p)} ${at}: expected ${res.code} against the state after every earlier zxid, observed ${o.error}.`);
+        return mk('linearizable-writes', `${opDesc(p)} ${at()}: expected ${res.code} against the state after every earlier zxid, observed ${o.error}.`);
       }
       return { tree: a.tree };
     }
@@ -429,23 +438,23 @@ export class Replay {
       if (res.code === 'SESSIONEXPIRED') {
         const closed = this.ownerClosedAt(p.session!, P);
         const g = p.type === 'create' && isEphemeralMode(p.line.args.mode) ? 'ephemeral-lifetime' : 'linearizable-writes';
-        return mk(g, `${opDesc(p)} ${at} succeeded, but its session ${p.session} had ended at zxid ${hex(closed ?? NaN)}.`);
+        return mk(g, `${opDesc(p)} ${at()} succeeded, but its session ${p.session} had ended at zxid ${hex(closed ?? NaN)}.`);
       }
-      return mk('linearizable-writes', `${opDesc(p)} ${at}: expected ${res.code} against the state after every earlier zxid, observed ok.`);
+      return mk('linearizable-writes', `${opDesc(p)} ${at()}: expected ${res.code} against the state after every earlier zxid, observed ok.`);
     }
     if (p.type === 'create' && o.created_path !== undefined && res.path !== o.created_path) {
       if (isSequentialMode(p.line.args.mode)) {
         const parent = getNode(t, parentOf(p.path!) ?? '/');
         return mk(
           'sequential-names',
-          `${opDesc(p)} ${at}: the parent's cversion ${parent?.stat.cversion} names the node ${res.path}; observed ${o.created_path}.`,
+          `${opDesc(p)} ${at()}: the parent's cversion ${parent?.stat.cversion} names the node ${res.path}; observed ${o.created_path}.`,
         );
       }
-      return mk('linearizable-writes', `${opDesc(p)} ${at}: expected created path ${res.path}, observed ${o.created_path}.`);
+      return mk('linearizable-writes', `${opDesc(p)} ${at()}: expected created path ${res.path}, observed ${o.created_path}.`);
     }
     if (o.stat && res.stat) {
       const d = statDiff(res.stat, o.stat);
-      if (d.length > 0) return mk('linearizable-writes', `${opDesc(p)} ${at}: returned stat differs from the model (model vs observed): ${d.join(', ')}.`);
+      if (d.length > 0) return mk('linearizable-writes', `${opDesc(p)} ${at()}: returned stat differs from the model (model vs observed): ${d.join(', ')}.`);
     }
     return { tree: a.tree };
   }

@@ -138,15 +138,15 @@ export interface Violation {
 }
 
 export interface SearchInfo {
-  /** Indeterminate writes (no zxid) and session expiries whose position had to be found. */
+  /** Indeterminate writes (no zxid) and session expiries whose position is unknown. */
   hiddenEvents: number;
-  /** Hidden events placed by the explanation found (or by the best attempt). */
+  /** Hidden events the accepted explanation (or the best attempt) places in zxid order. */
   placed: number;
-  /** True when any placement had to be searched for (beyond direct pinning by observed zxids). */
+  /** True when placements had to be searched for (bounded, depth-first with backtracking). */
   used: boolean;
-  /** True when the search finished within its budget (so a violation verdict is definitive). */
-  exhausted: boolean;
-  /** Candidate placements tried. */
+  /** True when the search ran out of its budget: a violation verdict is then not definitive. */
+  budgetExhausted: boolean;
+  /** Checkpoints replayed in total (the budget's unit). */
   steps: number;
 }
 
