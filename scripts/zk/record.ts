@@ -14,6 +14,9 @@ export const FAULT_RUN: Partial<RecordOptions> = {
   faults: true,
   ops: 20_000,
   thinkMs: 20,
+  // Below the 4 s read timeout, so ops stuck behind a paused member end as TIMEOUT and
+  // any reply that still comes is recorded as a late line.
+  opTimeoutMs: 3000,
   maxSeconds: 75,
   faultCount: 4,
 };
