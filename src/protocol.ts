@@ -96,4 +96,47 @@ export interface Protocol<S = any, M = any, C = any, O = any, G = any, Cfg exten
   /** Runs `check` does by default, and the minimum CI must hold. */
   defaultRuns: number;
   render: Render<S, M, C, O, Cfg>;
+  /**
+   * The ghost as it enters a state fingerprint (`zoocheck explore`). Keep exactly
+   * what later steps and the invariants can read, in a form that does not depend
+   * on the order history happened to be appended in; counters kept only for
+   * probes can be left out. Two ghosts with the same key must be
+   * indistinguishable to every invariant. Default: JSON.stringify(ghost).
+   */
+  ghostKey?(g: G): string;
+  /** Bounds for exhaustive exploration (`zoocheck explore`). */
+  explore?: ExploreSpec<S, M, G, Cfg>;
+  /** Interchangeable nodes, for symmetry reduction (`zoocheck explore --symmetry`). */
+  symmetry?: Symmetry<S, M, G, Cfg>;
+}
+
+/**
+ * How a model bounds its state space for breadth-first search. Bounds are named
+ * small integers (messages in flight, rounds, crashes, ...); some shape the
+ * configuration, the others cut the space: a state outside them is counted and
+ * checked but not expanded.
+ */
+export interface ExploreSpec<S, M, G, Cfg> {
+  /** Every bound the model knows, with the value the README's configuration uses. */
+  defaults: Record<string, number>;
+  /** The configuration a set of bounds (topology, fault budget) describes. */
+  config(bounds: Record<string, number>, mutant: string | null): Cfg;
+  /** Whether a state lies inside the bounds (and so is expanded). */
+  within(w: World<S, M, G>, bounds: Record<string, number>): boolean;
+  /** One line per bound, for --help and error messages. */
+  describe: string;
+}
+
+/**
+ * Groups of nodes that play interchangeable roles. A state and its image under
+ * any permutation within the groups are explored once.
+ */
+export interface Symmetry<S, M, G, Cfg> {
+  groups(cfg: Cfg): NodeId[][];
+  /**
+   * The world with node `i` renamed `perm[i]` (perm is the identity outside the
+   * groups): node order, durable order, packets, timers, the partition, and every
+   * node id or node-indexed set inside states, messages and the ghost.
+   */
+  permute(w: World<S, M, G>, perm: readonly number[], cfg: Cfg): World<S, M, G>;
 }

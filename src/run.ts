@@ -3,7 +3,7 @@
 // liveness checked at the end of the suffix. A run is a pure function of
 // (protocol, config, choices); its digest summarises every step it took.
 import type { BaseConfig } from './model.ts';
-import type { Invariant, Protocol } from './protocol.ts';
+import type { Invariant, Liveness, Protocol } from './protocol.ts';
 import { DELIVER, DROP, DUPLICATE, FIRE, Scheduler } from './scheduler.ts';
 import type { World } from './world.ts';
 import { Recorder, type TraceEvent } from './trace/events.ts';
@@ -68,40 +68,63 @@ export function runSchedule<Cfg extends BaseConfig>(p: Protocol<any, any, any, a
     rec?.step(w, 'adversary', choices[consumed - 1]);
     violation = checkAll(invariants, w, prev);
   }
-  // Fair suffix: heal, restart, deliver oldest, inject, fire oldest; liveness at the end.
   if (violation === null && !opts.noSuffix) {
-    // The bound grows with the backlog: every message still in flight may be
-    // delivered and answered before the protocol's own recovery gets its turn.
-    const bound = w.step + p.suffixBound(cfg) + 3 * w.net.length;
-    while (w.step < bound) {
-      sch.enumerate(w, false);
-      const i = sch.fairPick();
-      if (i < 0) break;
-      const prev = w;
-      w = sch.apply(w, i);
-      const a = mixStep(sch, w);
+    const s = fairSuffix(p, cfg, sch, w, invariants, liveness, (prev, next) => {
+      const a = mixStep(sch, next);
       h1 = Math.imul(h1 ^ a, 0x01000193);
       h2 = Math.imul((h2 ^ a) + 0x9e3779b9, 0x85ebca6b) ^ (h2 >>> 15);
-      cov?.count(sch, p, prev, w);
-      rec?.step(w, 'suffix', null);
-      violation = checkAll(invariants, w, prev);
-      if (violation !== null) break;
-    }
-    if (violation === null) {
-      for (const l of liveness) {
-        const m = l.check(w);
-        if (m !== null) {
-          violation = { invariant: l.name, kind: 'liveness', step: w.step, message: m };
-          break;
-        }
-      }
-    }
+      cov?.count(sch, p, prev, next);
+      rec?.step(next, 'suffix', null);
+    });
+    w = s.final;
+    violation = s.violation;
   }
   if (violation !== null) {
     h1 = Math.imul(h1 ^ violation.step ^ 0x5bd1e995, 0x01000193);
     h2 = Math.imul(h2 ^ (violation.kind === 'safety' ? 1 : 2), 0xc2b2ae35);
   }
   return { steps: w.step, consumed, violation, h1: h1 >>> 0, h2: h2 >>> 0, final: w, events: rec ? rec.events : null };
+}
+
+/**
+ * Fair suffix from w: heal, restart, deliver oldest, inject, fire oldest, with
+ * invariants after every step and liveness at the end. A function of its own so
+ * that the exhaustive explorer can run it from any world it reaches without
+ * replaying the prefix. `onStep` sees each step right after it is applied.
+ */
+export function fairSuffix<Cfg extends BaseConfig>(
+  p: Protocol<any, any, any, any, any, Cfg>,
+  cfg: Cfg,
+  sch: Scheduler,
+  w: World,
+  invariants: readonly Invariant<World>[],
+  liveness: readonly Liveness<World>[],
+  onStep?: (prev: World, w: World) => void,
+): { final: World; violation: Violation | null } {
+  let violation: Violation | null = null;
+  // The bound grows with the backlog: every message still in flight may be
+  // delivered and answered before the protocol's own recovery gets its turn.
+  const bound = w.step + p.suffixBound(cfg) + 3 * w.net.length;
+  while (w.step < bound) {
+    sch.enumerate(w, false);
+    const i = sch.fairPick();
+    if (i < 0) break;
+    const prev = w;
+    w = sch.apply(w, i);
+    onStep?.(prev, w);
+    violation = checkAll(invariants, w, prev);
+    if (violation !== null) break;
+  }
+  if (violation === null) {
+    for (const l of liveness) {
+      const m = l.check(w);
+      if (m !== null) {
+        violation = { invariant: l.name, kind: 'liveness', step: w.step, message: m };
+        break;
+      }
+    }
+  }
+  return { final: w, violation };
 }
 
 function checkAll(invariants: readonly Invariant<World>[], w: World, prev: World): Violation | null {

@@ -25,3 +25,12 @@ export function requireMutant(p: Protocol, mutant: string | undefined): string |
   return mutant;
 }
 
+
+/** --shard K/N: 1 <= K <= N; returned zero-based. */
+export function shardArg(v: string): { index: number; count: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(v.trim());
+  const k = m ? Number(m[1]) : NaN;
+  const n = m ? Number(m[2]) : NaN;
+  if (!m || n < 1 || k < 1 || k > n) throw new InvalidArgumentError(`--shard must be K/N with 1 <= K <= N (got "${v}")`);
+  return { index: k - 1, count: n };
+}

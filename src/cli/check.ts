@@ -2,7 +2,9 @@
 import { join } from 'node:path';
 import pc from 'picocolors';
 import { InputError } from '../config.ts';
-import { combineDigests, runCheck, type CheckResult } from '../explore/check.ts';
+import { hex32 } from '../run.ts';
+import { combineDigests, type CheckResult } from '../explore/check.ts';
+import { autoWorkers, runCheckParallel } from '../explore/pool.ts';
 import type { Protocol } from '../protocol.ts';
 import { buildTrace } from '../trace/replay.ts';
 import { traceJson } from '../trace/format.ts';
@@ -19,6 +21,8 @@ export interface CheckCliOptions {
   out: string;
   shrink: boolean;
   json: boolean;
+  workers?: number;
+  shard?: { index: number; count: number };
 }
 
 export interface CheckReport {
@@ -37,6 +41,9 @@ export interface CheckReport {
   reach: Record<string, number>;
   coverage: unknown;
   elapsedMs: number;
+  /** With --shard: this shard, and every run's digest so shards can be merged (`zoocheck merge`). */
+  shard?: string;
+  runDigests?: [number, string, number][];
 }
 
 function parseOnly(p: Protocol, only: string | undefined): string[] | undefined {
@@ -117,10 +124,26 @@ export async function cmdCheck(model: string, o: CheckCliOptions): Promise<numbe
     const only = parseOnly(p, o.only);
     const runs = o.runs ?? p.defaultRuns;
     const bar = progressBar(p.name, showProgress(o.json));
-    const r = runCheck(p, { runs, seed, mutant, only, coverage: true, noShrink: !o.shrink, onProgress: (x) => bar.update(x) });
+    const shard = o.shard ?? { index: 0, count: 1 };
+    const r = await runCheckParallel(p, {
+      runs,
+      seed,
+      mutant,
+      only,
+      coverage: true,
+      noShrink: !o.shrink,
+      workers: o.workers ?? autoWorkers(runs / shard.count),
+      shardIndex: shard.index,
+      shardCount: shard.count,
+      onProgress: (x) => bar.update(x),
+    });
     bar.stop();
     const trace = writeFailureTrace(p, r, o.out, only);
     const rep = toReport(p, r, trace);
+    if (o.shard) {
+      rep.shard = `${shard.index + 1}/${shard.count}`;
+      rep.runDigests = r.digests.map((d) => [d.run, hex32(d.h1) + hex32(d.h2), d.steps]);
+    }
     reports.push(rep);
     if (!o.json) printHuman(p, rep);
   }

@@ -5,7 +5,8 @@ import { Command, CommanderError, Option } from 'commander';
 import pc from 'picocolors';
 import { InputError } from '../config.ts';
 import { protocolNames } from '../../properties/index.ts';
-import { intArg, requireProtocol } from './args.ts';
+import { intArg, requireProtocol, shardArg } from './args.ts';
+import { cmdMerge } from './merge.ts';
 import { EXIT_OK, EXIT_USAGE } from './io.ts';
 import { cmdCheck } from './check.ts';
 import { cmdReplay } from './replay.ts';
@@ -29,9 +30,20 @@ function program(): Command {
     .option('--only <invariants>', 'comma-separated invariant names to check (default: all)')
     .option('--out <dir>', 'where counterexample traces are written', 'zoocheck-traces')
     .option('--no-shrink', 'report the first failing run without shrinking it')
+    .option('--workers <n>', 'worker threads (default: all cores, fewer for small checks)', intArg('--workers', 1))
+    .option('--shard <k/n>', 'run only shard k of n of the run indices (merge shard outputs with `zoocheck merge`)', shardArg)
     .option('--json', 'print one JSON object instead of text', false)
     .action(async (model: string, o) => {
       process.exitCode = await cmdCheck(model, o);
+    });
+
+  prog
+    .command('merge')
+    .description('merge the --json outputs of `check --shard k/n` runs into one result (same digest as one unsharded run)')
+    .argument('<files...>', 'shard outputs (JSON)')
+    .option('--json', 'print one JSON object', false)
+    .action((files: string[], o: { json: boolean }) => {
+      process.exitCode = cmdMerge(files, o);
     });
 
   prog

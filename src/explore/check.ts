@@ -24,6 +24,8 @@ export interface CheckOptions {
   onProgress?: (p: Progress) => void;
   /** Skip shrinking (report the first failing run as generated). */
   noShrink?: boolean;
+  /** Stop before any run whose index exceeds this (parallel workers share the lowest failure found). */
+  stopAfter?: () => number;
 }
 
 export interface Progress {
@@ -48,6 +50,7 @@ export interface RunDigest {
   run: number;
   h1: number;
   h2: number;
+  steps: number;
 }
 
 export interface CheckResult<Cfg extends BaseConfig = BaseConfig> {
@@ -77,11 +80,12 @@ export function runCheck<Cfg extends BaseConfig>(p: Protocol<any, any, any, any,
   let failure: Failure<Cfg> | null = null;
   const total = Math.ceil((opts.runs - shardIndex) / shardCount);
   for (let i = shardIndex; i < opts.runs; i += shardCount) {
+    if (opts.stopAfter && i > opts.stopAfter()) break;
     const value = generateRun(arb, opts.seed, i);
     const r = runSchedule(p, value.value.cfg, value.value.choices, { only: opts.only, coverage: coverage ?? undefined });
     runs++;
     steps += r.steps;
-    digests.push({ run: i, h1: r.h1, h2: r.h2 });
+    digests.push({ run: i, h1: r.h1, h2: r.h2, steps: r.steps });
     for (const pr of p.probes) if (pr.hit(r.final)) reach[pr.name]++;
     if (r.violation !== null) {
       if (opts.noShrink) {

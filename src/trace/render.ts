@@ -2,7 +2,8 @@
 import type { TraceEvent } from './events.ts';
 import type { TraceFile } from './format.ts';
 
-function describe(e: TraceEvent): string {
+/** One line per event, so the text and HTML views word events the same way. */
+export function describe(e: TraceEvent): string {
   switch (e.action) {
     case 'start':
       return `${e.node} starts`;
