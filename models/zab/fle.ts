@@ -1,0 +1,196 @@
+// Fast Leader Election (§4.1; FastLeaderElection.lookForLeader and its
+// WorkerReceiver). Rounds are logicalclock; recvset holds the votes of my
+// round, outofelection the votes of servers already FOLLOWING/LEADING.
+import type { NodeId } from '../../src/model.ts';
+import { isQuorum, isVoter, lastZxid } from './config.ts';
+import { startLeading, startLearning } from './discovery.ts';
+import { Fx, T_FINALIZE, T_FLE, T_PERSIST, T_SYNC } from './fx.ts';
+import type { Notify, Vote, ZabConfig, ZabState } from './types.ts';
+import { sameVote, voteGt, voteOf } from './vote.ts';
+
+/** Observers start from a vote below every voter's (getInitId = Long.MIN_VALUE): they never win. */
+export const NO_VOTE: Vote = Object.freeze({ leader: -1, zxid: -1, epoch: -1 });
+
+/** The initial vote: (myid, last logged zxid, currentEpoch) (§4.1 "Votes"). */
+export function initialVote(s: ZabState, id: NodeId, cfg: ZabConfig): Vote {
+  return isVoter(id, cfg) ? { leader: id, zxid: lastZxid(s.history), epoch: s.currentEpoch } : NO_VOTE;
+}
+
+export function myNote(s: ZabState): Notify {
+  const v = s.vote;
+  return { t: 'NOTIFY', leader: v.leader, zxid: v.zxid, epoch: v.epoch, round: s.round, st: s.state };
+}
+
+/** Notifications go to the voting members only (sendNotifications). */
+function broadcast(n: Notify, id: NodeId, cfg: ZabConfig, fx: Fx): void {
+  for (let j = 0; j < cfg.voters; j++) if (j !== id) fx.to(j, n);
+}
+
+function emptyVotes(cfg: ZabConfig): (Notify | null)[] {
+  return new Array<Notify | null>(cfg.voters).fill(null);
+}
+
+/**
+ * Start a new election (lookForLeader): a new round, my initial vote, recvset and
+ * outofelection cleared, every role-specific volatile field dropped.
+ */
+export function lookForLeader(s: ZabState, id: NodeId, cfg: ZabConfig, fx: Fx): ZabState {
+  const vote = initialVote(s, id, cfg);
+  const round = s.round + 1;
+  const recv = emptyVotes(cfg);
+  const next: ZabState = {
+    ...s,
+    state: 'LOOKING',
+    round,
+    vote,
+    recv,
+    ooe: emptyVotes(cfg),
+    finalizing: false,
+    leader: -1,
+    lphase: 'none',
+    synced: null,
+    lead: null,
+  };
+  const n = myNote(next);
+  // A voter receives its own notification too (sendNotifications includes self).
+  if (isVoter(id, cfg)) recv[id] = n;
+  broadcast(n, id, cfg, fx);
+  fx.disarm(T_SYNC);
+  fx.disarm(T_PERSIST);
+  fx.disarm(T_FINALIZE);
+  fx.arm(T_FLE);
+  return next;
+}
+
+/** Bit set of recvset entries equal to my proposal in my round (termPredicate, LOOKING equality). */
+function matching(recv: readonly (Notify | null)[], v: Vote, round: number): number {
+  let mask = 0;
+  for (let j = 0; j < recv.length; j++) {
+    const e = recv[j];
+    if (e !== null && e.leader === v.leader && e.zxid === v.zxid && e.epoch === v.epoch && e.round === round) mask |= 1 << j;
+  }
+  return mask;
+}
+
+/** Bit set of entries equal to a FOLLOWING/LEADING notification under Vote.equals. */
+function matchingNote(set: readonly (Notify | null)[], n: Notify): number {
+  let mask = 0;
+  for (let j = 0; j < set.length; j++) {
+    const e = set[j];
+    if (e !== null && sameVote(e, n)) mask |= 1 << j;
+  }
+  return mask;
+}
+
+/**
+ * checkLeader: another leader must itself have said it is LEADING; I may lead
+ * only on votes from my own round.
+ */
+function checkLeader(set: readonly (Notify | null)[], leader: NodeId, round: number, s: ZabState, id: NodeId): boolean {
+  if (leader !== id) {
+    const e = leader >= 0 && leader < set.length ? set[leader] : null;
+    return e !== null && e.st === 'LEADING';
+  }
+  return s.round === round;
+}
+
+function decide(s: ZabState, id: NodeId, vote: Vote, round: number, cfg: ZabConfig, fx: Fx): ZabState {
+  fx.disarm(T_FLE);
+  fx.disarm(T_FINALIZE);
+  const base: ZabState = { ...s, vote, round, finalizing: false };
+  return vote.leader === id ? startLeading(base, id, cfg, fx) : startLearning(base, id, vote.leader, cfg, fx);
+}
+
+/** Re-check termination after recvset or my proposal changed (§4.1 "Termination"). */
+function settle(s: ZabState, id: NodeId, cfg: ZabConfig, fx: Fx): ZabState {
+  if (cfg.mutant === 'decide-without-quorum') {
+    // ZOOKEEPER-975: decided once every voter had been heard from, matching or not.
+    let heard = 0;
+    for (let j = 0; j < s.recv.length; j++) if (s.recv[j] !== null) heard++;
+    if (heard === cfg.voters) return decide(s, id, s.vote, s.round, cfg, fx);
+  }
+  const q = isQuorum(matching(s.recv, s.vote, s.round), cfg);
+  if (q && !s.finalizing) {
+    fx.arm(T_FINALIZE);
+    return { ...s, finalizing: true };
+  }
+  if (!q && s.finalizing) {
+    fx.disarm(T_FINALIZE);
+    return { ...s, finalizing: false };
+  }
+  return s;
+}
+
+export function onNotify(s: ZabState, id: NodeId, from: NodeId, n: Notify, cfg: ZabConfig, fx: Fx): ZabState {
+  // Only voters answer: observers listen, and never vote (validVoter).
+  const answers = isVoter(id, cfg);
+  if (s.state !== 'LOOKING') {
+    // A server out of election answers a LOOKING one with the leader it follows.
+    if (n.st === 'LOOKING' && answers) fx.to(from, myNote(s));
+    return s;
+  }
+  if (!isVoter(from, cfg)) {
+    // An observer's notification is answered, never counted.
+    if (n.st === 'LOOKING' && answers) fx.to(from, myNote(s));
+    return s;
+  }
+  if (n.st === 'OBSERVING') return s;
+  if (n.st === 'LOOKING') {
+    let { round, vote, recv } = s;
+    let changed = false;
+    if (n.round > round) {
+      // A higher round: adopt it, clear recvset, vote max(theirs, my initial vote).
+      round = n.round;
+      recv = emptyVotes(cfg);
+      const init = initialVote(s, id, cfg);
+      vote = voteGt(n, init, cfg) ? voteOf(n) : init;
+      changed = true;
+    } else if (n.round < round) {
+      // A lagging round: dropped, but the lagging sender is told my vote.
+      if (answers) fx.to(from, myNote(s));
+      return s;
+    } else if (voteGt(n, vote, cfg)) {
+      vote = voteOf(n);
+      changed = true;
+    } else recv = recv.slice();
+    let next: ZabState;
+    if (changed) {
+      next = { ...s, round, vote, recv: recv === s.recv ? recv.slice() : recv };
+      const own = myNote(next);
+      if (isVoter(id, cfg)) (next.recv as (Notify | null)[])[id] = own;
+      broadcast(own, id, cfg, fx);
+    } else next = { ...s, recv };
+    (next.recv as (Notify | null)[])[from] = n;
+    return settle(next, id, cfg, fx);
+  }
+  // FOLLOWING / LEADING: consider votes of my round together, and always the
+  // out-of-election ones (joining an established ensemble, ZOOKEEPER-1732).
+  let next = s;
+  if (n.round === s.round) {
+    const recv = s.recv.slice();
+    recv[from] = n;
+    next = { ...s, recv };
+    if (isQuorum(matchingNote(recv, n), cfg) && checkLeader(recv, n.leader, n.round, next, id)) return decide(next, id, voteOf(n), n.round, cfg, fx);
+  }
+  const ooe = s.ooe.slice();
+  ooe[from] = n;
+  next = { ...next, ooe };
+  if (isQuorum(matchingNote(ooe, n), cfg) && checkLeader(ooe, n.leader, n.round, next, id)) return decide(next, id, voteOf(n), n.round, cfg, fx);
+  return n.round === s.round ? settle(next, id, cfg, fx) : next;
+}
+
+/** finalizeWait elapsed with no better vote: decide if the quorum still holds. */
+export function onFinalize(s: ZabState, id: NodeId, cfg: ZabConfig, fx: Fx): ZabState {
+  if (s.state !== 'LOOKING' || !s.finalizing) return s;
+  if (!isQuorum(matching(s.recv, s.vote, s.round), cfg)) return { ...s, finalizing: false };
+  return decide(s, id, s.vote, s.round, cfg, fx);
+}
+
+/** Retransmission: no decision yet, send my notification again. */
+export function onFleTimer(s: ZabState, id: NodeId, cfg: ZabConfig, fx: Fx): ZabState {
+  if (s.state !== 'LOOKING') return s;
+  broadcast(myNote(s), id, cfg, fx);
+  fx.arm(T_FLE);
+  return s;
+}
+

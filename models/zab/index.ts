@@ -1,0 +1,154 @@
+// ZAB as a pure node model: one reducer per server, dispatching on its
+// ServerState (QuorumPeer.run) and on the message type.
+import type { Input, NodeId, NodeModel, StepResult } from '../../src/model.ts';
+import { epochOf, lastZxid } from './config.ts';
+import { abandon, onAckEpoch, onFollowerInfo, onLeaderInfo, quit } from './discovery.ts';
+import { lookForLeader, NO_VOTE, onFinalize, onFleTimer, onNotify } from './fle.ts';
+import { Fx, T_FINALIZE, T_FLE, T_PERSIST, T_SYNC } from './fx.ts';
+import { dropPeer, onAck, onClientWrite, onCommit, onProposal, onRequest, onUptodate } from './broadcast.ts';
+import { onInform } from './observer.ts';
+import { finishPersist, onAckLd, onNewLeader, onSync } from './sync.ts';
+import type { Txn, WriteRequest, ZabConfig, ZabDurable, ZabMsg, ZabObs, ZabState } from './types.ts';
+
+export * from './types.ts';
+export * from './config.ts';
+export { voteGt, sameVote } from './vote.ts';
+export { planSync } from './sync.ts';
+export { ZAB_MUTANTS } from './mutants.ts';
+export { zabRender } from './render.ts';
+
+type R = StepResult<ZabState, ZabMsg, ZabObs>;
+const EMPTY_HISTORY: readonly Txn[] = Object.freeze([]);
+const NO_QUEUE: readonly number[] = Object.freeze([]);
+
+function fresh(d: ZabDurable): ZabState {
+  return {
+    acceptedEpoch: d.acceptedEpoch,
+    currentEpoch: d.currentEpoch,
+    history: d.history,
+    state: 'LOOKING',
+    round: 0,
+    vote: NO_VOTE,
+    recv: [],
+    ooe: [],
+    finalizing: false,
+    lastCommitted: 0,
+    queue: NO_QUEUE,
+    leader: -1,
+    sess: 0,
+    lphase: 'none',
+    synced: null,
+    lead: null,
+  };
+}
+
+function onTimeout(s: ZabState, id: NodeId, timer: string, cfg: ZabConfig, fx: Fx): ZabState {
+  switch (timer) {
+    case T_FLE:
+      return onFleTimer(s, id, cfg, fx);
+    case T_FINALIZE:
+      return onFinalize(s, id, cfg, fx);
+    case T_SYNC:
+      // initLimit: discovery and sync did not finish in time.
+      if (s.state === 'LEADING' && s.lead !== null && s.lead.phase !== 'broadcast') return quit(s, id, 'no quorum synced in time', cfg, fx);
+      if ((s.state === 'FOLLOWING' || s.state === 'OBSERVING') && s.lphase !== 'broadcast') return abandon(s, id, 'not synced in time', true, cfg, fx);
+      return s;
+    case T_PERSIST:
+      return finishPersist(s, id, cfg, fx);
+    default:
+      return s;
+  }
+}
+
+function onMessage(s: ZabState, id: NodeId, from: NodeId, m: ZabMsg, cfg: ZabConfig, fx: Fx): ZabState {
+  if (m.t === 'NOTIFY') return onNotify(s, id, from, m, cfg, fx);
+  if (s.state === 'LEADING') {
+    const L = s.lead;
+    if (L === null) return s;
+    if (m.t === 'FOLLOWERINFO') return onFollowerInfo(s, id, from, m.acc, m.s, cfg, fx);
+    const p = L.peers[from];
+    // Anything from a connection I no longer have is gone with that socket.
+    if (p === null || p.s !== m.s) return s;
+    switch (m.t) {
+      case 'ACKEPOCH':
+        return onAckEpoch(s, id, from, m.cur, m.last, cfg, fx);
+      case 'ACKLD':
+        return onAckLd(s, id, from, m.z, cfg, fx);
+      case 'ACK':
+        return onAck(s, from, m.z, cfg, fx);
+      case 'REQUEST':
+        return onRequest(s, id, m.v, cfg, fx);
+      case 'CLOSE':
+        return dropPeer(s, id, from, cfg, fx);
+      default:
+        return s;
+    }
+  }
+  if (s.state === 'LOOKING' || from !== s.leader || m.t === 'FOLLOWERINFO' || m.s !== s.sess) return s;
+  let cur = s;
+  if (cur.lphase === 'persisting' && m.t !== 'CLOSE') cur = finishPersist(cur, id, cfg, fx);
+  switch (m.t) {
+    case 'LEADERINFO':
+      return onLeaderInfo(cur, id, m.e, cfg, fx);
+    case 'SYNC':
+      return onSync(cur, m.kind, m.to, m.txns);
+    case 'NEWLEADER':
+      return onNewLeader(cur, id, m.e, m.z, cfg, fx);
+    case 'UPTODATE':
+      return onUptodate(cur, m.z, fx);
+    case 'PROPOSAL':
+      return onProposal(cur, id, m.txn, cfg, fx);
+    case 'COMMIT':
+      return onCommit(cur, id, m.z, cfg, fx);
+    case 'INFORM':
+      return onInform(cur, m.txn, fx);
+    case 'CLOSE':
+      return abandon(cur, id, 'the leader closed the connection', false, cfg, fx);
+    default:
+      return cur;
+  }
+}
+
+export const zabModel: NodeModel<ZabState, ZabMsg, WriteRequest, ZabObs, ZabConfig> = {
+  init(): ZabState {
+    return fresh({ acceptedEpoch: 0, currentEpoch: 0, history: EMPTY_HISTORY });
+  },
+  step(s: ZabState, input: Input<ZabMsg, WriteRequest>, id: NodeId, cfg: ZabConfig): R {
+    const fx = new Fx();
+    let next: ZabState;
+    switch (input.kind) {
+      case 'start':
+      case 'restart':
+        next = lookForLeader(s, id, cfg, fx);
+        break;
+      case 'deliver':
+        next = onMessage(s, id, input.from, input.msg, cfg, fx);
+        break;
+      case 'timeout':
+        next = onTimeout(s, id, input.timer, cfg, fx);
+        break;
+      case 'client':
+        next = onClientWrite(s, id, input.request.v, cfg, fx);
+        break;
+      case 'linkDown': {
+        const peer = input.peer;
+        if (s.state === 'LEADING' && s.lead !== null && s.lead.peers[peer] !== null) next = dropPeer(s, id, peer, cfg, fx);
+        else if ((s.state === 'FOLLOWING' || s.state === 'OBSERVING') && peer === s.leader) next = abandon(s, id, 'connection to the leader broke', false, cfg, fx);
+        else next = s;
+        break;
+      }
+    }
+    return { state: next, effects: fx.effects() };
+  },
+  durable(s: ZabState, _id: NodeId, cfg: ZabConfig): ZabDurable {
+    // epoch-from-last-zxid (ZOOKEEPER-335): the epochs live in memory only.
+    if (cfg.mutant === 'epoch-from-last-zxid') {
+      const e = epochOf(lastZxid(s.history));
+      return { acceptedEpoch: e, currentEpoch: e, history: s.history };
+    }
+    return { acceptedEpoch: s.acceptedEpoch, currentEpoch: s.currentEpoch, history: s.history };
+  },
+  recover(d: unknown): ZabState {
+    return fresh(d as ZabDurable);
+  },
+};

@@ -1,0 +1,159 @@
+// ZAB as ZooKeeper 3.x runs it (research/zab-and-paxos.md §4): Fast Leader
+// Election, discovery, synchronisation and broadcast, with observers. Node ids
+// 0..voters-1 are voters (participants), the rest observers.
+import type { BaseConfig } from '../../src/model.ts';
+
+export interface ZabConfig extends BaseConfig {
+  voters: number;
+  observers: number;
+  /** Client writes in the workload (each submitted once, to a fixed server). */
+  writes: number;
+}
+
+/** A logged transaction ⟨v, z⟩: zxid z = epoch·2^32 + counter (§1.1), v = client write id. */
+export interface Txn {
+  readonly z: number;
+  readonly v: number;
+}
+
+/** ServerState of QuorumPeer. */
+export type PeerState = 'LOOKING' | 'FOLLOWING' | 'LEADING' | 'OBSERVING';
+
+/** An FLE vote (§4.1): proposed leader, its last zxid and its peerEpoch (currentEpoch). */
+export interface Vote {
+  readonly leader: number;
+  readonly zxid: number;
+  readonly epoch: number;
+}
+
+/**
+ * A notification: the sender's vote, its round (logicalclock / electionEpoch)
+ * and its state. Received notifications are stored as is in recvset and
+ * outofelection, so an entry is the message object itself.
+ */
+export interface Notify extends Vote {
+  readonly t: 'NOTIFY';
+  readonly round: number;
+  readonly st: PeerState;
+}
+
+export type SyncKind = 'DIFF' | 'TRUNC' | 'SNAP';
+
+/**
+ * Peer-to-peer messages of the quorum port carry `s`, the learner's connection
+ * (session) number: a learner that reconnects opens a new TCP connection, so
+ * nothing sent on an older one may reach the new one. The scheduler keeps one
+ * FIFO link per pair, so the tag stands in for the socket.
+ */
+export type ZabMsg =
+  | Notify
+  | { readonly t: 'FOLLOWERINFO'; readonly s: number; readonly acc: number }
+  | { readonly t: 'LEADERINFO'; readonly s: number; readonly e: number }
+  /** cur = -1: the follower had already accepted this epoch; not counted (§4.2 step 2). */
+  | { readonly t: 'ACKEPOCH'; readonly s: number; readonly cur: number; readonly last: number }
+  /** DIFF / TRUNC(to) / SNAP followed by the txns to apply, bundled as one packet. */
+  | { readonly t: 'SYNC'; readonly s: number; readonly kind: SyncKind; readonly to: number; readonly txns: readonly Txn[] }
+  | { readonly t: 'NEWLEADER'; readonly s: number; readonly e: number; readonly z: number }
+  /** The ACK of NEWLEADER (ACK-LD). */
+  | { readonly t: 'ACKLD'; readonly s: number; readonly z: number }
+  /** Carries the leader's commit point (Zab.tla's COMMIT-LD). */
+  | { readonly t: 'UPTODATE'; readonly s: number; readonly z: number }
+  | { readonly t: 'PROPOSAL'; readonly s: number; readonly txn: Txn }
+  | { readonly t: 'ACK'; readonly s: number; readonly z: number }
+  | { readonly t: 'COMMIT'; readonly s: number; readonly z: number }
+  /** Commit notice to an observer, carrying the txn (observers get no PROPOSAL). */
+  | { readonly t: 'INFORM'; readonly s: number; readonly txn: Txn }
+  /** A client write forwarded by a learner to its leader. */
+  | { readonly t: 'REQUEST'; readonly s: number; readonly v: number }
+  /** The sender closed the connection (a learner giving up, a leader shutting down). */
+  | { readonly t: 'CLOSE'; readonly s: number };
+
+export interface WriteRequest {
+  v: number;
+}
+
+export type ZabObs =
+  | { t: 'lead'; round: number }
+  | { t: 'follow'; leader: number; round: number }
+  | { t: 'epoch'; e: number }
+  | { t: 'established'; e: number }
+  | { t: 'sync'; to: number; kind: SyncKind; n: number }
+  | { t: 'quit'; why: string }
+  | { t: 'abandon'; why: string }
+  | { t: 'propose'; z: number; v: number }
+  | { t: 'commit'; z: number }
+  | { t: 'inform'; z: number }
+  | { t: 'exit'; why: string };
+
+/** Learner phase (Learner.registerWithLeader / syncWithLeader). */
+export type LearnerPhase = 'none' | 'discovery' | 'sync' | 'persisting' | 'synced' | 'broadcast';
+
+/** The leader's view of one learner (a LearnerHandler). */
+export interface Peer {
+  readonly s: number;
+  /** info: FOLLOWERINFO in; acked: ACKEPOCH in; newleader: sync + NEWLEADER sent; active: ACK-LD in. */
+  readonly st: 'info' | 'acked' | 'newleader' | 'active';
+  /** The learner's last logged zxid from ACKEPOCH. */
+  readonly last: number;
+  /** Zxid of the NEWLEADER sent (what its ACK-LD echoes). */
+  readonly nlz: number;
+}
+
+export interface Outstanding {
+  readonly z: number;
+  /** Bit set of the servers that logged and acknowledged it (the leader included). */
+  readonly acks: number;
+}
+
+export interface LeadState {
+  readonly phase: 'discovery' | 'sync' | 'broadcast';
+  /** The epoch proposed in LEADERINFO; -1 until a quorum sent FOLLOWERINFO. */
+  readonly epoch: number;
+  readonly infoFrom: number;
+  readonly maxAccepted: number;
+  readonly ackEpoch: number;
+  readonly ackLd: number;
+  readonly peers: readonly (Peer | null)[];
+  /** Proposed, not yet committed; outstanding[k] is history[lastCommitted + k]. */
+  readonly outstanding: readonly Outstanding[];
+  readonly counter: number;
+}
+
+export interface ZabState {
+  // Durable (§4.2; a crash keeps these, Zab.tla Restart).
+  /** The paper's f.p: the last epoch accepted in LEADERINFO. */
+  readonly acceptedEpoch: number;
+  /** The paper's f.a: the epoch of the last NEWLEADER accepted. */
+  readonly currentEpoch: number;
+  /** The logged history. */
+  readonly history: readonly Txn[];
+  // Volatile.
+  readonly state: PeerState;
+  /** logicalclock. */
+  readonly round: number;
+  /** Proposal while LOOKING, the decided vote afterwards. */
+  readonly vote: Vote;
+  /** recvset: per voter, its latest notification in my round. */
+  readonly recv: readonly (Notify | null)[];
+  /** outofelection: per voter, its latest FOLLOWING/LEADING notification. */
+  readonly ooe: readonly (Notify | null)[];
+  /** A quorum matched my vote and the finalizeWait timer runs. */
+  readonly finalizing: boolean;
+  /** Number of history entries delivered (Zab.tla lastCommitted.index). */
+  readonly lastCommitted: number;
+  /** Client writes waiting for a serving leader (lost on crash). */
+  readonly queue: readonly number[];
+  /** Whom I follow or observe (-1: nobody); me when leading. */
+  readonly leader: number;
+  readonly sess: number;
+  readonly lphase: LearnerPhase;
+  /** The history being synced: not on disk until NEWLEADER (§4.2 step 5). */
+  readonly synced: readonly Txn[] | null;
+  readonly lead: LeadState | null;
+}
+
+export interface ZabDurable {
+  acceptedEpoch: number;
+  currentEpoch: number;
+  history: readonly Txn[];
+}

@@ -1,0 +1,541 @@
+// What must hold of ZAB (research/zab-and-paxos.md §1.1-1.4), stated once, next
+// to the model. "Delivered" is history[1..lastCommitted] of each server (Zab.tla)
+// as read from the world; the ghost folds those states into facts: what each
+// server delivered in this life, the global commit sequence, every txn a leader
+// created, every vote a voter held, every leader established.
+import * as fc from 'fast-check';
+import { z } from 'zod';
+import type { Invariant, Liveness, Probe, Protocol } from '../src/protocol.ts';
+import type { World } from '../src/world.ts';
+import type { NodeId } from '../src/model.ts';
+import { budgetSchema, parseWith } from '../src/config.ts';
+import {
+  epochOf,
+  fmtZxid,
+  isVoter,
+  nodeCount,
+  quorumSize,
+  popcount,
+  sameTxn,
+  voteGt,
+  zabModel,
+  zabRender,
+  ZAB_MUTANTS,
+  type PeerState,
+  type Txn,
+  type WriteRequest,
+  type ZabConfig,
+  type ZabMsg,
+  type ZabObs,
+  type ZabState,
+} from '../models/zab/index.ts';
+
+/** A txn some leader created, with that primary (server, epoch). */
+export interface Broadcast {
+  readonly z: number;
+  readonly v: number;
+  readonly by: NodeId;
+  readonly e: number;
+}
+
+/** A (round, vote, state) a voter held, newest first. */
+export interface VoteRec {
+  readonly node: NodeId;
+  readonly round: number;
+  readonly leader: number;
+  readonly zxid: number;
+  readonly epoch: number;
+  readonly st: PeerState;
+  readonly next: VoteRec | null;
+}
+
+/** A server turning LEADING, with its round and the vote it decided on. */
+export interface LeadingEvent {
+  readonly node: NodeId;
+  readonly round: number;
+  readonly zxid: number;
+  readonly epoch: number;
+  readonly step: number;
+}
+
+/** What a primary had delivered when it broadcast its first txn (PrimaryIntegrity). */
+export interface FirstBroadcast {
+  readonly by: NodeId;
+  readonly e: number;
+  readonly prefix: readonly Txn[];
+}
+
+export interface ZabGhost {
+  /** The last state seen per server (null while crashed). */
+  readonly seen: readonly (ZabState | null)[];
+  /** Each server's logged history, live or on disk while crashed. */
+  readonly hist: readonly (readonly Txn[])[];
+  /** Each server's lastCommitted (0 while crashed). */
+  readonly lc: readonly number[];
+  /** What each server delivered in this life, in delivery order. */
+  readonly deliv: readonly (readonly Txn[])[];
+  /** The committed sequence: the first txn ever delivered at each position. */
+  readonly committed: readonly Txn[];
+  /** Every distinct txn any server ever delivered. */
+  readonly delivered: readonly Txn[];
+  readonly bcast: readonly Broadcast[];
+  readonly first: readonly FirstBroadcast[];
+  /** Established leaders (epoch, server), in order. */
+  readonly leaders: readonly { readonly e: number; readonly id: NodeId }[];
+  readonly votes: VoteRec | null;
+  readonly leading: LeadingEvent | null;
+  /** Bit set of servers in discovery or sync. */
+  readonly syncing: number;
+  readonly flags: number;
+  readonly steps: number;
+}
+
+const F_TRUNC = 1;
+const F_DIFF = 2;
+const F_SNAP = 4;
+const F_INFORM = 8;
+const F_CRASH_IN_SYNC = 16;
+const F_EXIT = 32;
+
+type W = World<ZabState, ZabMsg, ZabGhost>;
+const NO_TXNS: readonly Txn[] = Object.freeze([]);
+
+function setAt<T>(xs: readonly T[], i: number, v: T): T[] {
+  const out = xs.slice();
+  out[i] = v;
+  return out;
+}
+
+function inSync(s: ZabState): boolean {
+  if (s.state === 'LEADING') return s.lead !== null && s.lead.phase !== 'broadcast';
+  return (s.state === 'FOLLOWING' || s.state === 'OBSERVING') && s.lphase !== 'broadcast' && s.lphase !== 'none';
+}
+
+function established(s: ZabState | null): boolean {
+  return s !== null && s.state === 'LEADING' && s.lead !== null && s.lead.phase === 'broadcast';
+}
+
+function containsTxn(xs: readonly Txn[], t: Txn, end = xs.length): boolean {
+  for (let k = 0; k < end; k++) if (sameTxn(xs[k], t)) return true;
+  return false;
+}
+
+function updateGhost(g: ZabGhost, node: NodeId, s: ZabState | null, obs: readonly ZabObs[] | undefined, cfg: ZabConfig): ZabGhost {
+  let flags = g.flags;
+  if (obs !== undefined) {
+    for (const o of obs) {
+      if (o.t === 'sync') flags |= o.kind === 'TRUNC' ? F_TRUNC : o.kind === 'DIFF' ? F_DIFF : F_SNAP;
+      else if (o.t === 'inform') flags |= F_INFORM;
+      else if (o.t === 'exit') flags |= F_EXIT;
+    }
+  }
+  const old = g.seen[node];
+  if (s === null) {
+    // A crash ends this life's deliveries; the log stays on disk.
+    const bit = 1 << node;
+    if (g.syncing & bit) flags |= F_CRASH_IN_SYNC;
+    return { ...g, seen: setAt(g.seen, node, null), lc: setAt(g.lc, node, 0), deliv: setAt(g.deliv, node, NO_TXNS), syncing: g.syncing & ~bit, flags };
+  }
+  if (
+    old !== null &&
+    old.vote === s.vote &&
+    old.round === s.round &&
+    old.state === s.state &&
+    old.history === s.history &&
+    old.lastCommitted === s.lastCommitted &&
+    old.lphase === s.lphase &&
+    (old.lead === null) === (s.lead === null) &&
+    (s.lead === null || ((old.lead as NonNullable<ZabState['lead']>).phase === s.lead.phase && (old.lead as NonNullable<ZabState['lead']>).epoch === s.lead.epoch))
+  ) {
+    return flags === g.flags ? g : { ...g, flags };
+  }
+  let out: ZabGhost = { ...g, seen: setAt(g.seen, node, s), flags, steps: g.steps + 1 };
+  // Votes held (FLE): every change of (round, vote, state) of a voter.
+  if (old === null || old.vote !== s.vote || old.round !== s.round || old.state !== s.state) {
+    if (isVoter(node, cfg)) {
+      const v = s.vote;
+      out = { ...out, votes: { node, round: s.round, leader: v.leader, zxid: v.zxid, epoch: v.epoch, st: s.state, next: out.votes } };
+    }
+    if (s.state === 'LEADING' && (old === null || old.state !== 'LEADING')) {
+      out = { ...out, leading: { node, round: s.round, zxid: s.vote.zxid, epoch: s.vote.epoch, step: g.steps } };
+    }
+  }
+  if (established(s) && !established(old)) out = { ...out, leaders: [...out.leaders, { e: (s.lead as NonNullable<ZabState['lead']>).epoch, id: node }] };
+  const oldHist = g.hist[node];
+  const oldLc = g.lc[node];
+  if (s.history !== oldHist || s.lastCommitted !== oldLc) {
+    const h = s.history;
+    // Txns a primary created: its log grows with zxids of its own epoch.
+    if (established(s) && h !== oldHist && h.length > oldHist.length) {
+      const e = (s.lead as NonNullable<ZabState['lead']>).epoch;
+      let bcast = out.bcast;
+      let first = out.first;
+      for (let k = oldHist.length; k < h.length; k++) {
+        const t = h[k];
+        if (epochOf(t.z) !== e) continue;
+        if (!first.some((f) => f.by === node && f.e === e)) {
+          const upTo = Math.min(s.lastCommitted, oldHist.length);
+          first = [...first, { by: node, e, prefix: h.slice(0, upTo) }];
+        }
+        bcast = [...bcast, { z: t.z, v: t.v, by: node, e }];
+      }
+      out = { ...out, bcast, first };
+    }
+    // New deliveries: whatever is delivered now beyond what was already delivered in place.
+    const lc = s.lastCommitted;
+    let k = 0;
+    const common = Math.min(oldLc, lc);
+    while (k < common && sameTxn(oldHist[k], h[k])) k++;
+    if (lc > k) {
+      const fresh = h.slice(k, lc);
+      let delivered = out.delivered;
+      for (const t of fresh) if (!containsTxn(delivered, t)) delivered = [...delivered, t];
+      let committed = out.committed;
+      if (lc > committed.length) committed = committed.concat(h.slice(committed.length, lc));
+      out = { ...out, deliv: setAt(out.deliv, node, out.deliv[node].concat(fresh)), delivered, committed };
+    }
+    out = { ...out, hist: h !== oldHist ? setAt(out.hist, node, h) : out.hist, lc: lc !== oldLc ? setAt(out.lc, node, lc) : out.lc };
+  }
+  const bit = 1 << node;
+  const syncing = inSync(s) ? g.syncing | bit : g.syncing & ~bit;
+  if (syncing !== out.syncing) out = { ...out, syncing };
+  return out;
+}
+
+function initGhost(cfg: ZabConfig): ZabGhost {
+  const n = nodeCount(cfg);
+  return {
+    seen: new Array(n).fill(null),
+    hist: new Array(n).fill(NO_TXNS),
+    lc: new Array(n).fill(0),
+    deliv: new Array(n).fill(NO_TXNS),
+    committed: NO_TXNS,
+    delivered: NO_TXNS,
+    bcast: [],
+    first: [],
+    leaders: [],
+    votes: null,
+    leading: null,
+    syncing: 0,
+    flags: 0,
+    steps: 0,
+  };
+}
+
+const fmt = (t: Txn) => `${fmtZxid(t.z)}=w${t.v}`;
+
+/** The part of server i's delivery list that is new since prev, or -1. */
+function freshFrom(w: W, prev: W, i: number): number {
+  const a = w.ghost.deliv[i];
+  const b = prev.ghost.deliv[i];
+  if (a === b || a.length <= b.length) return -1;
+  return b.length;
+}
+
+export function zabInvariants(cfg: ZabConfig): Invariant<W>[] {
+  const n = nodeCount(cfg);
+  const label = (i: number) => zabRender.node(i, cfg);
+  const correctOrder: ZabConfig = { ...cfg, mutant: null };
+  return [
+    {
+      name: 'Leadership',
+      description: 'at most one established leader per epoch (Zab.tla Leadership2)',
+      check(w, prev) {
+        const ls = w.ghost.leaders;
+        if (ls === prev.ghost.leaders) return null;
+        const x = ls[ls.length - 1];
+        for (const y of ls) if (y.e === x.e && y.id !== x.id) return `${label(y.id)} and ${label(x.id)} were both established as leader of epoch ${x.e}`;
+        return null;
+      },
+    },
+    {
+      name: 'MajorityCommit',
+      description: "a committed txn was logged by a quorum of the voters when it committed; observers never count (ZAB paper, Zab.tla's ACK quorum)",
+      check(w, prev) {
+        const c = w.ghost.committed;
+        if (c === prev.ghost.committed) return null;
+        for (let k = prev.ghost.committed.length; k < c.length; k++) {
+          let mask = 0;
+          for (let j = 0; j < cfg.voters; j++) {
+            const h = w.ghost.hist[j];
+            if (k < h.length && sameTxn(h[k], c[k])) mask |= 1 << j;
+          }
+          if (popcount(mask) < quorumSize(cfg)) {
+            const who = [];
+            for (let j = 0; j < cfg.voters; j++) if ((mask >>> j) & 1) who.push(label(j));
+            return `${fmt(c[k])} committed while logged only by ${who.length ? who.join(', ') : 'no voter'} (quorum ${quorumSize(cfg)} of ${cfg.voters})`;
+          }
+        }
+        return null;
+      },
+    },
+    {
+      name: 'TotalOrder',
+      description: 'each server delivers in strictly increasing zxid order (ZAB paper total order; Zab.tla TotalOrder)',
+      check(w, prev) {
+        if (w.ghost.deliv === prev.ghost.deliv) return null;
+        for (let i = 0; i < n; i++) {
+          const from = freshFrom(w, prev, i);
+          if (from < 0) continue;
+          const d = w.ghost.deliv[i];
+          for (let q = Math.max(1, from); q < d.length; q++) {
+            if (d[q].z <= d[q - 1].z) return `${label(i)} delivered ${fmt(d[q])} after ${fmt(d[q - 1])}`;
+          }
+        }
+        return null;
+      },
+    },
+    {
+      name: 'PrefixConsistency',
+      description: "every server's delivered prefix agrees entry by entry with the committed sequence (Zab.tla PrefixConsistency)",
+      check(w, prev) {
+        const g = w.ghost;
+        if (g.committed === prev.ghost.committed && g.hist === prev.ghost.hist && g.lc === prev.ghost.lc) return null;
+        for (let i = 0; i < n; i++) {
+          const h = g.hist[i];
+          const end = Math.min(g.lc[i], g.committed.length);
+          for (let k = 0; k < end; k++) {
+            if (!sameTxn(h[k], g.committed[k])) return `${label(i)} delivered ${fmt(h[k])} at position ${k + 1}, where ${fmt(g.committed[k])} was committed`;
+          }
+        }
+        return null;
+      },
+    },
+    {
+      name: 'Agreement',
+      description: 'if p delivered a and q delivered b, then p delivered b or q delivered a (ZAB paper agreement; Zab.tla Agreement)',
+      check(w, prev) {
+        const g = w.ghost;
+        if (g.hist === prev.ghost.hist && g.lc === prev.ghost.lc) return null;
+        for (let i = 0; i < n; i++) {
+          if (g.hist[i] === prev.ghost.hist[i] && g.lc[i] === prev.ghost.lc[i]) continue;
+          const a = g.hist[i];
+          const la = g.lc[i];
+          for (let j = 0; j < n; j++) {
+            if (j === i) continue;
+            const b = g.hist[j];
+            const lb = g.lc[j];
+            let onlyA: Txn | null = null;
+            let onlyB: Txn | null = null;
+            for (let k = 0; k < la && onlyA === null; k++) if (!containsTxn(b, a[k], lb)) onlyA = a[k];
+            for (let k = 0; k < lb && onlyB === null; k++) if (!containsTxn(a, b[k], la)) onlyB = b[k];
+            if (onlyA !== null && onlyB !== null) return `${label(i)} delivered ${fmt(onlyA)} but not ${fmt(onlyB)}, which ${label(j)} delivered without ${fmt(onlyA)}`;
+          }
+        }
+        return null;
+      },
+    },
+    {
+      name: 'Integrity',
+      description: 'a delivered txn <v, z> was broadcast by some primary (ZAB paper integrity; Zab.tla Integrity)',
+      check(w, prev) {
+        if (w.ghost.deliv === prev.ghost.deliv) return null;
+        for (let i = 0; i < n; i++) {
+          const from = freshFrom(w, prev, i);
+          if (from < 0) continue;
+          const d = w.ghost.deliv[i];
+          for (let q = from; q < d.length; q++) {
+            if (!w.ghost.bcast.some((b) => b.z === d[q].z && b.v === d[q].v)) return `${label(i)} delivered ${fmt(d[q])}, which no leader ever proposed`;
+          }
+        }
+        return null;
+      },
+    },
+    {
+      name: 'LocalPrimaryOrder',
+      description: 'if a primary broadcast a before b, whoever delivers b delivered a before it (ZAB paper local primary order)',
+      check(w, prev) {
+        if (w.ghost.deliv === prev.ghost.deliv) return null;
+        const bc = w.ghost.bcast;
+        for (let i = 0; i < n; i++) {
+          const from = freshFrom(w, prev, i);
+          if (from < 0) continue;
+          const d = w.ghost.deliv[i];
+          for (let q = from; q < d.length; q++) {
+            const ib = bc.findIndex((b) => b.z === d[q].z && b.v === d[q].v);
+            if (ib < 0) continue;
+            const b = bc[ib];
+            for (let ia = 0; ia < ib; ia++) {
+              const a = bc[ia];
+              if (a.by === b.by && a.e === b.e && !containsTxn(d, a, q)) return `${label(i)} delivered ${fmt(d[q])} without first delivering ${fmt(a)}, which ${label(a.by)} broadcast before it in epoch ${a.e}`;
+            }
+          }
+        }
+        return null;
+      },
+    },
+    {
+      name: 'GlobalPrimaryOrder',
+      description: "a server delivers an earlier primary's txns before a later primary's: epochs never decrease in its deliveries (ZAB paper global primary order)",
+      check(w, prev) {
+        if (w.ghost.deliv === prev.ghost.deliv) return null;
+        for (let i = 0; i < n; i++) {
+          const from = freshFrom(w, prev, i);
+          if (from < 0) continue;
+          const d = w.ghost.deliv[i];
+          for (let q = Math.max(1, from); q < d.length; q++) {
+            if (epochOf(d[q].z) < epochOf(d[q - 1].z)) return `${label(i)} delivered ${fmt(d[q])} (epoch ${epochOf(d[q].z)}) after ${fmt(d[q - 1])} (epoch ${epochOf(d[q - 1].z)})`;
+          }
+        }
+        return null;
+      },
+    },
+    {
+      name: 'PrimaryIntegrity',
+      description: 'if the primary of epoch e broadcasts, it has already delivered every txn of an earlier epoch that anyone delivers (ZAB paper primary integrity)',
+      check(w, prev) {
+        const g = w.ghost;
+        if (g.first === prev.ghost.first && g.delivered === prev.ghost.delivered) return null;
+        for (const f of g.first) {
+          for (const b of g.delivered) {
+            if (epochOf(b.z) < f.e && !containsTxn(f.prefix, b)) return `${label(f.by)} broadcast in epoch ${f.e} without having delivered ${fmt(b)}, which was delivered`;
+          }
+        }
+        return null;
+      },
+    },
+    {
+      name: 'CommittedLogDurability',
+      description: "a committed entry is never truncated or overwritten in any server's log, across crashes too (NJU CommittedLogDurability, §1.4)",
+      check(w, prev) {
+        const g = w.ghost;
+        if (g.hist === prev.ghost.hist) return null;
+        const c = g.committed;
+        for (let i = 0; i < n; i++) {
+          const before = prev.ghost.hist[i];
+          const after = g.hist[i];
+          if (before === after) continue;
+          const end = Math.min(before.length, c.length);
+          for (let k = 0; k < end; k++) {
+            if (sameTxn(before[k], c[k]) && (k >= after.length || !sameTxn(after[k], before[k]))) {
+              return `${label(i)} ${k >= after.length ? 'truncated' : `overwrote with ${fmt(after[k])}`} committed ${fmt(before[k])} at position ${k + 1}`;
+            }
+          }
+        }
+        return null;
+      },
+    },
+    {
+      name: 'LeadingNeedsQuorum',
+      description: 'a server goes LEADING only when a quorum of voters voted for it: in its round, or out of election for the same (leader, peerEpoch) (FLE termPredicate, ZOOKEEPER-975)',
+      check(w, prev) {
+        const ev = w.ghost.leading;
+        if (ev === null || ev === prev.ghost.leading) return null;
+        let mask = 0;
+        for (let r = w.ghost.votes; r !== null; r = r.next) {
+          if (r.leader !== ev.node) continue;
+          if (r.st === 'LOOKING' ? r.round === ev.round && r.zxid === ev.zxid && r.epoch === ev.epoch : r.epoch === ev.epoch) mask |= 1 << r.node;
+        }
+        if (popcount(mask) >= quorumSize(cfg)) return null;
+        return `${label(ev.node)} went LEADING in round ${ev.round} with only ${popcount(mask)} matching vote(s) (quorum ${quorumSize(cfg)})`;
+      },
+    },
+    {
+      name: 'VoteMonotonic',
+      description: "within a round a LOOKING server only moves to a strictly better vote under the total order (FastLeaderElection.tla UpdateProposal / TotalOrderPredicate, ZOOKEEPER-1419)",
+      check(w, prev) {
+        for (let i = 0; i < n; i++) {
+          const a = w.nodes[i];
+          const b = prev.nodes[i];
+          if (a === b || a === null || b === null || a.vote === b.vote) continue;
+          if (a.state !== 'LOOKING' || b.state !== 'LOOKING' || a.round !== b.round) continue;
+          if (!voteGt(a.vote, b.vote, correctOrder)) {
+            const v = (x: ZabState['vote']) => `s${x.leader}@${fmtZxid(x.zxid)}/e${x.epoch}`;
+            return `${label(i)} moved its vote in round ${a.round} from ${v(b.vote)} to the lower ${v(a.vote)}`;
+          }
+        }
+        return null;
+      },
+    },
+  ];
+}
+
+const liveness: Liveness<W>[] = [
+  {
+    name: 'Progress',
+    description: 'once the network is healed and every server is up, a leader is established, every voter serves under it, and every committed write is delivered by every voter within the step bound',
+    check(w) {
+      let leader = -1;
+      for (let i = 0; i < w.nodes.length; i++) if (established(w.nodes[i])) leader = i;
+      if (leader < 0) return `no leader established by step ${w.step}`;
+      const c = w.ghost.committed;
+      for (let i = 0; i < w.nodes.length; i++) {
+        const s = w.nodes[i];
+        if (s === null) continue;
+        if (i !== leader && !((s.state === 'FOLLOWING' || s.state === 'OBSERVING') && s.leader === leader && s.lphase === 'broadcast')) {
+          return `server ${i} is ${s.state}${s.state === 'LOOKING' ? '' : ` (${s.lphase}, leader ${s.leader})`}, not serving under leader ${leader} at step ${w.step}`;
+        }
+        for (let k = 0; k < c.length; k++) {
+          if (k >= s.lastCommitted || !sameTxn(s.history[k], c[k])) return `server ${i} has not delivered committed ${fmt(c[k])} by step ${w.step}`;
+        }
+      }
+      return null;
+    },
+  },
+];
+
+const probes: Probe<W>[] = [
+  { name: 'leader established', hit: (w) => w.ghost.leaders.length > 0 },
+  { name: 'epoch change', hit: (w) => w.ghost.leaders.some((l) => l.e !== w.ghost.leaders[0].e) },
+  { name: 'crash during sync', hit: (w) => (w.ghost.flags & F_CRASH_IN_SYNC) !== 0 },
+  { name: 'commit', hit: (w) => w.ghost.committed.length > 0 },
+  { name: 'observer received INFORM', hit: (w) => (w.ghost.flags & F_INFORM) !== 0 },
+  { name: 'TRUNC sent', hit: (w) => (w.ghost.flags & F_TRUNC) !== 0 },
+  { name: 'DIFF sent', hit: (w) => (w.ghost.flags & F_DIFF) !== 0 },
+  { name: 'SNAP sent', hit: (w) => (w.ghost.flags & F_SNAP) !== 0 },
+];
+
+const configSchema = z.object({
+  mutant: z.string().nullable(),
+  voters: z.number().int().min(1).max(9),
+  observers: z.number().int().min(0).max(4),
+  writes: z.number().int().min(0).max(8),
+  budget: budgetSchema,
+});
+
+export function configArb(mutant: string | null): fc.Arbitrary<ZabConfig> {
+  return fc
+    .record({
+      voters: fc.constantFrom(3, 5),
+      observers: fc.integer({ min: 0, max: 2 }),
+      writes: fc.integer({ min: 2, max: 4 }),
+      budget: fc.record({
+        crashes: fc.integer({ min: 0, max: 4 }),
+        drops: fc.integer({ min: 0, max: 3 }),
+        duplicates: fc.constant(0),
+        partitions: fc.integer({ min: 0, max: 1 }),
+      }),
+    })
+    .map((c) => ({ mutant, ...c }));
+}
+
+/** Write k goes to a fixed server: the likely first leader, a follower, an observer if any. */
+export function writeTargets(cfg: ZabConfig): NodeId[] {
+  const order = [cfg.voters - 1, 0, cfg.observers > 0 ? cfg.voters : 1, 1 % cfg.voters, cfg.voters - 2];
+  const out: NodeId[] = [];
+  for (let k = 0; k < cfg.writes; k++) out.push(order[k % order.length]);
+  return out;
+}
+
+export function zabProtocol(): Protocol<ZabState, ZabMsg, WriteRequest, ZabObs, ZabGhost, ZabConfig> {
+  return {
+    name: 'zab',
+    summary: 'ZAB as ZooKeeper 3.x runs it: Fast Leader Election, discovery, sync (DIFF/TRUNC/SNAP), broadcast, observers, over FIFO links with connection breaks',
+    network: 'fifo',
+    model: zabModel,
+    nodeCount,
+    workload: (cfg) => writeTargets(cfg).map((node, v) => ({ node, request: { v } })),
+    mutants: ZAB_MUTANTS,
+    ghost: { init: initGhost, update: (g, node, s, obs, cfg) => updateGhost(g, node, s, obs, cfg) },
+    invariants: zabInvariants,
+    liveness,
+    probes,
+    configArb,
+    defaultConfig: (mutant) => ({ mutant, voters: 3, observers: 1, writes: 3, budget: { crashes: 2, drops: 2, duplicates: 0, partitions: 1 } }),
+    parseConfig: (raw) => parseWith(configSchema, raw) as ZabConfig,
+    maxChoices: 160,
+    suffixBound: () => 500,
+    defaultRuns: 2000,
+    render: zabRender,
+  };
+}
