@@ -2,13 +2,14 @@
 // faults, must produce well-formed zk-history/1 files that exercise every op type, and
 // pass `zoocheck check-history` once that command exists.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Ensemble } from "../scripts/zk/ensemble.ts";
 import { ENSEMBLE_TUNING, recordOn } from "../scripts/zk/record.ts";
 import { validateHistoryFile } from "../src/oracle/recorder/validate.ts";
+import { CORRUPTIONS, corrupt, parseHistory, serializeHistory, type CorruptionKind } from "../src/oracle/corrupt.ts";
 
 const REAL = process.env.ZOOCHECK_REAL_ZK === "1";
 const repo = resolve(import.meta.dirname, "..");
@@ -16,12 +17,17 @@ const cli = join(repo, "src/cli/main.ts");
 const tsx = join(repo, "node_modules/.bin/tsx");
 
 type Line = Record<string, any>;
+let checkerMissing = false;
 const readLines = (f: string): Line[] => readFileSync(f, "utf8").trimEnd().split("\n").map((l) => JSON.parse(l));
 
 function checkHistory(file: string): { available: boolean; status: number | null; output: string } {
+  if (checkerMissing) return { available: false, status: null, output: "" };
   if (!existsSync(cli)) return { available: false, status: null, output: "" };
   const help = spawnSync(tsx, [cli, "--help"], { cwd: repo, encoding: "utf8", timeout: 60_000 });
-  if (!`${help.stdout}${help.stderr}`.includes("check-history")) return { available: false, status: null, output: "" };
+  if (!`${help.stdout}${help.stderr}`.includes("check-history")) {
+    checkerMissing = true;
+    return { available: false, status: null, output: "" };
+  }
   const r = spawnSync(tsx, [cli, "check-history", file], { cwd: repo, encoding: "utf8", timeout: 120_000 });
   return { available: true, status: r.status, output: `${r.stdout}${r.stderr}` };
 }
@@ -50,7 +56,7 @@ describe("real ZooKeeper ensemble", () => {
 
   it("records a clean history with every op type, watches and a final read", async () => {
     const file = join(dir, "clean.jsonl");
-    const r = await recordOn(ens, file, { seed: 7, ops: 400, quiet: true }, () => {});
+    const r = await recordOn(ens, file, { seed: 7, ops: 800, quiet: true }, () => {});
     const v = validateHistoryFile(file);
     expect(v.problems).toEqual([]);
     const lines = readLines(file);
@@ -72,6 +78,20 @@ describe("real ZooKeeper ensemble", () => {
     expect((r.summary as Line).client_exceptions).toBe(0);
     const c = checkHistory(file);
     if (c.available) expect(c.status, c.output).toBe(0);
+  });
+
+  it("every corruption of the clean history plants and stays well-formed (and check-history rejects it)", () => {
+    const file = join(dir, "clean.jsonl");
+    const lines = parseHistory(readFileSync(file, "utf8"));
+    for (const kind of Object.keys(CORRUPTIONS) as CorruptionKind[]) {
+      const c = corrupt(lines, kind);
+      expect(c, kind).not.toBeNull();
+      const out = join(dir, `corrupt-${kind}.jsonl`);
+      writeFileSync(out, serializeHistory(c!.lines));
+      expect(validateHistoryFile(out).problems, kind).toEqual([]);
+      const r = checkHistory(out);
+      if (r.available) expect(r.status, `${kind}: ${r.output}`).toBe(1);
+    }
   });
 
   it("records through a pause and a kill of the leader", async () => {
