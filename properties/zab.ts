@@ -453,15 +453,19 @@ export function zabInvariants(cfg: ZabConfig): Invariant<W>[] {
 const liveness: Liveness<W>[] = [
   {
     name: 'Progress',
-    description: 'once the network is healed and every server is up, a leader is established, every voter serves under it, and every committed write is delivered by every voter within the step bound',
+    description: 'once the network is healed and every server is up, a leader is established within the step bound, every server serves under it (but one that accepted a higher epoch, which must wait for the next election), and every committed write is delivered by every voter',
     check(w) {
       let leader = -1;
       for (let i = 0; i < w.nodes.length; i++) if (established(w.nodes[i])) leader = i;
       if (leader < 0) return `no leader established by step ${w.step}`;
+      const lead = (w.nodes[leader] as ZabState).lead as NonNullable<ZabState['lead']>;
       const c = w.ghost.committed;
       for (let i = 0; i < w.nodes.length; i++) {
         const s = w.nodes[i];
         if (s === null) continue;
+        // A voter that accepted a higher epoch than the leader's refuses its LEADERINFO
+        // (Learner.registerWithLeader) and can only join at the next election.
+        if (s.acceptedEpoch > lead.epoch) continue;
         if (i !== leader && !((s.state === 'FOLLOWING' || s.state === 'OBSERVING') && s.leader === leader && s.lphase === 'broadcast')) {
           return `server ${i} is ${s.state}${s.state === 'LOOKING' ? '' : ` (${s.lphase}, leader ${s.leader})`}, not serving under leader ${leader} at step ${w.step}`;
         }
