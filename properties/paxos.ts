@@ -3,7 +3,8 @@
 // one ballot), never from what a proposer or learner claims.
 import * as fc from 'fast-check';
 import { z } from 'zod';
-import type { Invariant, Liveness, Probe, Protocol } from '../src/protocol.ts';
+import type { ExploreSpec, Invariant, Liveness, Probe, Protocol, Symmetry } from '../src/protocol.ts';
+import { permuteEngineParts } from '../src/explore/fingerprint.ts';
 import type { World } from '../src/world.ts';
 import { budgetSchema, parseWith } from '../src/config.ts';
 import {
@@ -277,6 +278,84 @@ function configArb(mutant: string | null): fc.Arbitrary<PaxosConfig> {
     .map((c) => ({ mutant, ...c }));
 }
 
+// ---- Exhaustive exploration: ghost key, bounds, symmetry ----
+
+/**
+ * The ghost as a set of facts: votes, ballots, chosen pairs and submitted values
+ * are read by the invariants as sets (a new entry is compared with all the
+ * others), so the order and repetition they were appended in is history, not
+ * state. `last` is per acceptor. The probe-only flags (started, adopted, nacked,
+ * crashAfterVote) change no verdict and no later step, so they are left out.
+ */
+function paxosGhostKey(g: PaxosGhost): string {
+  const set = (xs: string[]) => [...new Set(xs)].sort().join(',');
+  const votes = set(g.votes.map((x) => `${x.a}.${x.b}.${x.v}`));
+  const last = g.last.map((x) => (x === null ? '-' : `${x.b}.${x.v}`)).join(',');
+  const chosen = set(g.chosen.map((c) => `${c.b}.${c.v}`));
+  const ballots = set(g.ballots.map((x) => `${x.b}.${x.p}`));
+  return `${votes}/${last}/${chosen}/${ballots}/${set(g.submitted.slice())}`;
+}
+
+const EXPLORE_DEFAULTS = { proposers: 2, acceptors: 3, learners: 1, rounds: 1, inflight: 12, crashes: 0, drops: 0, duplicates: 0, partitions: 0 };
+
+/** A proposer's round, whether it is up or crashed. */
+function proposerRound(w: W, id: number): number {
+  const s = w.nodes[id] as ProposerState | null;
+  return s !== null ? s.round : (w.durable[id] as { round: number }).round;
+}
+
+const paxosExplore: ExploreSpec<PaxosState, PaxosMsg, PaxosGhost, PaxosConfig> = {
+  defaults: EXPLORE_DEFAULTS,
+  config: (b, mutant) => ({
+    mutant,
+    proposers: b.proposers,
+    acceptors: b.acceptors,
+    learners: b.learners,
+    budget: { crashes: b.crashes, drops: b.drops, duplicates: b.duplicates, partitions: b.partitions },
+  }),
+  within(w, b) {
+    if (w.net.length > b.inflight) return false;
+    for (let id = 0; id < b.proposers; id++) if (proposerRound(w, id) > b.rounds) return false;
+    return true;
+  },
+  describe:
+    'proposers, acceptors, learners: the topology; rounds: highest round a proposer may reach (each retry is a round); inflight: most messages in flight; crashes, drops, duplicates, partitions: the fault budget',
+};
+
+/** Acceptor index k renamed by a node permutation. */
+function permuteBits(bits: number, perm: readonly number[], base: number): number {
+  let out = 0;
+  for (let k = 0; bits >>> k !== 0; k++) if ((bits >>> k) & 1) out |= 1 << (perm[base + k] - base);
+  return out;
+}
+
+const paxosSymmetry: Symmetry<PaxosState, PaxosMsg, PaxosGhost, PaxosConfig> = {
+  // Proposers are not interchangeable: each carries its own client value and its id is in its ballots.
+  groups: (cfg) => [
+    Array.from({ length: cfg.acceptors }, (_, k) => cfg.proposers + k),
+    Array.from({ length: cfg.learners }, (_, k) => cfg.proposers + cfg.acceptors + k),
+  ],
+  permute(w0, perm, cfg) {
+    const w = permuteEngineParts(w0, perm);
+    const base = cfg.proposers;
+    const nodes = w.nodes as (PaxosState | null)[];
+    for (let id = 0; id < cfg.proposers; id++) {
+      const s = nodes[id] as ProposerState | null;
+      if (s === null || (s.promises === 0 && s.accepts === 0)) continue;
+      nodes[id] = { ...s, promises: permuteBits(s.promises, perm, base), accepts: permuteBits(s.accepts, perm, base) };
+    }
+    const g = w.ghost;
+    const idx = (a: number) => perm[base + a] - base;
+    const last: (Vote | null)[] = new Array(g.last.length);
+    for (let a = 0; a < g.last.length; a++) {
+      const x = g.last[a];
+      last[idx(a)] = x === null ? null : { ...x, a: idx(a) };
+    }
+    const ghost: PaxosGhost = { ...g, votes: g.votes.map((x) => ({ ...x, a: idx(x.a) })), last };
+    return { ...w, nodes, ghost };
+  },
+};
+
 export function paxosProtocol(): Protocol<PaxosState, PaxosMsg, ProposeRequest, PaxosObs, PaxosGhost, PaxosConfig> {
   return {
     name: 'paxos',
@@ -295,6 +374,7 @@ export function paxosProtocol(): Protocol<PaxosState, PaxosMsg, ProposeRequest, 
     probes,
     configArb,
     defaultConfig: (mutant) => ({ mutant, proposers: 2, acceptors: 3, learners: 1, budget: { crashes: 1, drops: 2, duplicates: 1, partitions: 1 } }),
+    benchConfigs: [{ label: '2 proposers, 3 acceptors, 1 learner', fix: (c) => ({ ...c, proposers: 2, acceptors: 3, learners: 1 }) }],
     simplerConfigs: (cfg) => {
       const out: PaxosConfig[] = [];
       if (cfg.acceptors > 3) out.push({ ...cfg, acceptors: 3 });
@@ -307,5 +387,8 @@ export function paxosProtocol(): Protocol<PaxosState, PaxosMsg, ProposeRequest, 
     suffixBound: () => 300,
     defaultRuns: 2000,
     render: paxosRender,
+    ghostKey: paxosGhostKey,
+    explore: paxosExplore,
+    symmetry: paxosSymmetry,
   };
 }

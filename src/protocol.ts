@@ -85,6 +85,8 @@ export interface Protocol<S = any, M = any, C = any, O = any, G = any, Cfg exten
   configArb(mutant: string | null): fc.Arbitrary<Cfg>;
   /** A representative configuration (simulate, docs). */
   defaultConfig(mutant: string | null): Cfg;
+  /** Fixed configurations `npm run bench` measures steps/s on (default: the generated ones). */
+  benchConfigs?: { label: string; fix(cfg: Cfg): Cfg }[];
   /** Smaller topologies to try when shrinking a counterexample (fewer nodes, fewer writes). */
   simplerConfigs?(cfg: Cfg): Cfg[];
   /** Validate a configuration read from a trace file; throws a message naming the field. */

@@ -36,6 +36,15 @@ export interface RunOptions {
   /** Skip the fair suffix (and liveness). */
   noSuffix?: boolean;
   coverage?: Coverage;
+  /**
+   * Instead of reading `choices`, ask this strategy for each prefix step (it gets
+   * the fully listed enabled actions and returns an index, or -1 to stop). The
+   * equivalent choices are appended to `choices`, which must then be a mutable
+   * array, so the run replays like any other.
+   */
+  chooser?: (sch: Scheduler, w: World, step: number) => number;
+  /** With a chooser: the most prefix steps to take. */
+  depth?: number;
 }
 
 export function runSchedule<Cfg extends BaseConfig>(p: Protocol<any, any, any, any, any, Cfg>, cfg: Cfg, choices: readonly number[], opts: RunOptions = {}): RunResult {
@@ -55,10 +64,20 @@ export function runSchedule<Cfg extends BaseConfig>(p: Protocol<any, any, any, a
   let violation: Violation | null = checkAll(invariants, w, w);
   let consumed = 0;
   // Adversarial prefix: each choice picks an enabled action (Scheduler.pick).
-  while (violation === null && consumed < choices.length) {
-    const count = sch.prepare(w);
-    if (count === 0) break;
-    const i = sch.pick(choices[consumed++]);
+  const chooser = opts.chooser;
+  const limit = chooser ? (opts.depth ?? 0) : choices.length;
+  while (violation === null && consumed < limit) {
+    let i: number;
+    if (chooser) {
+      if (sch.enumerate(w, true) === 0) break;
+      i = chooser(sch, w, consumed);
+      if (i < 0) break;
+      (choices as number[]).push(encodeChoice(sch, i));
+      consumed++;
+    } else {
+      if (sch.prepare(w) === 0) break;
+      i = sch.pick(choices[consumed++]);
+    }
     const prev = w;
     w = sch.apply(w, i);
     const a = mixStep(sch, w);
@@ -125,6 +144,11 @@ export function fairSuffix<Cfg extends BaseConfig>(
     }
   }
   return { final: w, violation };
+}
+
+/** The choice value that Scheduler.pick maps to listed action i. */
+export function encodeChoice(sch: Scheduler, i: number): number {
+  return i < sch.benign ? i << 3 : ((i - sch.benign) << 3) | 7;
 }
 
 function checkAll(invariants: readonly Invariant<World>[], w: World, prev: World): Violation | null {

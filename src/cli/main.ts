@@ -10,6 +10,7 @@ import { cmdMerge } from './merge.ts';
 import { EXIT_OK, EXIT_USAGE } from './io.ts';
 import { cmdCheck } from './check.ts';
 import { cmdReplay } from './replay.ts';
+import { cmdReport } from './report.ts';
 import { cmdSimulate } from './simulate.ts';
 
 function program(): Command {
@@ -69,14 +70,23 @@ function program(): Command {
     });
 
   prog
+    .command('report')
+    .description('render a trace as one self-contained HTML page: a swimlane per node, messages as arrows, faults and the violation marked')
+    .argument('<trace>', 'trace file (JSON)')
+    .requiredOption('--html <file>', 'where the HTML page is written')
+    .action((file: string, o: { html: string }) => {
+      process.exitCode = cmdReport(file, o);
+    });
+
+  prog
     .command('simulate')
-    .description('long seeded random simulation (seedrandom), swarm testing by default')
+    .description('long seeded random simulation (seedrandom): swarm testing by default, uniform or PCT on request')
     .argument('<model>', 'model name')
     .requiredOption('--seed <s>', 'seed', intArg('--seed', -(2 ** 31)))
     .requiredOption('--steps <n>', 'total steps to simulate', intArg('--steps', 1))
     .option('--depth <n>', 'adversarial choices per episode', intArg('--depth', 1))
     .option('--mutant <name>', 'simulate a named bug variant')
-    .option('--no-swarm', 'keep every fault kind enabled in every episode')
+    .addOption(new Option('--strategy <s>', 'uniform random choices; swarm: a random subset of fault kinds per episode; pct: priority-based schedules').choices(['uniform', 'swarm', 'pct']).default('swarm'))
     .option('--out <dir>', 'where counterexample traces are written', 'zoocheck-traces')
     .option('--json', 'print one JSON object', false)
     .action((model: string, o) => {

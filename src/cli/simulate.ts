@@ -1,18 +1,18 @@
 // `zoocheck simulate`: long seeded random simulation.
 import { join } from 'node:path';
 import pc from 'picocolors';
-import { runSimulate } from '../explore/simulate.ts';
+import { runSimulate, type Strategy } from '../explore/simulate.ts';
 import { buildTrace } from '../trace/replay.ts';
 import { traceJson } from '../trace/format.ts';
 import { EXIT_OK, EXIT_VIOLATION, showProgress, writeAtomic } from './io.ts';
 import { requireMutant, requireProtocol } from './args.ts';
 import { progressBar } from './progress.ts';
 
-export function cmdSimulate(model: string, o: { seed: number; steps: number; depth?: number; mutant?: string; swarm: boolean; out: string; json: boolean }): number {
+export function cmdSimulate(model: string, o: { seed: number; steps: number; depth?: number; mutant?: string; strategy: Strategy; out: string; json: boolean }): number {
   const p = requireProtocol(model);
   const mutant = requireMutant(p, o.mutant);
   const bar = progressBar(`${p.name} simulate`, showProgress(o.json));
-  const r = runSimulate(p, { seed: o.seed, steps: o.steps, depth: o.depth, mutant, swarm: o.swarm, onProgress: (x) => bar.update(x) });
+  const r = runSimulate(p, { seed: o.seed, steps: o.steps, depth: o.depth, mutant, strategy: o.strategy, onProgress: (x) => bar.update(x) });
   bar.stop();
   let trace: string | null = null;
   if (r.failure) {
@@ -34,6 +34,7 @@ export function cmdSimulate(model: string, o: { seed: number; steps: number; dep
         digest: r.digest,
         trace,
         invariant: r.failure?.violation.invariant ?? null,
+        strategy: o.strategy,
         elapsedMs: Math.round(r.elapsedMs),
       }) + '\n',
     );

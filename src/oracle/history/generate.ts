@@ -113,8 +113,10 @@ interface Client {
   dropped: boolean;
   sessionNo: number;
   lastEventT: number;
-  /** A change that fired this client's registration before the registering op's reply went out. */
-  pendingFire: WatchTrigger | null;
+  /** The current op was served; its reply is on its way. */
+  effectDone: boolean;
+  /** Events that must follow that reply (their changes came after the state it reflects). */
+  pendingFires: { op: OpLine; tr: WatchTrigger }[];
 }
 
 const BASE_ZXID = 0x100000000;
@@ -195,8 +197,8 @@ export function generateHistory(o: GenerateOptions): HistoryLine[] {
         }
         const c = clients[r.client];
         if (c.session !== r.session) continue; // the session is gone: so is its watch
-        // The registration's reply goes out before the event.
-        if (r.op.t_complete === 0) c.pendingFire = tr;
+        // A reply already decided (from a state before this change) goes out first.
+        if (c.op && c.effectDone) c.pendingFires.push({ op: r.op, tr });
         else emit(c, r.op, tr, t);
       }
       if (keep.length) regs.set(tr.path, keep);
@@ -205,7 +207,7 @@ export function generateHistory(o: GenerateOptions): HistoryLine[] {
   };
 
   for (let i = 0; i < nClients; i++) {
-    const c: Client = { id: i, process: nextProcess++, session: '', server: 0, seen: 0, op: null, lost: false, dropped: false, sessionNo: 0, lastEventT: 0, pendingFire: null };
+    const c: Client = { id: i, process: nextProcess++, session: '', server: 0, seen: 0, op: null, lost: false, dropped: false, sessionNo: 0, lastEventT: 0, effectDone: false, pendingFires: [] };
     clients.push(c);
     newSession(c, now++);
   }
@@ -379,7 +381,7 @@ export function generateHistory(o: GenerateOptions): HistoryLine[] {
               }
             }
           }
-          if (fired) c.pendingFire = fired;
+          if (fired) c.pendingFires.push({ op, tr: fired });
           else {
             let rs = regs.get(op.path!);
             if (!rs) regs.set(op.path!, (rs = []));
@@ -388,6 +390,7 @@ export function generateHistory(o: GenerateOptions): HistoryLine[] {
         }
       }
       op.outcome = outcome;
+      c.effectDone = true;
       heap.push({ t: now + 1000 + Math.floor(rand() * 100_000), seq: seq++, kind: 'complete', client: c.id });
       continue;
     }
@@ -396,10 +399,10 @@ export function generateHistory(o: GenerateOptions): HistoryLine[] {
     op.t_complete = lost ? now + 5_000_000 : now;
     if (lost) op.outcome = { type: 'info', error: 'CONNECTIONLOSS' };
     lines.push(op);
-    if (c.pendingFire) {
-      emit(c, op, c.pendingFire, op.t_complete);
-      c.pendingFire = null;
-    }
+    c.effectDone = false;
+    c.pendingFires.sort((a, b) => a.tr.zxid - b.tr.zxid);
+    for (const f of c.pendingFires) emit(c, f.op, f.tr, op.t_complete);
+    c.pendingFires = [];
     c.op = null;
     if (lost) c.process = nextProcess++;
     if (op.type === 'close_session') continue;

@@ -142,6 +142,14 @@ const kindSchema = z.object({
 
 class LineError extends Error {}
 
+function isBlank(s: string, from: number): boolean {
+  for (let i = from; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return false;
+  }
+  return true;
+}
+
 function describe(issue: z.core.$ZodIssue): string {
   const msg = issue.message.replace(/^Invalid (input|option): /, '');
   if (issue.code === 'invalid_type' && /received undefined$/.test(msg)) {
@@ -220,7 +228,7 @@ export function parseHistory(text: string, fileName = 'history.jsonl'): HistoryL
     if (end < 0) end = n;
     lineNo++;
     const src = text.slice(start, end);
-    const lastLine = end >= n || text.slice(end + 1).trim() === '';
+    const lastLine = end >= n || isBlank(text, end + 1);
     start = end + 1;
     if (src.trim() === '') continue;
     let raw: unknown;

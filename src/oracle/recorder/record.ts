@@ -246,6 +246,9 @@ export class Recorder {
   // ---- one operation ------------------------------------------------------------------
 
   private runOp(c: LogicalClient, phase: string, spec: OpSpec): Promise<OpLine> {
+    // Only the main phase is about indeterminacy; setup, final reads and teardown should
+    // get answers, so they wait at least 10 s.
+    const timeoutMs = phase === "main" ? this.o.opTimeoutMs : Math.max(this.o.opTimeoutMs, 10_000);
     const s = c.session;
     const id = this.nextId++;
     const args = spec.args(id);
@@ -276,7 +279,7 @@ export class Recorder {
         c.process = this.nextProcess++;
         if (spec.type === "close_session") s.abandon();
         resolve(op);
-      }, this.o.opTimeoutMs);
+      }, timeoutMs);
       const onRaw = (raw: RawOutcome) => {
         const outcome = this.decode(spec.type, raw);
         if (done) {

@@ -1,0 +1,48 @@
+// `npm run bench`: the benchmark table, also written as JSON to
+// bench/results/latest.json. Options: --model NAME (repeatable), --quick.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { getProtocol, protocolNames } from '../properties/index.ts';
+import { throughput, type ThroughputRow } from './throughput.ts';
+import { timeToBug, type MutantRow } from './mutants.ts';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const only = args.flatMap((a, i) => (a === '--model' ? [args[i + 1]] : []));
+const models = only.length ? only : protocolNames();
+
+function table(rows: Record<string, unknown>[]): string {
+  if (rows.length === 0) return '(none)\n';
+  const cols = Object.keys(rows[0]);
+  const cell = (v: unknown) => (typeof v === 'number' ? v.toLocaleString('en-US') : v === undefined || v === null ? '-' : String(v));
+  const w = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
+  const line = (vals: string[]) => vals.map((v, i) => v.padEnd(w[i])).join('  ');
+  return [line(cols), line(w.map((n) => '-'.repeat(n))), ...rows.map((r) => line(cols.map((c) => cell(r[c]))))].join('\n') + '\n';
+}
+
+const throughputRows: ThroughputRow[] = [];
+const mutantRows: MutantRow[] = [];
+for (const name of models) {
+  const p = getProtocol(name);
+  if (!p) throw new Error(`unknown model ${name}`);
+  for (const b of p.benchConfigs ?? [{ label: 'generated', fix: (c: unknown) => c }]) {
+    throughputRows.push(throughput(p, b.label, b.fix, quick ? 300 : 2000, quick ? 300 : 1500));
+  }
+  for (const m of p.mutants) mutantRows.push(...timeToBug(p, m.name, quick ? 5000 : 50_000, quick ? 200_000 : 2_000_000));
+}
+
+process.stdout.write(`\nsteps/s (one core)\n${table(throughputRows as unknown as Record<string, unknown>[])}`);
+process.stdout.write(`\ntime to first failure, per mutant and strategy\n${table(mutantRows as unknown as Record<string, unknown>[])}`);
+
+const out = {
+  date: new Date().toISOString(),
+  node: process.version,
+  cpu: cpus()[0]?.model ?? 'unknown',
+  cores: cpus().length,
+  quick,
+  throughput: throughputRows,
+  mutants: mutantRows,
+};
+mkdirSync('bench/results', { recursive: true });
+writeFileSync('bench/results/latest.json', JSON.stringify(out, null, 1) + '\n');
+process.stdout.write('\nwritten: bench/results/latest.json\n');
