@@ -7,6 +7,7 @@ import { InputError } from '../config.ts';
 import { protocolNames } from '../../properties/index.ts';
 import { intArg, requireProtocol, shardArg } from './args.ts';
 import { cmdMerge } from './merge.ts';
+import { cmdCheckHistory } from './history.ts';
 import { EXIT_OK, EXIT_USAGE } from './io.ts';
 import { cmdCheck } from './check.ts';
 import { cmdReplay } from './replay.ts';
@@ -36,6 +37,15 @@ function program(): Command {
     .option('--json', 'print one JSON object instead of text', false)
     .action(async (model: string, o) => {
       process.exitCode = await cmdCheck(model, o);
+    });
+
+  prog
+    .command('check-history')
+    .description('check a recorded ZooKeeper client history (zk-history/1 JSON lines) against the znode-tree model: exit 0 consistent, 1 violation, 2 malformed')
+    .argument('<file>', 'history file (.jsonl)')
+    .option('--json', 'print {verdict, violations: [{guarantee, ops, message}], ops, checkedMs, search}', false)
+    .action((file: string, o: { json: boolean }) => {
+      process.exitCode = cmdCheckHistory(file, o);
     });
 
   prog
