@@ -46,6 +46,7 @@ body{margin:0;font:13px/1.35 var(--sans);color:#0f172a;background:#fff}
 .row.viol .g{color:#b91c1c;font-weight:700;box-shadow:inset 3px 0 #dc2626}
 .ph{cursor:default;border-top:1px solid #cbd5e1;border-bottom:1px solid #cbd5e1;background:#f8fafc}
 .ph:hover{background:#f8fafc}
+.ph .phl span{position:relative;z-index:3;background:inherit;padding:0 4px}
 .ph .phl{grid-column:2 / 4;font-size:10.5px;font-weight:700;text-transform:uppercase;letter-spacing:.05em;color:#475569;padding-left:8px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .ph-adversary,.ph-adversary:hover{background:#fff7ed}.ph-adversary .phl{color:#9a3412}
 .ph-suffix,.ph-suffix:hover{background:#f0fdf4}.ph-suffix .phl{color:#166534}
@@ -68,8 +69,9 @@ body{margin:0;font:13px/1.35 var(--sans);color:#0f172a;background:#fff}
 .arrow.dropped .line,.arrow.lost .line{stroke:#dc2626;stroke-dasharray:4 3}
 .x{stroke:#dc2626;stroke-width:2;stroke-linecap:round}
 .open{fill:#fff;stroke:#94a3b8;stroke-width:1.5}
-.mlabel{font:10.5px var(--mono);fill:var(--c);paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}
-.tag{font:bold 10.5px var(--sans);paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}
+.mlabel{font:10.5px var(--mono);fill:var(--c)}
+.tag{font:bold 10.5px var(--mono)}
+.lbox{fill:#fff;opacity:.72}
 .tag.crash{fill:#b91c1c}.tag.ok{fill:#15803d}.tag.warn{fill:#c2410c}.tag.timer{fill:#a16207}.tag.client{fill:#1d4ed8}
 .m-start{fill:#fff;stroke:#64748b;stroke-width:1.5}
 .m-recv{stroke:#fff;stroke-width:1.2}
@@ -86,9 +88,9 @@ body{margin:0;font:13px/1.35 var(--sans);color:#0f172a;background:#fff}
 .side-l{font:bold 9px var(--sans);fill:#5b21b6}
 .m-viol{fill:none;stroke:#dc2626;stroke-width:2.5}
 .viol-line{stroke:#dc2626;stroke-width:1;stroke-dasharray:3 3;opacity:.5}
-svg.focus .arrow{opacity:.4}
-svg.focus .arrow.hl{opacity:1}
-.arrow.hl .line{stroke-width:2.6}
+.arrow.hl .line{stroke-width:3}
+.arrow.hl .head{transform-box:fill-box;transform-origin:center;transform:scale(1.35)}
+.albl.hl .mlabel{font-weight:700}
 #panel{position:sticky;top:0;max-height:100vh;overflow:auto;border-left:1px solid #cbd5e1;padding:10px 14px 16px;background:#fbfcfd;font-size:12.5px}
 #panel h3{font-size:12px;margin:12px 0 4px;color:#334155;text-transform:uppercase;letter-spacing:.04em}
 #panel .p-step{color:#64748b;font-size:11.5px}
@@ -116,8 +118,7 @@ export const CLIENT_JS = `
   var data = JSON.parse(document.getElementById('zc-data').textContent);
   var E = data.events;
   var panel = document.getElementById('panel');
-  var svg = document.querySelector('svg.lanesvg');
-  var arrows = Array.prototype.slice.call(document.querySelectorAll('[data-arrow]'));
+  var arrows = Array.prototype.slice.call(document.querySelectorAll('.arrow, .albl'));
   var PHASE = { start: 'start', adversary: 'adversarial schedule', suffix: 'fair suffix' };
   var sel = -1;
 
@@ -205,13 +206,10 @@ export const CLIENT_JS = `
       row.classList.add('sel');
       if (scroll) row.scrollIntoView({ block: scroll === 'near' ? 'nearest' : 'center' });
     }
-    var any = false;
+    // The selected step's causal neighbourhood: the message it consumed and the ones it sent.
     arrows.forEach(function (a) {
-      var on = a.getAttribute('data-src') === String(i) || a.getAttribute('data-dst') === String(i);
-      a.classList.toggle('hl', on);
-      any = any || on;
+      a.classList.toggle('hl', a.getAttribute('data-src') === String(i) || a.getAttribute('data-dst') === String(i));
     });
-    if (svg) svg.classList.toggle('focus', any);
 
     var e = E[i];
     panel.replaceChildren();

@@ -101,14 +101,24 @@ function label(x: number, y: number, text: string, cls: string, anchor: 'start' 
   return `<text class="${cls}" x="${n1(x)}" y="${n1(y)}" text-anchor="${anchor}">${esc(text)}</text>`;
 }
 
+// Labels use a monospace face, so their width is known here without measuring
+// and a backing box can keep crossing lines from striking through them.
+const CHAR_W = 6.33;
+
+function boxed(x: number, y: number, text: string, cls: string, anchor: 'start' | 'end' = 'start'): string {
+  const w = [...text].length * CHAR_W + 4;
+  const x0 = anchor === 'start' ? x - 2 : x - w + 2;
+  return `<rect class="lbox" x="${n1(x0)}" y="${n1(y - 10)}" width="${n1(w)}" height="13" rx="2"/>` + label(x, y, text, cls, anchor);
+}
+
 function cross(x: number, y: number, r: number, cls: string): string {
   return `<path class="${cls}" d="M${n1(x - r)} ${n1(y - r)}L${n1(x + r)} ${n1(y + r)}M${n1(x - r)} ${n1(y + r)}L${n1(x + r)} ${n1(y - r)}"/>`;
 }
 
-function arrowSvg(a: Arrow, t: TraceFile, L: Layout, g: Geo, color: string, k: number): string {
+function arrowSvg(a: Arrow, t: TraceFile, g: Geo, color: string, k: number): { line: string; text: string } {
   const xs = g.x(a.from);
   const xr = g.x(a.to);
-  if (xs === null || xr === null) return '';
+  if (xs === null || xr === null) return { line: '', text: '' };
   const ys = g.y(a.src);
   const dir = xr >= xs ? 1 : -1;
   const at = (i: number) => t.events[i].step;
@@ -143,16 +153,23 @@ function arrowSvg(a: Arrow, t: TraceFile, L: Layout, g: Geo, color: string, k: n
   }
   const tooltip = `${a.from} → ${a.to}  ${a.text}${a.dup ? ' (duplicate copy)' : ''}: ${what}`;
   const d = `M${n1(xs)} ${n1(ys)}L${n1(ex)} ${n1(ey)}`;
+  const ends = `data-src="${a.src}" data-dst="${a.dst ?? ''}" style="--c:${color}"`;
   let text = '';
   if (a.fate === 'delivered' && a.dst !== null) {
-    // On the delivery row, beside the arrowhead: that row holds only this event.
-    text = label(xr - dir * 10, ey - 4, a.text, 'mlabel', dir > 0 ? 'end' : 'start');
+    // On the delivery row, past the receiver, where the incoming line is not:
+    // that row holds only this event.
+    // Labels go in a layer above every line so crossings never hide them.
+    // When the outer lanes leave no room there, it goes just under the arrowhead
+    // on the sender's side: the incoming line arrives from above, so that is free too.
+    const w = [...a.text].length * CHAR_W;
+    const room = dir > 0 ? g.laneW * g.lane.size - xr : xr;
+    const lbl = w + 12 <= room ? boxed(xr + dir * 9, ey + 3.5, a.text, 'mlabel', dir > 0 ? 'start' : 'end') : boxed(xr - dir * 6, ey + 12, a.text, 'mlabel', dir > 0 ? 'end' : 'start');
+    text = `<g class="albl" ${ends}>${lbl}</g>`;
   }
-  return (
-    `<g class="${cls.join(' ')}" data-arrow="${k}" data-src="${a.src}" data-dst="${a.dst ?? ''}" style="--c:${color}">` +
-    title(tooltip) +
-    `<path class="hit" d="${d}"/><path class="line" d="${d}"/>${tip}${text}</g>`
-  );
+  return {
+    line: `<g class="${cls.join(' ')}" data-arrow="${k}" ${ends}>${title(tooltip)}<path class="hit" d="${d}"/><path class="line" d="${d}"/>${tip}</g>`,
+    text,
+  };
 }
 
 function markerSvg(e: TraceEvent, i: number, g: Geo, isViolation: boolean, color: (text: string) => string): string {
@@ -169,7 +186,7 @@ function markerSvg(e: TraceEvent, i: number, g: Geo, isViolation: boolean, color
         const xt = g.x(e.to ?? e.node);
         if (xt !== null) {
           parts.push(`<circle class="m-link" cx="${n1(xt)}" cy="${n1(y)}" r="4.5"/>`);
-          parts.push(label(xt + 9, y + 3.5, `link to ${e.from} down`, 'tag warn'));
+          parts.push(boxed(xt + 9, y + 3.5, `link to ${e.from} down`, 'tag warn'));
         }
       } else {
         const xt = g.x(e.to ?? e.node);
@@ -179,25 +196,25 @@ function markerSvg(e: TraceEvent, i: number, g: Geo, isViolation: boolean, color
     case 'fire':
       if (x !== null) {
         parts.push(`<path class="m-timer" d="M${n1(x)} ${n1(y - 5.5)}L${n1(x + 5.5)} ${n1(y)}L${n1(x)} ${n1(y + 5.5)}L${n1(x - 5.5)} ${n1(y)}Z"/>`);
-        parts.push(label(x + 9, y + 3.5, `timeout ${e.timer ?? ''}`, 'tag timer'));
+        parts.push(boxed(x + 9, y + 3.5, `timeout ${e.timer ?? ''}`, 'tag timer'));
       }
       break;
     case 'client':
       if (x !== null) {
         parts.push(`<rect class="m-client" x="${n1(x - 4.5)}" y="${n1(y - 4.5)}" width="9" height="9" rx="1.5"/>`);
-        parts.push(label(x + 9, y + 3.5, `client: ${e.text ?? ''}`, 'tag client'));
+        parts.push(boxed(x + 9, y + 3.5, `client: ${e.text ?? ''}`, 'tag client'));
       }
       break;
     case 'crash':
       if (x !== null) {
         parts.push(cross(x, y, 6, 'm-crash'));
-        parts.push(label(x + 10, y + 4, 'CRASH', 'tag crash'));
+        parts.push(boxed(x + 10, y + 4, 'CRASH', 'tag crash'));
       }
       break;
     case 'restart':
       if (x !== null) {
         parts.push(`<circle class="m-restart" cx="${n1(x)}" cy="${n1(y)}" r="5"/>`);
-        parts.push(label(x + 9, y + 3.5, 'restart', 'tag ok'));
+        parts.push(boxed(x + 9, y + 3.5, 'restart', 'tag ok'));
       }
       break;
     case 'drop': {
@@ -212,9 +229,9 @@ function markerSvg(e: TraceEvent, i: number, g: Geo, isViolation: boolean, color
         const steps = Math.max(2, Math.round((hi - lo) / 8));
         for (let k = 1; k <= steps; k++) d += `L${n1(lo + ((hi - lo) * k) / steps)} ${n1(y + (k % 2 === 1 ? -4 : 4) * (k === steps ? 0 : 1))}`;
         parts.push(`<path class="m-break" d="${d}"/>`);
-        parts.push(label((lo + hi) / 2, y - 5, 'connection breaks', 'tag warn', 'start'));
+        parts.push(boxed((lo + hi) / 2, y - 5, 'connection breaks', 'tag warn'));
       } else {
-        parts.push(label(xb + 9, y + 3.5, 'dropped', 'tag crash'));
+        parts.push(boxed(xb + 9, y + 3.5, 'dropped', 'tag crash'));
       }
       break;
     }
@@ -222,7 +239,7 @@ function markerSvg(e: TraceEvent, i: number, g: Geo, isViolation: boolean, color
       const xa = g.x(e.from);
       if (xa !== null) {
         parts.push(`<rect class="m-dup" x="${n1(xa - 4)}" y="${n1(y - 4)}" width="8" height="8"/>`);
-        parts.push(label(xa + 9, y + 3.5, `duplicate → ${e.to ?? ''}`, 'tag warn'));
+        parts.push(boxed(xa + 9, y + 3.5, `duplicate → ${e.to ?? ''}`, 'tag warn'));
       }
       break;
     }
@@ -304,14 +321,14 @@ export function renderHtml(trace: TraceFile): string {
     bg.push(`<path class="viol-line" d="M0 ${n1(y)}H${n1(lanesW)}"/>`);
   }
 
-  const arrows = L.arrows.map((a, k) => arrowSvg(a, t, L, g, colorOf.get(a.type) ?? '#64748b', k)).join('');
+  const drawn = L.arrows.map((a, k) => arrowSvg(a, t, g, colorOf.get(a.type) ?? '#64748b', k));
   const markers = t.events.map((e, i) => markerSvg(e, i, g, i === vi, color)).join('');
 
   // Rows.
   const rows: string[] = [];
   L.rows.forEach((r, ri) => {
     if (r.kind === 'phase') {
-      rows.push(`<div class="row ph ph-${r.phase}" data-phase="${r.phase}" style="height:${PHASE_H}px"><div class="g"></div><div class="phl">${esc(PHASE_LABEL[r.phase])}</div></div>`);
+      rows.push(`<div class="row ph ph-${r.phase}" data-phase="${r.phase}" style="height:${PHASE_H}px"><div class="g"></div><div class="phl"><span>${esc(PHASE_LABEL[r.phase])}</span></div></div>`);
       return;
     }
     const first = r.events[0];
@@ -412,8 +429,9 @@ ${banner}
 <div class="body">
 <svg class="lanesvg" width="${lanesW}" height="${n1(g.height)}" viewBox="0 0 ${lanesW} ${n1(g.height)}" xmlns="http://www.w3.org/2000/svg">
 <g class="bg">${bg.join('')}</g>
-<g class="arrows">${arrows}</g>
+<g class="arrows">${drawn.map((d) => d.line).join('')}</g>
 <g class="markers">${markers}</g>
+<g class="labels">${drawn.map((d) => d.text).join('')}</g>
 </svg>
 ${rows.join('\n')}
 </div>
