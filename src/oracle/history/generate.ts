@@ -112,6 +112,7 @@ interface Client {
   /** A lost write that does not take effect. */
   dropped: boolean;
   sessionNo: number;
+  closed: boolean;
   lastEventT: number;
   /** The current op was served; its reply is on its way. */
   effectDone: boolean;
@@ -207,7 +208,7 @@ export function generateHistory(o: GenerateOptions): HistoryLine[] {
   };
 
   for (let i = 0; i < nClients; i++) {
-    const c: Client = { id: i, process: nextProcess++, session: '', server: 0, seen: 0, op: null, lost: false, dropped: false, sessionNo: 0, lastEventT: 0, effectDone: false, pendingFires: [] };
+    const c: Client = { id: i, process: nextProcess++, session: '', server: 0, seen: 0, op: null, lost: false, dropped: false, sessionNo: 0, closed: false, lastEventT: 0, effectDone: false, pendingFires: [] };
     clients.push(c);
     newSession(c, now++);
   }
@@ -244,8 +245,10 @@ export function generateHistory(o: GenerateOptions): HistoryLine[] {
       applied[s] = Math.min(head(), applied[s] + 1 + Math.floor(rand() * 4));
     }
     if (ev.kind === 'invoke') {
-      if (invoked >= target) continue;
-      if (pExpire > 0 && rand() < pExpire) {
+      // Teardown: every client closes its session once the workload is done.
+      const teardown = invoked >= target;
+      if (teardown && c.closed) continue;
+      if (!teardown && pExpire > 0 && rand() < pExpire) {
         // The session expires (an unrecorded closeSession txn); the client notices later.
         const fired: WatchTrigger[] = [];
         commit({ type: 'closeSession', session: c.session }, now, fired);
@@ -260,17 +263,18 @@ export function generateHistory(o: GenerateOptions): HistoryLine[] {
         heap.push({ t: now + 3000, seq: seq++, kind: 'invoke', client: c.id });
         continue;
       }
-      invoked++;
+      if (!teardown) invoked++;
       const id = nextId++;
       const r = rand();
       let type: OpType;
       let path: string | null;
       let args: OpLine['args'];
       const value = `v${id}`;
-      if (invoked >= target && c.id === 0) {
+      if (teardown) {
         type = 'close_session';
         path = null;
         args = {};
+        c.closed = true;
       } else if (r < 0.14) {
         type = 'create';
         const m = rand();
@@ -284,7 +288,9 @@ export function generateHistory(o: GenerateOptions): HistoryLine[] {
         args = { value, version: rand() < 0.5 || !n ? -1 : n.stat.version + (rand() < 0.7 ? 0 : 1) };
       } else if (r < 0.42) {
         type = 'delete';
-        path = rand() < 0.8 ? pick([...keys, ...ephs]) : pick([...(getNode(trees[head()], q)?.children ?? []).map((x) => `${q}/${x}`), q]);
+        // Keep the sequential parent small, as a real workload's queue would be.
+        const qKids = getNode(trees[head()], q)?.children ?? [];
+        path = rand() < (qKids.length > 12 ? 0.3 : 0.85) ? pick([...keys, ...ephs]) : pick([...qKids.map((x) => `${q}/${x}`), q]);
         const n = getNode(trees[head()], path);
         args = { version: rand() < 0.6 || !n ? -1 : n.stat.version + (rand() < 0.8 ? 0 : 1) };
       } else if (r < 0.62) {
@@ -305,7 +311,7 @@ export function generateHistory(o: GenerateOptions): HistoryLine[] {
         args = {};
       }
       const op: OpLine = {
-        kind: 'op', id, phase: 'main', process: c.process, client: c.id, session: c.session, server: servers[c.server], type, path, args,
+        kind: 'op', id, phase: teardown ? 'teardown' : 'main', process: c.process, client: c.id, session: c.session, server: servers[c.server], type, path, args,
         t_invoke: now, t_complete: 0, outcome: { type: 'info' },
       };
       c.op = op;

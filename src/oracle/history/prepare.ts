@@ -23,7 +23,6 @@ export interface POp {
 export interface Prepared {
   meta: MetaLine;
   ops: POp[];
-  byId: Map<number, POp>;
   watches: WatchLine[];
   sessions: SessionLine[];
 }
@@ -37,7 +36,6 @@ export function isWriteType(t: OpType): boolean {
 export function prepare(lines: readonly HistoryLine[]): Prepared {
   let meta: MetaLine | undefined;
   const ops: POp[] = [];
-  const byId = new Map<number, POp>();
   const watches: WatchLine[] = [];
   const sessions: SessionLine[] = [];
   const late = new Map<number, { t: number; outcome: Outcome }>();
@@ -63,7 +61,6 @@ export function prepare(lines: readonly HistoryLine[]): Prepared {
           late: false,
         };
         ops.push(p);
-        byId.set(l.id, p);
         break;
       }
       case 'watch':
@@ -80,6 +77,7 @@ export function prepare(lines: readonly HistoryLine[]): Prepared {
         break;
     }
   }
+  const byId = late.size > 0 ? new Map(ops.map((p) => [p.id, p])) : new Map<number, POp>();
   for (const [id, r] of late) {
     const p = byId.get(id);
     if (!p || p.definite || typeof r.outcome.zxid !== 'number') continue;
@@ -89,6 +87,8 @@ export function prepare(lines: readonly HistoryLine[]): Prepared {
     p.tComplete = r.t;
     p.late = true;
   }
-  ops.sort((a, b) => a.tInvoke - b.tInvoke || a.id - b.id);
-  return { meta: meta ?? { kind: 'meta', format: 'zk-history/1', root: '/' }, ops, byId, watches, sessions };
+  let sorted = true;
+  for (let i = 1; i < ops.length && sorted; i++) sorted = ops[i - 1].tInvoke < ops[i].tInvoke || (ops[i - 1].tInvoke === ops[i].tInvoke && ops[i - 1].id < ops[i].id);
+  if (!sorted) ops.sort((a, b) => a.tInvoke - b.tInvoke || a.id - b.id);
+  return { meta: meta ?? { kind: 'meta', format: 'zk-history/1', root: '/' }, ops, watches, sessions };
 }

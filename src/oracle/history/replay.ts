@@ -41,6 +41,8 @@ const UNKNOWN_TIME = -1;
 
 interface Checkpoint {
   z: number;
+  /** Sort key: 2z for a write, 2z+1 for a read. */
+  k: number;
   read: boolean;
   op: POp;
 }
@@ -182,6 +184,7 @@ export class Replay {
   budget: number;
   private record: WatchTrigger[] | null = null;
   private readonly rootSeeded: string | null;
+  private readonly keepSnaps: boolean;
 
   constructor(
     private readonly h: Prepared,
@@ -191,14 +194,15 @@ export class Replay {
     for (const p of ops) {
       if (!p.definite || p.session === null) continue;
       if (p.write) {
-        this.cps.push({ z: p.zxid, read: false, op: p });
+        this.cps.push({ z: p.zxid, k: 2 * p.zxid, read: false, op: p });
         this.knownZ.add(p.zxid);
         if (p.type === 'close_session' && !this.closedAt.has(p.session)) this.closedAt.set(p.session, p.zxid);
       } else if (p.type === 'get' || p.type === 'exists' || p.type === 'children') {
-        this.cps.push({ z: p.zxid, read: true, op: p });
+        this.cps.push({ z: p.zxid, k: 2 * p.zxid + 1, read: true, op: p });
       }
     }
-    this.cps.sort((a, b) => a.z - b.z || Number(a.read) - Number(b.read) || a.op.tInvoke - b.op.tInvoke);
+    // zxid, then writes before reads at the same zxid (a read at Z sees txn Z).
+    this.cps.sort((a, b) => a.k - b.k || a.op.tInvoke - b.op.tInvoke);
     for (const c of this.cps) this.cpZ.push(c.z);
     this.budget = budget ?? Math.max(2_000_000, 40 * this.cps.length);
 
@@ -230,12 +234,23 @@ export class Replay {
     this.snaps = new Array<Tree>(this.cps.length + 1);
     this.snaps[0] = t;
     this.buildHidden();
+    this.keepSnaps = this.hidden.length > 0;
   }
 
   // ---- hidden events -------------------------------------------------------------
 
   private buildHidden(): void {
     const ops = this.h.ops;
+    // Nothing is hidden when every write is definite and every session with ephemerals closed.
+    let any = false;
+    const ephemeralOwners = new Set<string>();
+    for (const p of ops) {
+      if (p.session === null) continue;
+      if (!p.definite && p.write) any = true;
+      else if (p.type === 'create' && isEphemeralMode(p.line.args.mode)) ephemeralOwners.add(p.session);
+    }
+    for (const s of ephemeralOwners) if (!this.closedAt.has(s)) any = true;
+    if (!any) return;
     // Real time: a hidden op takes effect after it was invoked, so after every zxid
     // some client had already received.
     const done = ops.filter((p) => p.definite).sort((a, b) => a.tComplete - b.tComplete);
@@ -376,18 +391,19 @@ export class Replay {
       const r = c.read ? this.checkRead(t, c, P) : this.checkWrite(t, c, P);
       if (r.mismatch && !this.forced.has(i)) {
         this.snapP = P;
-        this.snapValid = i;
+        this.snapValid = this.keepSnaps ? i : 0;
         return { idx: i, mismatch: r.mismatch };
       }
       t = r.tree;
-      this.snaps[i + 1] = t;
+      // Snapshots are only needed to backtrack over hidden-event placements.
+      if (this.keepSnaps) this.snaps[i + 1] = t;
     }
     for (; hp < placed.length; hp++) {
       const txn = this.hiddenTxn(placed[hp].hd);
       if (txn) t = this.apply(t, txn, placed[hp].g, UNKNOWN_TIME).tree;
     }
     this.snapP = P;
-    this.snapValid = cps.length;
+    this.snapValid = this.keepSnaps ? cps.length : 0;
     return null;
   }
 
@@ -697,6 +713,9 @@ export class Replay {
     }
     let searched = false;
     let budgetExhausted = false;
+    // The first run records what fires watches; if nothing else runs, that is the final replay.
+    this.record = [];
+    const before = this.steps;
     for (;;) {
       const r = this.search(P, new Set<string>());
       searched ||= r.searched;
@@ -707,11 +726,14 @@ export class Replay {
       this.forced.add(r.fail.idx);
       if (violations.length >= maxViolations || budgetExhausted) break;
     }
-    // The final replay under the chosen placements, recording what fired watches.
-    this.record = [];
-    this.snapValid = 0;
-    this.runFrom(0, P);
-    const triggers = this.record;
+    let triggers = this.record;
+    if (searched || violations.length > 0 || this.steps - before !== this.cps.length) {
+      // The final replay under the chosen placements.
+      this.record = [];
+      this.snapValid = 0;
+      this.runFrom(0, P);
+      triggers = this.record;
+    }
     this.record = null;
     return { violations, triggers, hidden: this.hidden, placement: P, searched, budgetExhausted, steps: this.steps };
   }

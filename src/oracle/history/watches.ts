@@ -37,8 +37,12 @@ for (const [type, kinds] of Object.entries(FIRED_KINDS) as [WatchEventType, read
 }
 
 export function checkWatches(h: Prepared, triggers: readonly WatchTrigger[], unplaced: readonly Hidden[], out: Violation[]): void {
+  const watched = new Set<string>();
+  for (const p of h.ops) if (p.line.watch_registered && p.path !== null) watched.add(p.path);
+  if (watched.size === 0 && h.watches.length === 0) return;
   const changes = new Map<string, PathChanges>();
   for (const tr of triggers) {
+    if (!watched.has(tr.path)) continue;
     let c = changes.get(tr.path);
     if (!c) changes.set(tr.path, (c = { z: [], type: [] }));
     c.z.push(tr.zxid);
