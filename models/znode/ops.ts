@@ -6,39 +6,10 @@ import type { ZkError } from './errors.ts';
 import { CONFIG_NODE, pathProblem, ROOT, sequenceSuffix, SPECIAL_PATHS } from './path.ts';
 import { pmapDelete, pmapGet, pmapHas, pmapSet } from './pmap.ts';
 import { CONTAINER_OWNER, createStat, incInt, isSessionOwner, NO_OWNER, reportedCversion, utf8Length, type SessionId, type Stat } from './stat.ts';
-import { isEphemeral, isSequential, type MultiOp, type OpResult, type Tree, type TxnCtx, type WatchTrigger, type ZNode } from './types.ts';
+import { ssetAdd, ssetRemove, ssetSize, SSET_EMPTY, type SSet } from './sset.ts';
+import { isEphemeral, isSequential, type MultiOp, type OpResult, type StoredNode, type Tree, type TxnCtx, type WatchTrigger } from './types.ts';
 
 export type OpOutcome = { readonly tree: Tree; readonly res: OpResult } | ZkError;
-
-export function insertSorted(xs: readonly string[], x: string): readonly string[] {
-  let lo = 0;
-  let hi = xs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (xs[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  if (xs[lo] === x) return xs;
-  const out = new Array<string>(xs.length + 1);
-  for (let i = 0; i < lo; i++) out[i] = xs[i];
-  out[lo] = x;
-  for (let i = lo; i < xs.length; i++) out[i + 1] = xs[i];
-  return out;
-}
-
-export function removeSorted(xs: readonly string[], x: string): readonly string[] {
-  let lo = 0;
-  let hi = xs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (xs[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  if (xs[lo] !== x) return xs;
-  const out = new Array<string>(xs.length - 1);
-  for (let i = 0, j = 0; i < xs.length; i++) if (i !== lo) out[j++] = xs[i];
-  return out;
-}
 
 /** Where "/a/b" hangs: its parent path and its own name ("/x" -> "/", "x"). */
 function split(path: string): [string, string] {
@@ -47,20 +18,21 @@ function split(path: string): [string, string] {
 }
 
 /** The parent with a child added or removed; the reported stat follows the stored counts. */
-function withChildren(p: ZNode, children: readonly string[], creates: number, pzxid: number): ZNode {
-  const stat: Stat = { ...p.stat, pzxid, numChildren: children.length, cversion: reportedCversion(creates, children.length) };
+function withChildren(p: StoredNode, children: SSet, creates: number, pzxid: number): StoredNode {
+  const n = ssetSize(children);
+  const stat: Stat = { ...p.stat, pzxid, numChildren: n, cversion: reportedCversion(creates, n) };
   return { data: p.data, stat, children, creates, owner: p.owner };
 }
 
 function addEphemeral(t: Tree, session: SessionId, path: string): Tree['sessions'] {
   const list = pmapGet(t.sessions, session);
-  return list === undefined ? t.sessions : pmapSet(t.sessions, session, insertSorted(list, path));
+  return list === undefined ? t.sessions : pmapSet(t.sessions, session, ssetAdd(list, path));
 }
 
 function dropEphemeral(sessions: Tree['sessions'], owner: string, path: string): Tree['sessions'] {
   if (!isSessionOwner(owner)) return sessions;
   const list = pmapGet(sessions, owner);
-  return list === undefined ? sessions : pmapSet(sessions, owner, removeSorted(list, path));
+  return list === undefined ? sessions : pmapSet(sessions, owner, ssetRemove(list, path));
 }
 
 export function create(t: Tree, op: Extract<MultiOp, { type: 'create' }>, session: SessionId, ctx: TxnCtx, out: WatchTrigger[]): OpOutcome {
@@ -77,7 +49,7 @@ export function create(t: Tree, op: Extract<MultiOp, { type: 'create' }>, sessio
   if (seq) {
     // The suffix is the parent's stored cversion, i.e. how many children it ever had created.
     const m = ctx.mutant;
-    const n = m === 'seq-from-zxid' ? ctx.zxid % 0x100000000 : m === 'seq-from-numchildren' ? parent.children.length : parent.creates;
+    const n = m === 'seq-from-zxid' ? ctx.zxid % 0x100000000 : m === 'seq-from-numchildren' ? ssetSize(parent.children) : parent.creates;
     name = prefix + sequenceSuffix(n);
     path = op.path + sequenceSuffix(n);
   }
@@ -86,12 +58,12 @@ export function create(t: Tree, op: Extract<MultiOp, { type: 'create' }>, sessio
   // NODEEXISTS is checked before the ephemeral parent, as PrepRequestProcessor does.
   if (isSessionOwner(parent.owner) && ctx.mutant !== 'ephemeral-parent-allowed') return 'NOCHILDRENFOREPHEMERALS';
   const owner = op.mode === 'CONTAINER' ? CONTAINER_OWNER : isEphemeral(op.mode) ? session : NO_OWNER;
-  const node: ZNode = { data: op.data, stat: createStat(ctx.zxid, ctx.time, owner, utf8Length(op.data)), children: [], creates: 0, owner };
+  const node: StoredNode = { data: op.data, stat: createStat(ctx.zxid, ctx.time, owner, utf8Length(op.data)), children: SSET_EMPTY, creates: 0, owner };
   // createNode only moves cversion and pzxid forward ("parentCVersion > cversion"): on int wrap-around neither changes.
   const creates = incInt(parent.creates);
   const forward = creates > parent.creates;
   const pzxid = forward && ctx.mutant !== 'pzxid-not-updated' ? ctx.zxid : parent.stat.pzxid;
-  const np = withChildren(parent, insertSorted(parent.children, name), forward ? creates : parent.creates, pzxid);
+  const np = withChildren(parent, ssetAdd(parent.children, name), forward ? creates : parent.creates, pzxid);
   const nodes = pmapSet(pmapSet(t.nodes, parentPath, np), path, node);
   const sessions = owner === session ? addEphemeral(t, session, path) : t.sessions;
   out.push({ type: 'NodeCreated', path, zxid: ctx.zxid }, { type: 'NodeChildrenChanged', path: parentPath, zxid: ctx.zxid });
@@ -99,7 +71,7 @@ export function create(t: Tree, op: Extract<MultiOp, { type: 'create' }>, sessio
 }
 
 /** DataTree.deleteNode: no checks left, the node and its parent exist. */
-export function removeNode(t: Tree, path: string, node: ZNode, ctx: TxnCtx, out: WatchTrigger[]): Tree {
+export function removeNode(t: Tree, path: string, node: StoredNode, ctx: TxnCtx, out: WatchTrigger[]): Tree {
   const [parentPath, name] = split(path);
   const parent = pmapGet(t.nodes, parentPath);
   // Only a mutant (a delete that ignores children) can leave an orphan behind.
@@ -110,7 +82,7 @@ export function removeNode(t: Tree, path: string, node: ZNode, ctx: TxnCtx, out:
   // pzxid only moves forward; the stored cversion (creates) does not change on delete,
   // so the reported cversion (2·creates − numChildren) grows by one.
   const pzxid = ctx.zxid > parent.stat.pzxid && ctx.mutant !== 'pzxid-not-updated' ? ctx.zxid : parent.stat.pzxid;
-  let np = withChildren(parent, removeSorted(parent.children, name), parent.creates, pzxid);
+  let np = withChildren(parent, ssetRemove(parent.children, name), parent.creates, pzxid);
   if (ctx.mutant === 'cversion-counts-creates') np = { ...np, stat: { ...np.stat, cversion: parent.stat.cversion } };
   const nodes = pmapDelete(pmapSet(t.nodes, parentPath, np), path);
   const sessions = dropEphemeral(t.sessions, node.owner, path);
@@ -129,7 +101,7 @@ export function del(t: Tree, op: Extract<MultiOp, { type: 'delete' }>, session: 
   if (node === undefined) return 'NONODE';
   // The version is checked before emptiness.
   if (op.version !== -1 && op.version !== node.stat.version) return 'BADVERSION';
-  if (node.children.length > 0 && ctx.mutant !== 'delete-ignores-children') return 'NOTEMPTY';
+  if (ssetSize(node.children) > 0 && ctx.mutant !== 'delete-ignores-children') return 'NOTEMPTY';
   return { tree: removeNode(t, op.path, node, ctx, out), res: { type: 'delete' } };
 }
 
@@ -143,7 +115,7 @@ export function setData(t: Tree, op: Extract<MultiOp, { type: 'setData' }>, sess
   // Only setData moves mzxid, mtime and the data version.
   const version = ctx.mutant === 'version-not-bumped' ? node.stat.version : incInt(node.stat.version);
   const stat: Stat = { ...node.stat, mzxid: ctx.zxid, mtime: ctx.time, version, dataLength: utf8Length(op.data) };
-  const nn: ZNode = { data: op.data, stat, children: node.children, creates: node.creates, owner: node.owner };
+  const nn: StoredNode = { data: op.data, stat, children: node.children, creates: node.creates, owner: node.owner };
   out.push({ type: 'NodeDataChanged', path: op.path, zxid: ctx.zxid });
   return { tree: { nodes: pmapSet(t.nodes, op.path, nn), sessions: t.sessions }, res: { type: 'setData', stat } };
 }
@@ -179,7 +151,7 @@ export function deleteContainer(t: Tree, path: string, ctx: TxnCtx, out: WatchTr
   if (pathProblem(path) !== null || SPECIAL_PATHS.has(path)) return 'BADARGUMENTS';
   const node = pmapGet(t.nodes, path);
   if (node === undefined) return 'NONODE';
-  if (node.children.length > 0) return 'NOTEMPTY';
+  if (ssetSize(node.children) > 0) return 'NOTEMPTY';
   if (isSessionOwner(node.owner)) return 'BADVERSION';
   if (!pmapHas(t.nodes, split(path)[0])) return 'NONODE';
   return { tree: removeNode(t, path, node, ctx, out), res: { type: 'delete' } };

@@ -6,11 +6,12 @@
 import { removeNode } from './ops.ts';
 import { pmapDelete, pmapGet, pmapHas, pmapKeys, pmapSet } from './pmap.ts';
 import type { SessionId } from './stat.ts';
+import { SSET_EMPTY, ssetToArray } from './sset.ts';
 import type { Applied, Tree, TxnCtx, WatchTrigger } from './types.ts';
 
 export function createSession(t: Tree, session: SessionId): Applied {
   if (pmapHas(t.sessions, session)) return { tree: t, result: { ok: true, type: 'createSession' }, triggers: [] };
-  return { tree: { nodes: t.nodes, sessions: pmapSet(t.sessions, session, []) }, result: { ok: true, type: 'createSession' }, triggers: [] };
+  return { tree: { nodes: t.nodes, sessions: pmapSet(t.sessions, session, SSET_EMPTY) }, result: { ok: true, type: 'createSession' }, triggers: [] };
 }
 
 /**
@@ -18,8 +19,9 @@ export function createSession(t: Tree, session: SessionId): Applied {
  * ephemerals) but is still a txn: its zxid is consumed.
  */
 export function closeSession(t: Tree, session: SessionId, ctx: TxnCtx): Applied {
-  const paths = pmapGet(t.sessions, session);
-  if (paths === undefined) return { tree: t, result: { ok: true, type: 'closeSession', deleted: [] }, triggers: [] };
+  const set = pmapGet(t.sessions, session);
+  if (set === undefined) return { tree: t, result: { ok: true, type: 'closeSession', deleted: [] }, triggers: [] };
+  const paths = ssetToArray(set);
   const triggers: WatchTrigger[] = [];
   let w: Tree = { nodes: t.nodes, sessions: pmapDelete(t.sessions, session) };
   // `ephemeral-survives-close`: the session goes, its ephemerals stay.
@@ -37,8 +39,10 @@ export function liveSessions(t: Tree): SessionId[] {
   return pmapKeys(t.sessions).sort();
 }
 
+/** The session's ephemerals, sorted ([] for a session that is not live). */
 export function ephemeralsOf(t: Tree, session: SessionId): readonly string[] {
-  return pmapGet(t.sessions, session) ?? [];
+  const s = pmapGet(t.sessions, session);
+  return s === undefined ? [] : ssetToArray(s);
 }
 
 export function isLive(t: Tree, session: SessionId): boolean {

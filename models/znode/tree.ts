@@ -12,7 +12,8 @@ import { applyOp, deleteContainer } from './ops.ts';
 import { pmapEmpty, pmapForEach, pmapGet, pmapSet } from './pmap.ts';
 import { closeSession, createSession } from './sessions.ts';
 import { NO_OWNER, reportedCversion, statEquals, type Stat } from './stat.ts';
-import type { Applied, Tree, Txn, TxnCtx, WatchTrigger, ZNode } from './types.ts';
+import { ssetToArray } from './sset.ts';
+import type { Applied, StoredNode, Tree, Txn, TxnCtx, WatchTrigger, ZNode } from './types.ts';
 
 export * from './types.ts';
 export * from './errors.ts';
@@ -21,7 +22,7 @@ export { NO_OWNER, CONTAINER_OWNER, sessionHex, isSessionOwner, utf8Length, stat
 export { WatchTable, FIRED_KINDS, WATCH_KINDS, type WatchKind, type WatchEvent } from './watches.ts';
 export { liveSessions, ephemeralsOf, isLive } from './sessions.ts';
 
-function systemNode(children: readonly string[], aversion = 0): ZNode {
+function systemNode(children: readonly string[], aversion = 0): StoredNode {
   const stat: Stat = {
     czxid: 0,
     mzxid: 0,
@@ -48,7 +49,7 @@ function systemNode(children: readonly string[], aversion = 0): ZNode {
  * outside client-visible znodes and not modelled.)
  */
 export function emptyTree(): Tree {
-  let nodes = pmapEmpty<ZNode>();
+  let nodes = pmapEmpty<StoredNode>();
   nodes = pmapSet(nodes, '/', systemNode(['zookeeper']));
   nodes = pmapSet(nodes, '/zookeeper', systemNode(['config', 'quota']));
   nodes = pmapSet(nodes, '/zookeeper/quota', systemNode([]));
@@ -58,7 +59,13 @@ export function emptyTree(): Tree {
 
 /** The node at `path`, or null. Its stat is what getData/exists/getChildren2 return. */
 export function getNode(t: Tree, path: string): ZNode | null {
-  return pmapGet(t.nodes, path) ?? null;
+  const n = pmapGet(t.nodes, path);
+  return n === undefined ? null : view(n);
+}
+
+/** The client's view of a stored node: the node itself unless its children outgrew a flat array. */
+function view(n: StoredNode): ZNode {
+  return Array.isArray(n.children) ? (n as ZNode) : { ...n, children: ssetToArray(n.children) };
 }
 
 export function nodeCount(t: Tree): number {
@@ -67,7 +74,7 @@ export function nodeCount(t: Tree): number {
 
 /** Every (path, node), in no particular order. */
 export function forEachNode(t: Tree, f: (path: string, node: ZNode) => void): void {
-  pmapForEach(t.nodes, f);
+  pmapForEach(t.nodes, (p, n) => f(p, view(n)));
 }
 
 /** All paths, sorted. */
@@ -85,16 +92,22 @@ export function treeEquals(a: Tree, b: Tree): boolean {
   pmapForEach(a.nodes, (p, n) => {
     if (!same) return;
     const m = pmapGet(b.nodes, p);
-    if (m === undefined || m.data !== n.data || !statEquals(m.stat, n.stat) || m.creates !== n.creates || m.owner !== n.owner || m.children.length !== n.children.length) {
+    if (m === undefined || m.data !== n.data || !statEquals(m.stat, n.stat) || m.creates !== n.creates || m.owner !== n.owner) {
       same = false;
       return;
     }
-    for (let i = 0; i < n.children.length; i++) if (n.children[i] !== m.children[i]) same = false;
+    if (m.children === n.children) return;
+    const xs = ssetToArray(n.children);
+    const ys = ssetToArray(m.children);
+    if (xs.length !== ys.length || xs.some((x, i) => x !== ys[i])) same = false;
   });
   if (!same) return false;
   pmapForEach(a.sessions, (s, eph) => {
     const other = pmapGet(b.sessions, s);
-    if (other === undefined || other.length !== eph.length || other.some((x, i) => x !== eph[i])) same = false;
+    if (other === eph) return;
+    const x = other === undefined ? null : ssetToArray(other);
+    const y = ssetToArray(eph);
+    if (x === null || x.length !== y.length || x.some((v, i) => v !== y[i])) same = false;
   });
   return same;
 }

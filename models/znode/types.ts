@@ -3,6 +3,7 @@
 import type { ZkCode, ZkError } from './errors.ts';
 import type { PMap } from './pmap.ts';
 import type { SessionId, Stat } from './stat.ts';
+import type { SSet } from './sset.ts';
 
 export type CreateMode = 'PERSISTENT' | 'EPHEMERAL' | 'PERSISTENT_SEQUENTIAL' | 'EPHEMERAL_SEQUENTIAL' | 'CONTAINER';
 
@@ -29,11 +30,14 @@ export interface ZNode {
   readonly owner: string;
 }
 
+/** A node as the tree stores it: the children as a persistent sorted set (a plain array while small). */
+export type StoredNode = Omit<ZNode, 'children'> & { readonly children: SSet };
+
 export interface Tree {
-  /** path -> node; "/" always present. */
-  readonly nodes: PMap<ZNode>;
-  /** Live sessions -> the paths of their ephemerals, sorted. */
-  readonly sessions: PMap<readonly string[]>;
+  /** path -> node; "/" always present. Read it through getNode. */
+  readonly nodes: PMap<StoredNode>;
+  /** Live sessions -> the paths of their ephemerals. */
+  readonly sessions: PMap<SSet>;
 }
 
 /** The write operations a multi may hold (ZooKeeper's Op.create/delete/setData/check). */

@@ -14,7 +14,7 @@
 // exists registers whether or not the node is there (that is how one waits for
 // a create).
 import { pmapDelete, pmapEmpty, pmapForEach, pmapGet, pmapSet, type PMap } from './pmap.ts';
-import { insertSorted, removeSorted } from './ops.ts';
+import { ssetAdd, ssetRemove, ssetSize, ssetToArray, SSET_EMPTY, type SSet } from './sset.ts';
 import type { WatchEventType, WatchTrigger } from './types.ts';
 
 export type WatchKind = 'data' | 'exist' | 'child';
@@ -30,9 +30,9 @@ export const FIRED_KINDS: Readonly<Record<WatchEventType, readonly WatchKind[]>>
 };
 
 export interface WatchTable {
-  readonly data: PMap<readonly string[]>;
-  readonly exist: PMap<readonly string[]>;
-  readonly child: PMap<readonly string[]>;
+  readonly data: PMap<SSet>;
+  readonly exist: PMap<SSet>;
+  readonly child: PMap<SSet>;
 }
 
 export interface WatchEvent {
@@ -51,14 +51,15 @@ function emptyTable(): WatchTable {
 
 function register(t: WatchTable, kind: WatchKind, path: string, watcher: string): WatchTable {
   const m = t[kind];
-  const cur = pmapGet(m, path) ?? [];
-  const next = insertSorted(cur, watcher);
+  const cur = pmapGet(m, path) ?? SSET_EMPTY;
+  const next = ssetAdd(cur, watcher);
   if (next === cur) return t;
   return { ...t, [kind]: pmapSet(m, path, next) };
 }
 
 function watchers(t: WatchTable, kind: WatchKind, path: string): readonly string[] {
-  return pmapGet(t[kind], path) ?? [];
+  const s = pmapGet(t[kind], path);
+  return s === undefined ? [] : ssetToArray(s);
 }
 
 /**
@@ -75,7 +76,7 @@ function fire(t: WatchTable, triggers: readonly WatchTrigger[], mutant: string |
     for (const k of kinds) {
       const ws = pmapGet(table[k], tr.path);
       if (ws === undefined) continue;
-      for (const w of ws) {
+      for (const w of ssetToArray(ws)) {
         const ks = hit.get(w);
         if (ks === undefined) hit.set(w, [k]);
         else ks.push(k);
@@ -94,8 +95,8 @@ function removeWatcher(t: WatchTable, watcher: string): WatchTable {
   for (const k of WATCH_KINDS) {
     let m = out[k];
     pmapForEach(out[k], (path, ws) => {
-      const next = removeSorted(ws, watcher);
-      if (next !== ws) m = next.length === 0 ? pmapDelete(m, path) : pmapSet(m, path, next);
+      const next = ssetRemove(ws, watcher);
+      if (next !== ws) m = ssetSize(next) === 0 ? pmapDelete(m, path) : pmapSet(m, path, next);
     });
     if (m !== out[k]) out = { ...out, [k]: m };
   }
@@ -105,7 +106,7 @@ function removeWatcher(t: WatchTable, watcher: string): WatchTable {
 /** Registrations in the table: (kind, path, watcher) triples, sorted. */
 function entries(t: WatchTable): { kind: WatchKind; path: string; watcher: string }[] {
   const out: { kind: WatchKind; path: string; watcher: string }[] = [];
-  for (const k of WATCH_KINDS) pmapForEach(t[k], (path, ws) => ws.forEach((w) => out.push({ kind: k, path, watcher: w })));
+  for (const k of WATCH_KINDS) pmapForEach(t[k], (path, ws) => ssetToArray(ws).forEach((w) => out.push({ kind: k, path, watcher: w })));
   return out.sort((a, b) => (a.kind !== b.kind ? (a.kind < b.kind ? -1 : 1) : a.path !== b.path ? (a.path < b.path ? -1 : 1) : a.watcher < b.watcher ? -1 : a.watcher > b.watcher ? 1 : 0));
 }
 
