@@ -456,7 +456,10 @@ const liveness: Liveness<W>[] = [
     description: 'once the network is healed and every server is up, a leader is established within the step bound, every server serves under it (but one that accepted a higher epoch, which must wait for the next election), and every committed write is delivered by every voter',
     check(w) {
       let leader = -1;
-      for (let i = 0; i < w.nodes.length; i++) if (established(w.nodes[i])) leader = i;
+      for (let i = 0; i < w.nodes.length; i++) {
+        const s = w.nodes[i];
+        if (established(s) && (leader < 0 || (s as ZabState).currentEpoch > (w.nodes[leader] as ZabState).currentEpoch)) leader = i;
+      }
       if (leader < 0) return `no leader established by step ${w.step}`;
       const lead = (w.nodes[leader] as ZabState).lead as NonNullable<ZabState['lead']>;
       const c = w.ghost.committed;

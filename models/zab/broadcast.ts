@@ -87,16 +87,23 @@ export function dropPeer(s: ZabState, id: NodeId, j: NodeId, cfg: ZabConfig, fx:
   const L = s.lead as LeadState;
   const peers = L.peers.slice();
   peers[j] = null;
-  const next: ZabState = { ...s, lead: { ...L, peers } };
-  if (L.phase !== 'broadcast') return next;
-  // A leader that no longer has a quorum of synced followers steps down (Leader.lead's tick check).
+  return keepQuorum({ ...s, lead: { ...L, peers } }, id, cfg, fx);
+}
+
+/**
+ * A serving leader that no longer has a quorum of synced voters connected steps
+ * down (Leader.lead's per-tick check of the synced followers).
+ */
+export function keepQuorum(s: ZabState, id: NodeId, cfg: ZabConfig, fx: Fx): ZabState {
+  const L = s.lead as LeadState;
+  if (L.phase !== 'broadcast') return s;
   let mask = 1 << id;
   for (let k = 0; k < cfg.voters; k++) {
-    const p = peers[k];
+    const p = L.peers[k];
     if (p !== null && (p.st === 'newleader' || p.st === 'active')) mask |= 1 << k;
   }
-  if (isQuorum(mask, cfg)) return next;
-  return quit(next, id, 'lost its quorum of followers', cfg, fx);
+  if (isQuorum(mask, cfg)) return s;
+  return quit(s, id, 'lost its quorum of synced followers', cfg, fx);
 }
 
 /** PROPOSAL on a follower: log it and ACK; a zxid already logged is a duplicate (spec issue 2). */

@@ -6,6 +6,7 @@ import { epochOf, isQuorum, isVoter, lastZxid } from './config.ts';
 import { lookForLeader } from './fle.ts';
 import { Fx, T_SYNC } from './fx.ts';
 import { syncPeer } from './sync.ts';
+import { keepQuorum } from './broadcast.ts';
 import type { LeadState, Peer, ZabConfig, ZabMsg, ZabState } from './types.ts';
 
 export function startLeading(s: ZabState, id: NodeId, cfg: ZabConfig, fx: Fx): ZabState {
@@ -22,7 +23,7 @@ export function startLeading(s: ZabState, id: NodeId, cfg: ZabConfig, fx: Fx): Z
   };
   fx.arm(T_SYNC);
   fx.note({ t: 'lead', round: s.round });
-  return { ...s, state: 'LEADING', leader: id, lphase: 'none', synced: null, lead };
+  return { ...s, state: 'LEADING', leader: id, lphase: 'none', synced: null, lead, heardZab: false };
 }
 
 export function startLearning(s: ZabState, id: NodeId, leader: NodeId, cfg: ZabConfig, fx: Fx): ZabState {
@@ -30,7 +31,7 @@ export function startLearning(s: ZabState, id: NodeId, leader: NodeId, cfg: ZabC
   fx.to(leader, { t: 'FOLLOWERINFO', s: sess, acc: s.acceptedEpoch });
   fx.arm(T_SYNC);
   fx.note({ t: 'follow', leader, round: s.round });
-  return { ...s, state: isVoter(id, cfg) ? 'FOLLOWING' : 'OBSERVING', leader, sess, lphase: 'discovery', synced: null, lead: null };
+  return { ...s, state: isVoter(id, cfg) ? 'FOLLOWING' : 'OBSERVING', leader, sess, lphase: 'discovery', synced: null, lead: null, heardZab: false, retried: false };
 }
 
 /** The leader shuts down: every learner connection is closed, back to election. */
@@ -67,12 +68,15 @@ function leaderInfo(p: Peer, e: number): ZabMsg {
 export function onFollowerInfo(s: ZabState, id: NodeId, from: NodeId, acc: number, sess: number, cfg: ZabConfig, fx: Fx): ZabState {
   let L = s.lead;
   if (s.state !== 'LEADING' || L === null) return s;
+  const known = L.peers[from];
+  // A connection retry of a learner I already have is the same connection.
+  if (known !== null && known.s === sess) return s;
   const p: Peer = { s: sess, st: 'info', last: -1, nlz: -1 };
   L = withPeer(L, from, p);
   if (L.epoch >= 0) {
-    // Late joiner: the epoch is already fixed.
+    // Late joiner (or a learner reconnecting): the epoch is already fixed.
     fx.to(from, leaderInfo(p, L.epoch));
-    return { ...s, lead: L };
+    return known !== null ? keepQuorum({ ...s, lead: L }, id, cfg, fx) : { ...s, lead: L };
   }
   const infoFrom = isVoter(from, cfg) ? L.infoFrom | (1 << from) : L.infoFrom;
   const maxAccepted = acc > L.maxAccepted ? acc : L.maxAccepted;

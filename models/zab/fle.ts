@@ -46,6 +46,7 @@ export function lookForLeader(s: ZabState, id: NodeId, cfg: ZabConfig, fx: Fx): 
     recv,
     ooe: emptyVotes(cfg),
     finalizing: false,
+    heardNote: false,
     leader: -1,
     lphase: 'none',
     synced: null,
@@ -124,6 +125,7 @@ function settle(s: ZabState, id: NodeId, cfg: ZabConfig, fx: Fx): ZabState {
 export function onNotify(s: ZabState, id: NodeId, from: NodeId, n: Notify, cfg: ZabConfig, fx: Fx): ZabState {
   // Only voters answer: observers listen, and never vote (validVoter).
   const answers = isVoter(id, cfg);
+  if (!s.heardNote && (!answers || isVoter(from, cfg))) s = { ...s, heardNote: true };
   if (s.state !== 'LOOKING') {
     // A server out of election answers a LOOKING one with the leader it follows.
     if (n.st === 'LOOKING' && answers) fx.to(from, myNote(s));
@@ -152,7 +154,13 @@ export function onNotify(s: ZabState, id: NodeId, from: NodeId, n: Notify, cfg: 
     } else if (voteGt(n, vote, cfg)) {
       vote = voteOf(n);
       changed = true;
-    } else recv = recv.slice();
+    } else {
+      // ZooKeeper's exponential retransmission backoff eventually lets a server
+      // with a better vote be heard by one that keeps re-sending a worse one;
+      // answering a worse vote of my round directly reaches the same point.
+      if (answers && voteGt(vote, n, cfg)) fx.to(from, myNote(s));
+      recv = recv.slice();
+    }
     let next: ZabState;
     if (changed) {
       next = { ...s, round, vote, recv: recv === s.recv ? recv.slice() : recv };
@@ -186,11 +194,15 @@ export function onFinalize(s: ZabState, id: NodeId, cfg: ZabConfig, fx: Fx): Zab
   return decide(s, id, s.vote, s.round, cfg, fx);
 }
 
-/** Retransmission: no decision yet, send my notification again. */
+/**
+ * Retransmission (lookForLeader's poll timeout): only after a silence, i.e. no
+ * notification from a voter since the timer was last armed, re-send my vote to
+ * every voter.
+ */
 export function onFleTimer(s: ZabState, id: NodeId, cfg: ZabConfig, fx: Fx): ZabState {
   if (s.state !== 'LOOKING') return s;
-  broadcast(myNote(s), id, cfg, fx);
   fx.arm(T_FLE);
+  if (s.heardNote) return { ...s, heardNote: false };
+  broadcast(myNote(s), id, cfg, fx);
   return s;
 }
-

@@ -32,6 +32,9 @@ function fresh(d: ZabDurable): ZabState {
     recv: [],
     ooe: [],
     finalizing: false,
+    heardNote: false,
+    heardZab: false,
+    retried: false,
     lastCommitted: 0,
     queue: NO_QUEUE,
     leader: -1,
@@ -49,9 +52,21 @@ function onTimeout(s: ZabState, id: NodeId, timer: string, cfg: ZabConfig, fx: F
     case T_FINALIZE:
       return onFinalize(s, id, cfg, fx);
     case T_SYNC:
+      if (s.heardZab) {
+        fx.arm(T_SYNC);
+        return { ...s, heardZab: false };
+      }
       // initLimit: discovery and sync did not finish in time.
       if (s.state === 'LEADING' && s.lead !== null && s.lead.phase !== 'broadcast') return quit(s, id, 'no quorum synced in time', cfg, fx);
-      if ((s.state === 'FOLLOWING' || s.state === 'OBSERVING') && s.lphase !== 'broadcast') return abandon(s, id, 'not synced in time', true, cfg, fx);
+      if ((s.state === 'FOLLOWING' || s.state === 'OBSERVING') && s.lphase !== 'broadcast') {
+        if (s.lphase === 'discovery' && !s.retried) {
+          // Learner.connectToLeader retries: the leader may not have been listening yet.
+          fx.to(s.leader, { t: 'FOLLOWERINFO', s: s.sess, acc: s.acceptedEpoch });
+          fx.arm(T_SYNC);
+          return { ...s, retried: true };
+        }
+        return abandon(s, id, 'not synced in time', true, cfg, fx);
+      }
       return s;
     case T_PERSIST:
       return finishPersist(s, id, cfg, fx);
@@ -65,10 +80,11 @@ function onMessage(s: ZabState, id: NodeId, from: NodeId, m: ZabMsg, cfg: ZabCon
   if (s.state === 'LEADING') {
     const L = s.lead;
     if (L === null) return s;
-    if (m.t === 'FOLLOWERINFO') return onFollowerInfo(s, id, from, m.acc, m.s, cfg, fx);
+    if (m.t === 'FOLLOWERINFO') return onFollowerInfo(s.heardZab ? s : { ...s, heardZab: true }, id, from, m.acc, m.s, cfg, fx);
     const p = L.peers[from];
     // Anything from a connection I no longer have is gone with that socket.
     if (p === null || p.s !== m.s) return s;
+    if (!s.heardZab) s = { ...s, heardZab: true };
     switch (m.t) {
       case 'ACKEPOCH':
         return onAckEpoch(s, id, from, m.cur, m.last, cfg, fx);
@@ -85,7 +101,7 @@ function onMessage(s: ZabState, id: NodeId, from: NodeId, m: ZabMsg, cfg: ZabCon
     }
   }
   if (s.state === 'LOOKING' || from !== s.leader || m.t === 'FOLLOWERINFO' || m.s !== s.sess) return s;
-  let cur = s;
+  let cur = s.heardZab ? s : { ...s, heardZab: true };
   if (cur.lphase === 'persisting' && m.t !== 'CLOSE') cur = finishPersist(cur, id, cfg, fx);
   switch (m.t) {
     case 'LEADERINFO':

@@ -3,7 +3,7 @@
 import type { NodeId } from '../../src/model.ts';
 import { countUpTo, epochOf, isQuorum, isVoter, lastZxid } from './config.ts';
 import { withPeer } from './discovery.ts';
-import { proposeQueued } from './broadcast.ts';
+import { keepQuorum, proposeQueued } from './broadcast.ts';
 import { Fx, T_PERSIST, T_SYNC } from './fx.ts';
 import type { LeadState, Peer, SyncKind, Txn, ZabConfig, ZabState } from './types.ts';
 
@@ -123,8 +123,8 @@ export function onAckLd(s: ZabState, id: NodeId, from: NodeId, z: number, cfg: Z
     const q = L.peers[j];
     if (q !== null && q.st === 'active') fx.to(j, { t: 'UPTODATE', s: q.s, z: uptodateZxid(next, q.nlz, cfg) });
   }
-  next = proposeQueued(next, id, cfg, fx);
-  return next;
+  next = keepQuorum(next, id, cfg, fx);
+  return next.state === 'LEADING' ? proposeQueued(next, id, cfg, fx) : next;
 }
 
 /** UPTODATE carries the leader's commit point (Zab.tla COMMIT-LD). */

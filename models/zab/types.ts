@@ -139,6 +139,16 @@ export interface ZabState {
   readonly ooe: readonly (Notify | null)[];
   /** A quorum matched my vote and the finalizeWait timer runs. */
   readonly finalizing: boolean;
+  /**
+   * A notification from a voter / a quorum-port packet arrived since the fle /
+   * sync timer was last armed. Those timers are read timeouts
+   * (recvqueue.poll(notTimeout), the learner socket's initLimit timeout): they
+   * expire only after a silence, so a firing with traffic in between re-arms.
+   */
+  readonly heardNote: boolean;
+  readonly heardZab: boolean;
+  /** FOLLOWERINFO was sent again once (connectToLeader's retry). */
+  readonly retried: boolean;
   /** Number of history entries delivered (Zab.tla lastCommitted.index). */
   readonly lastCommitted: number;
   /** Client writes waiting for a serving leader (lost on crash). */
