@@ -104,8 +104,9 @@ function acceptorView(w: W, k: number, cfg: PaxosConfig): { promised: number; ac
   const id = acceptorId(k, cfg);
   const s = w.nodes[id] as AcceptorState | null;
   if (s !== null) return { promised: s.promised, acceptedBallot: s.acceptedBallot, up: true };
-  const d = w.durable[id] as { promised: number; acceptedBallot: number };
-  return { promised: d.promised, acceptedBallot: d.acceptedBallot, up: false };
+  // The durable contract (roleContract): a field that was not persisted was forgotten.
+  const d = w.durable[id] as { promised?: number; acceptedBallot?: number };
+  return { promised: d.promised ?? 0, acceptedBallot: d.acceptedBallot ?? 0, up: false };
 }
 
 export function paxosInvariants(cfg: PaxosConfig): Invariant<W>[] {
@@ -365,6 +366,10 @@ export function paxosProtocol(): Protocol<PaxosState, PaxosMsg, ProposeRequest, 
     nodeCount,
     workload: (cfg) => Array.from({ length: cfg.proposers }, (_, p) => ({ node: p, request: { value: `v${p}` } })),
     mutants: PAXOS_MUTANTS,
+    roleOf,
+    roleContract: {
+      acceptor: 'state {role: "acceptor", promised, acceptedBallot, acceptedValue} (ballots are numbers, 0 = none); messages Prepare{b} -> Promise{b, vb, v} | Nack{b, promised}; Propose{b, v} -> Accept{b} | Nack{b, promised}; durable {promised, acceptedBallot, acceptedValue} (a missing field was not persisted)',
+    },
     ghost: {
       init: (cfg) => ({ votes: [], last: Array.from({ length: cfg.acceptors }, () => null), chosen: [], submitted: [], started: 0, ballots: [], adopted: false, nacked: false, crashAfterVote: false }),
       update: updateGhost,

@@ -67,3 +67,17 @@ export interface WorkItem<C> {
   node: NodeId;
   request: C;
 }
+
+/**
+ * Thrown by a node step that cannot go on (an external implementation crashed,
+ * answered nonsense, or disagreed with the model in differential mode). The run
+ * reports it as a violation of `invariant` at that step.
+ */
+export class StepError extends Error {
+  constructor(
+    readonly invariant: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -73,6 +73,10 @@ export interface Protocol<S = any, M = any, C = any, O = any, G = any, Cfg exten
   nodeCount(cfg: Cfg): number;
   /** Client requests the adversary may inject, each at most once, in any order. */
   workload(cfg: Cfg): WorkItem<C>[];
+  /** The role a node plays (e.g. 'acceptor'), for plugging in an external implementation of one role. */
+  roleOf?(id: NodeId, cfg: Cfg): string;
+  /** What an implementation of a role must keep in its state for the invariants to read it. */
+  roleContract?: Record<string, string>;
   /** May this node crash? (Defaults to every node.) */
   crashable?(id: NodeId, cfg: Cfg): boolean;
   mutants: Mutant[];

@@ -5,6 +5,7 @@ import { InputError } from '../config.ts';
 import { hex32 } from '../run.ts';
 import { combineDigests, type CheckResult } from '../explore/check.ts';
 import { autoWorkers, runCheckParallel } from '../explore/pool.ts';
+import { parseCommand, withImplementation, type ImplSpec } from '../oracle/adapters/external.ts';
 import type { Protocol } from '../protocol.ts';
 import { buildTrace } from '../trace/replay.ts';
 import { traceJson } from '../trace/format.ts';
@@ -22,6 +23,9 @@ export interface CheckCliOptions {
   shrink: boolean;
   json: boolean;
   workers?: number;
+  impl?: string;
+  implRole?: string;
+  differential: boolean;
   shard?: { index: number; count: number };
 }
 
@@ -75,16 +79,18 @@ export function toReport(p: Protocol, r: CheckResult, tracePath: string | null):
   };
 }
 
-export function writeFailureTrace(p: Protocol, r: CheckResult, outDir: string, only?: readonly string[]): string | null {
+export function writeFailureTrace(p: Protocol, r: CheckResult, outDir: string, only?: readonly string[], impl?: ImplSpec): string | null {
   const f = r.failure;
   if (!f) return null;
   const t = buildTrace(p, f.input.cfg, f.input.choices, {
     seed: r.seed,
     run: f.run,
     only,
+    impl,
     stats: { originalChoices: f.originalChoices, shrinks: f.shrinks },
   });
-  const path = join(outDir, `${p.name}-${r.mutant ?? 'correct'}-seed${r.seed}-run${f.run}.json`);
+  const variant = impl ? `impl-${impl.role}` : (r.mutant ?? 'correct');
+  const path = join(outDir, `${p.name}-${variant}-seed${r.seed}-run${f.run}.json`);
   writeAtomic(path, traceJson(t));
   return path;
 }
@@ -112,9 +118,20 @@ function printHuman(p: Protocol, rep: CheckReport): void {
   }
 }
 
+function implSpec(o: CheckCliOptions): ImplSpec | undefined {
+  if (o.impl === undefined) {
+    if (o.implRole !== undefined || o.differential) throw new InputError('--impl-role and --differential need --impl');
+    return undefined;
+  }
+  if (o.implRole === undefined) throw new InputError('--impl needs --impl-role (which role the implementation plays)');
+  return { cmd: parseCommand(o.impl), role: o.implRole, differential: o.differential };
+}
+
 export async function cmdCheck(model: string, o: CheckCliOptions): Promise<number> {
   const names = model === 'all' ? protocolNames() : [model];
-  const protocols = names.map(requireProtocol);
+  const impl = implSpec(o);
+  if (impl && model === 'all') throw new InputError('--impl needs a single model, not "all"');
+  const protocols = names.map((n) => (impl ? withImplementation(requireProtocol(n), impl) : requireProtocol(n)));
   if (model === 'all' && o.mutant !== undefined) throw new InputError('--mutant needs a single model, not "all"');
   if (model === 'all' && o.only !== undefined) throw new InputError('--only needs a single model, not "all"');
   const seed = o.seed ?? ((Date.now() ^ (process.pid << 16)) | 0);
@@ -133,12 +150,13 @@ export async function cmdCheck(model: string, o: CheckCliOptions): Promise<numbe
       coverage: true,
       noShrink: !o.shrink,
       workers: o.workers ?? autoWorkers(runs / shard.count),
+      impl,
       shardIndex: shard.index,
       shardCount: shard.count,
       onProgress: (x) => bar.update(x),
     });
     bar.stop();
-    const trace = writeFailureTrace(p, r, o.out, only);
+    const trace = writeFailureTrace(p, r, o.out, only, impl);
     const rep = toReport(p, r, trace);
     if (o.shard) {
       rep.shard = `${shard.index + 1}/${shard.count}`;

@@ -33,6 +33,9 @@ function program(): Command {
     .option('--out <dir>', 'where counterexample traces are written', 'zoocheck-traces')
     .option('--no-shrink', 'report the first failing run without shrinking it')
     .option('--workers <n>', 'worker threads (default: all cores, fewer for small checks)', intArg('--workers', 1))
+    .option('--impl <command>', 'run an external implementation of one role as a subprocess (JSON lines; see README)')
+    .option('--impl-role <role>', 'the role the external implementation plays (e.g. acceptor)')
+    .option('--differential', 'with --impl: also step the model on the same inputs and fail at the first differing output', false)
     .option('--shard <k/n>', 'run only shard k of n of the run indices (merge shard outputs with `zoocheck merge`)', shardArg)
     .option('--json', 'print one JSON object instead of text', false)
     .action(async (model: string, o) => {
@@ -104,6 +107,12 @@ function program(): Command {
     });
   return prog;
 }
+
+// A reader that stops early (`| head`) is not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
 
 export async function main(argv: string[]): Promise<number> {
   const prog = program();

@@ -86,7 +86,7 @@ export function runCheck<Cfg extends BaseConfig>(p: Protocol<any, any, any, any,
     runs++;
     steps += r.steps;
     digests.push({ run: i, h1: r.h1, h2: r.h2, steps: r.steps });
-    for (const pr of p.probes) if (pr.hit(r.final)) reach[pr.name]++;
+    if (r.final !== null) for (const pr of p.probes) if (pr.hit(r.final)) reach[pr.name]++;
     if (r.violation !== null) {
       if (opts.noShrink) {
         failure = { run: i, violation: r.violation, input: { cfg: value.value.cfg, choices: value.value.choices.slice(0, r.consumed) }, originalChoices: r.consumed, shrinks: 0, shrinkAttempts: 0 };

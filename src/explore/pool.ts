@@ -12,6 +12,7 @@ import { generateRun, runArb } from './arbitrary.ts';
 import { runCheck, type CheckOptions, type CheckResult, type Failure, type Progress, type RunDigest } from './check.ts';
 import { shrinkFailure } from './shrink.ts';
 import type { WorkerTask } from './worker.ts';
+import type { ImplSpec } from '../oracle/adapters/external.ts';
 
 /**
  * All cores, but no more workers than there are thousands of runs: starting a
@@ -23,6 +24,8 @@ export function autoWorkers(runs: number): number {
 
 export interface ParallelOptions extends CheckOptions {
   workers: number;
+  /** An external implementation the workers must plug in too. */
+  impl?: ImplSpec;
 }
 
 export async function runCheckParallel<Cfg extends BaseConfig>(p: Protocol<any, any, any, any, any, Cfg>, opts: ParallelOptions): Promise<CheckResult<Cfg>> {
@@ -45,6 +48,7 @@ export async function runCheckParallel<Cfg extends BaseConfig>(p: Protocol<any, 
         shardIndex: shardIndex + shardCount * j,
         shardCount: shardCount * workers,
         coverage: opts.coverage ?? false,
+        impl: opts.impl,
         best,
       };
       return new Promise<WorkerDone>((resolve, reject) => {

@@ -5,6 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { getProtocol } from '../../properties/index.ts';
 import { runCheck } from './check.ts';
+import { withImplementation, type ImplSpec } from '../oracle/adapters/external.ts';
 
 export interface WorkerTask {
   model: string;
@@ -15,11 +16,13 @@ export interface WorkerTask {
   shardIndex: number;
   shardCount: number;
   coverage: boolean;
+  impl?: ImplSpec;
   best: SharedArrayBuffer;
 }
 
 const task = workerData as WorkerTask;
-const p = getProtocol(task.model)!;
+const base = getProtocol(task.model)!;
+const p = task.impl ? withImplementation(base, task.impl) : base;
 const best = new Int32Array(task.best);
 const r = runCheck(p, {
   runs: task.runs,

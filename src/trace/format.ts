@@ -21,6 +21,8 @@ export interface TraceFile {
   nodes: string[];
   events: TraceEvent[];
   stats?: { originalChoices?: number; shrinks?: number; steps?: number };
+  /** When an external implementation played a role: how to start it again. */
+  impl?: { cmd: string[]; role: string; differential: boolean };
 }
 
 const violationSchema = z.object({
@@ -48,6 +50,7 @@ const traceSchema = z.object({
   nodes: z.array(z.string()),
   events: z.array(eventSchema),
   stats: z.looseObject({}).optional(),
+  impl: z.object({ cmd: z.array(z.string()).min(1), role: z.string(), differential: z.boolean() }).optional(),
 });
 
 /** Read and validate a trace file; every problem is an InputError naming the file and field. */

@@ -8,12 +8,13 @@ import type { Protocol } from '../protocol.ts';
 import { runSchedule, type Violation } from '../run.ts';
 import { TRACE_FORMAT, type TraceFile } from './format.ts';
 import type { TraceEvent } from './events.ts';
+import { withImplementation, type ImplSpec } from '../oracle/adapters/external.ts';
 
 export function buildTrace<Cfg extends BaseConfig>(
   p: Protocol<any, any, any, any, any, Cfg>,
   cfg: Cfg,
   choices: readonly number[],
-  meta: { seed: number | null; run: number | null; stats?: TraceFile['stats']; only?: readonly string[] },
+  meta: { seed: number | null; run: number | null; stats?: TraceFile['stats']; only?: readonly string[]; impl?: ImplSpec },
 ): TraceFile {
   const r = runSchedule(p, cfg, choices, { record: true, only: meta.only });
   const nodes: string[] = [];
@@ -30,6 +31,7 @@ export function buildTrace<Cfg extends BaseConfig>(
     nodes,
     events: r.events!,
     stats: { ...meta.stats, steps: r.steps },
+    ...(meta.impl ? { impl: meta.impl } : {}),
   };
 }
 
@@ -54,8 +56,9 @@ export interface ReplayOutcome {
  * they are expected to differ.
  */
 export function replayTrace(t: TraceFile, getProtocol: (name: string) => Protocol | null, mutant?: string | null, file = 'trace'): ReplayOutcome {
-  const p = getProtocol(t.model);
-  if (p === null) throw new InputError(`${file}: model: unknown model "${t.model}"`);
+  const base = getProtocol(t.model);
+  if (base === null) throw new InputError(`${file}: model: unknown model "${t.model}"`);
+  const p = t.impl ? withImplementation(base, t.impl) : base;
   let cfg: BaseConfig;
   try {
     cfg = p.parseConfig(t.config);
@@ -66,7 +69,7 @@ export function replayTrace(t: TraceFile, getProtocol: (name: string) => Protoco
   if (t.mutant !== null && !p.mutants.some((m) => m.name === t.mutant)) throw new InputError(`${file}: mutant: unknown ${t.model} mutant "${t.mutant}"`);
   if (mutant !== undefined && mutant !== null && !p.mutants.some((m) => m.name === mutant)) throw new InputError(`--mutant: unknown ${t.model} mutant "${mutant}"`);
   cfg = { ...cfg, mutant: mutant === undefined ? t.mutant : mutant };
-  const now = buildTrace(p, cfg, t.choices, { seed: t.seed, run: t.run, stats: t.stats });
+  const now = buildTrace(p, cfg, t.choices, { seed: t.seed, run: t.run, stats: t.stats, impl: t.impl });
   const divergence = mutant === undefined ? firstDivergence(t.events, now.events) : null;
   return { trace: now, violation: now.violation, divergence };
 }
