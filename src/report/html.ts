@@ -111,6 +111,26 @@ function boxed(x: number, y: number, text: string, cls: string, anchor: 'start' 
   return `<rect class="lbox" x="${n1(x0)}" y="${n1(y - 10)}" width="${n1(w)}" height="13" rx="2"/>` + label(x, y, text, cls, anchor);
 }
 
+/** Cut text to at most `room` pixels (the full text stays in the row and its tooltip). */
+function fit(text: string, room: number): string {
+  const chars = [...text];
+  const max = Math.max(1, Math.floor(room / CHAR_W));
+  return chars.length <= max ? text : chars.slice(0, Math.max(1, max - 1)).join('') + '…';
+}
+
+/** A marker's tag beside the span lo..hi of lanes: right of it if that fits inside the lanes, else left, else cut. */
+function tagBeside(g: Geo, lo: number, hi: number, y: number, text: string, cls: string): string {
+  const w = [...text].length * CHAR_W;
+  const right = g.laneW * g.lane.size - hi - 12;
+  const left = lo - 12;
+  if (w <= right || right >= left) return boxed(hi + 9, y, fit(text, right), cls, 'start');
+  return boxed(lo - 9, y, fit(text, left), cls, 'end');
+}
+
+function tagAt(g: Geo, x: number, y: number, text: string, cls: string): string {
+  return tagBeside(g, x, x, y, text, cls);
+}
+
 function cross(x: number, y: number, r: number, cls: string): string {
   return `<path class="${cls}" d="M${n1(x - r)} ${n1(y - r)}L${n1(x + r)} ${n1(y + r)}M${n1(x - r)} ${n1(y + r)}L${n1(x + r)} ${n1(y - r)}"/>`;
 }
@@ -162,8 +182,13 @@ function arrowSvg(a: Arrow, t: TraceFile, g: Geo, color: string, k: number): { l
     // When the outer lanes leave no room there, it goes just under the arrowhead
     // on the sender's side: the incoming line arrives from above, so that is free too.
     const w = [...a.text].length * CHAR_W;
-    const room = dir > 0 ? g.laneW * g.lane.size - xr : xr;
-    const lbl = w + 12 <= room ? boxed(xr + dir * 9, ey + 3.5, a.text, 'mlabel', dir > 0 ? 'start' : 'end') : boxed(xr - dir * 6, ey + 12, a.text, 'mlabel', dir > 0 ? 'end' : 'start');
+    const lanesW = g.laneW * g.lane.size;
+    const far = dir > 0 ? lanesW - xr - 12 : xr - 12;
+    const near = dir > 0 ? xr - 8 : lanesW - xr - 8;
+    const lbl =
+      w <= far || far >= near
+        ? boxed(xr + dir * 9, ey + 3.5, fit(a.text, far), 'mlabel', dir > 0 ? 'start' : 'end')
+        : boxed(xr - dir * 6, ey + 12, fit(a.text, near), 'mlabel', dir > 0 ? 'end' : 'start');
     text = `<g class="albl" ${ends}>${lbl}</g>`;
   }
   return {
@@ -172,7 +197,7 @@ function arrowSvg(a: Arrow, t: TraceFile, g: Geo, color: string, k: number): { l
   };
 }
 
-function markerSvg(e: TraceEvent, i: number, g: Geo, isViolation: boolean, color: (text: string) => string): string {
+function markerSvg(e: TraceEvent, i: number, g: Geo, isViolation: boolean, color: (text: string) => string, ended: Set<number>): string {
   const y = g.y(i);
   const x = g.x(e.node);
   const parts: string[] = [];
@@ -186,7 +211,7 @@ function markerSvg(e: TraceEvent, i: number, g: Geo, isViolation: boolean, color
         const xt = g.x(e.to ?? e.node);
         if (xt !== null) {
           parts.push(`<circle class="m-link" cx="${n1(xt)}" cy="${n1(y)}" r="4.5"/>`);
-          parts.push(boxed(xt + 9, y + 3.5, `link to ${e.from} down`, 'tag warn'));
+          parts.push(tagAt(g, xt, y + 3.5, `link to ${e.from} down`, 'tag warn'));
         }
       } else {
         const xt = g.x(e.to ?? e.node);
@@ -196,25 +221,25 @@ function markerSvg(e: TraceEvent, i: number, g: Geo, isViolation: boolean, color
     case 'fire':
       if (x !== null) {
         parts.push(`<path class="m-timer" d="M${n1(x)} ${n1(y - 5.5)}L${n1(x + 5.5)} ${n1(y)}L${n1(x)} ${n1(y + 5.5)}L${n1(x - 5.5)} ${n1(y)}Z"/>`);
-        parts.push(boxed(x + 9, y + 3.5, `timeout ${e.timer ?? ''}`, 'tag timer'));
+        parts.push(tagAt(g, x, y + 3.5, `timeout ${e.timer ?? ''}`, 'tag timer'));
       }
       break;
     case 'client':
       if (x !== null) {
         parts.push(`<rect class="m-client" x="${n1(x - 4.5)}" y="${n1(y - 4.5)}" width="9" height="9" rx="1.5"/>`);
-        parts.push(boxed(x + 9, y + 3.5, `client: ${e.text ?? ''}`, 'tag client'));
+        parts.push(tagAt(g, x, y + 3.5, `client: ${e.text ?? ''}`, 'tag client'));
       }
       break;
     case 'crash':
       if (x !== null) {
         parts.push(cross(x, y, 6, 'm-crash'));
-        parts.push(boxed(x + 10, y + 4, 'CRASH', 'tag crash'));
+        parts.push(tagAt(g, x, y + 4, 'CRASH', 'tag crash'));
       }
       break;
     case 'restart':
       if (x !== null) {
         parts.push(`<circle class="m-restart" cx="${n1(x)}" cy="${n1(y)}" r="5"/>`);
-        parts.push(boxed(x + 9, y + 3.5, 'restart', 'tag ok'));
+        parts.push(tagAt(g, x, y + 3.5, 'restart', 'tag ok'));
       }
       break;
     case 'drop': {
@@ -229,9 +254,10 @@ function markerSvg(e: TraceEvent, i: number, g: Geo, isViolation: boolean, color
         const steps = Math.max(2, Math.round((hi - lo) / 8));
         for (let k = 1; k <= steps; k++) d += `L${n1(lo + ((hi - lo) * k) / steps)} ${n1(y + (k % 2 === 1 ? -4 : 4) * (k === steps ? 0 : 1))}`;
         parts.push(`<path class="m-break" d="${d}"/>`);
-        parts.push(boxed((lo + hi) / 2, y - 5, 'connection breaks', 'tag warn'));
-      } else {
-        parts.push(boxed(xb + 9, y + 3.5, 'dropped', 'tag crash'));
+        parts.push(tagBeside(g, lo, hi, y + 3.5, 'connection breaks', 'tag warn'));
+      } else if (!ended.has(i)) {
+        // Unpaired (its send is not in the trace): mark the loss between the ends.
+        parts.push(cross((xa + xb) / 2, y, 4, 'x'));
       }
       break;
     }
@@ -239,7 +265,7 @@ function markerSvg(e: TraceEvent, i: number, g: Geo, isViolation: boolean, color
       const xa = g.x(e.from);
       if (xa !== null) {
         parts.push(`<rect class="m-dup" x="${n1(xa - 4)}" y="${n1(y - 4)}" width="8" height="8"/>`);
-        parts.push(boxed(xa + 9, y + 3.5, `duplicate → ${e.to ?? ''}`, 'tag warn'));
+        parts.push(tagAt(g, xa, y + 3.5, `duplicate → ${e.to ?? ''}`, 'tag warn'));
       }
       break;
     }
@@ -322,7 +348,8 @@ export function renderHtml(trace: TraceFile): string {
   }
 
   const drawn = L.arrows.map((a, k) => arrowSvg(a, t, g, colorOf.get(a.type) ?? '#64748b', k));
-  const markers = t.events.map((e, i) => markerSvg(e, i, g, i === vi, color)).join('');
+  const ended = new Set(L.arrows.map((a) => a.dst).filter((d): d is number => d !== null));
+  const markers = t.events.map((e, i) => markerSvg(e, i, g, i === vi, color, ended)).join('');
 
   // Rows.
   const rows: string[] = [];
