@@ -15,7 +15,10 @@ export type Line = Record<string, any>;
 
 export interface Corruption {
   kind: CorruptionKind;
-  /** The promise from history-format.md that the corrupted history breaks. */
+  /**
+   * The promise from history-format.md that the corrupted history breaks, named as the
+   * history checker (src/oracle/history) names it.
+   */
   guarantee: string;
   /** Ids of the ops involved, the corrupted one last. */
   ops: number[];
@@ -179,14 +182,22 @@ export function staleRead(input: Line[]): Corruption | null {
       }
     }
   }
-  candidates.sort((a, b) => a.g.id - b.g.id);
-  const c = candidates[0];
+  // If the session wrote anything after the state we roll back to, the read breaks
+  // read-your-writes; otherwise it is a plain monotonic-reads failure. Prefer the latter.
+  const WRITES = new Set(["create", "set", "delete", "close_session"]);
+  const ownWriteAfter = (c: { g: Line; prev: Write }) =>
+    (bySession.get(c.g.session) ?? []).some(
+      (o) => WRITES.has(o.type) && o.t_complete < c.g.t_invoke && typeof o.outcome?.zxid === "number" && o.outcome.zxid > c.prev.zxid,
+    );
+  const ranked = candidates.map((c) => ({ ...c, ryw: ownWriteAfter(c) }));
+  ranked.sort((a, b) => Number(a.ryw) - Number(b.ryw) || a.g.id - b.g.id);
+  const c = ranked[0];
   if (!c) return null;
   showWrite(c.g, c.prev);
   c.g.outcome.zxid = c.prev.zxid;
   return {
     kind: "stale-read",
-    guarantee: "session-reads-never-go-back",
+    guarantee: c.ryw ? "read-your-writes" : "monotonic-reads",
     ops: [c.seen.id, c.g.id],
     description: `session ${c.g.session} saw ${c.g.path} at mzxid ${c.seen.outcome.stat.mzxid} (op ${c.seen.id}), then op ${c.g.id} reads it at zxid ${c.prev.zxid}, before that`,
     lines,
@@ -206,7 +217,7 @@ export function readFromFuture(input: Line[]): Corruption | null {
     showWrite(g, future);
     return {
       kind: "read-from-future",
-      guarantee: "linearizable-writes",
+      guarantee: "read-consistency",
       ops: [future.op.id, g.id],
       description: `op ${g.id} returns ${JSON.stringify(future.value)}, written by op ${future.op.id} which was invoked after op ${g.id} completed`,
       lines,
@@ -274,7 +285,7 @@ export function ephemeralOutlivesSession(input: Line[]): Corruption | null {
     }
     return {
       kind: "ephemeral-outlives-session",
-      guarantee: "ephemerals",
+      guarantee: "ephemeral-lifetime",
       ops: [e.id, close.id, read.id],
       description: `op ${read.id} finds ephemeral ${p} (created by op ${e.id}) after its session ${e.session} closed at zxid ${close.outcome.zxid} (op ${close.id})`,
       lines,
@@ -298,7 +309,7 @@ export function ephemeralOutlivesSession(input: Line[]): Corruption | null {
     listing.outcome.stat = { ...listing.outcome.stat, numChildren: listing.outcome.stat.numChildren + 1 };
     return {
       kind: "ephemeral-outlives-session",
-      guarantee: "ephemerals",
+      guarantee: "ephemeral-lifetime",
       ops: [e.id, close.id, listing.id],
       description: `op ${listing.id} lists ephemeral ${p} (op ${e.id}) after its session closed at zxid ${close.outcome.zxid} (op ${close.id})`,
       lines,
@@ -322,8 +333,10 @@ export function watchAfterData(input: Line[]): Corruption | null {
     const old = w.t;
     const t = o.t_complete + 1;
     w.t = t;
+    // A registration fires once, so its one event of this type and path is this one (some
+    // recorders stamp the op's copy a little before the watch line).
     for (const id of w.ops) {
-      for (const ev of byId(lines, id)?.watch_events ?? []) if (ev.t === old && ev.type === w.type && ev.path === w.path) ev.t = t;
+      for (const ev of byId(lines, id)?.watch_events ?? []) if (ev.type === w.type && ev.path === w.path && ev.t <= old) ev.t = t;
     }
     return {
       kind: "watch-after-data",
