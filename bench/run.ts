@@ -5,6 +5,7 @@ import { cpus } from 'node:os';
 import { getProtocol, protocolNames } from '../properties/index.ts';
 import { throughput, type ThroughputRow } from './throughput.ts';
 import { timeToBug, type MutantRow } from './mutants.ts';
+import { workerSpeedup, type WorkersRow } from './workers.ts';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -31,8 +32,13 @@ for (const name of models) {
   for (const m of p.mutants) mutantRows.push(...timeToBug(p, m.name, quick ? 5000 : 50_000, quick ? 200_000 : 2_000_000));
 }
 
+const workerRows: WorkersRow[] = [];
+for (const name of models) workerRows.push(...(await workerSpeedup(getProtocol(name)!, quick ? 2000 : 8000, [1, 2])));
+
 process.stdout.write(`\nsteps/s (one core)\n${table(throughputRows as unknown as Record<string, unknown>[])}`);
 process.stdout.write(`\ntime to first failure, per mutant and strategy\n${table(mutantRows as unknown as Record<string, unknown>[])}`);
+
+process.stdout.write(`\ncheck on worker threads (same runs, same digest)\n${table(workerRows as unknown as Record<string, unknown>[])}`);
 
 const out = {
   date: new Date().toISOString(),
@@ -42,6 +48,7 @@ const out = {
   quick,
   throughput: throughputRows,
   mutants: mutantRows,
+  workers: workerRows,
 };
 mkdirSync('bench/results', { recursive: true });
 writeFileSync('bench/results/latest.json', JSON.stringify(out, null, 1) + '\n');

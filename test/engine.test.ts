@@ -176,3 +176,24 @@ describe('immutability', () => {
     expect(JSON.stringify(w)).toBe(before);
   });
 });
+
+describe('determinism', () => {
+  it('the same (config, choices) replays to the same events, digest and world, byte for byte', async () => {
+    const { paxosProtocol } = await import('../properties/paxos.ts');
+    const { runSchedule } = await import('../src/run.ts');
+    const { generateRun, runArb } = await import('../src/explore/arbitrary.ts');
+    const p = paxosProtocol();
+    const arb = runArb(p, null);
+    for (let i = 0; i < 50; i++) {
+      const { cfg, choices } = generateRun(arb, 77, i).value;
+      const a = runSchedule(p, cfg, choices, { record: true });
+      const b = runSchedule(p, cfg, choices, { record: true });
+      const c = runSchedule(p, cfg, choices);
+      expect(JSON.stringify(a.events)).toBe(JSON.stringify(b.events));
+      expect([a.h1, a.h2]).toEqual([b.h1, b.h2]);
+      // Recording does not change the run.
+      expect([c.h1, c.h2, c.steps]).toEqual([a.h1, a.h2, a.steps]);
+      expect(JSON.stringify(c.final)).toBe(JSON.stringify(a.final));
+    }
+  });
+});
