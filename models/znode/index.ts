@@ -1,0 +1,50 @@
+// The znode protocol as a pure node model: node 0 is a ZooKeeper server holding
+// the data tree, nodes 1..k are client processes with sessions. The tree itself
+// (tree.ts) is the part other models and the history checker reuse.
+import type { Input, NodeId, NodeModel, StepResult } from '../../src/model.ts';
+import { initClient, stepClient } from './client.ts';
+import type { ClientState, ServerState, ZMsg, ZObs, ZState } from './messages.ts';
+import { initServer, stepServer } from './server.ts';
+import type { Tree } from './types.ts';
+import type { ZnodeConfig, ZRequest } from './workload.ts';
+
+export * from './messages.ts';
+export * from './workload.ts';
+export { ZNODE_MUTANTS } from './mutants.ts';
+export { sessionClient } from './server.ts';
+
+interface ServerDurable {
+  tree: Tree;
+  zxid: number;
+  time: number;
+  sessionsMade: number;
+}
+
+export const znodeModel: NodeModel<ZState, ZMsg, ZRequest, ZObs, ZnodeConfig> = {
+  init(id: NodeId, cfg: ZnodeConfig): ZState {
+    return id === 0 ? initServer(cfg) : initClient();
+  },
+  step(s: ZState, input: Input<ZMsg, ZRequest>, _id: NodeId, cfg: ZnodeConfig): StepResult<ZState, ZMsg, ZObs> {
+    return s.role === 'server' ? stepServer(s, input, cfg) : stepClient(s, input);
+  },
+  // The server's tree, zxid and sessions are in its snapshot and txn log; its
+  // connections and watches are not. A client process keeps nothing.
+  durable(s: ZState): unknown {
+    if (s.role === 'client') return null;
+    return { tree: s.tree, zxid: s.zxid, time: s.time, sessionsMade: s.sessionsMade } satisfies ServerDurable;
+  },
+  recover(d: unknown, id: NodeId, cfg: ZnodeConfig): ZState {
+    if (id !== 0) return initClient();
+    const sd = d as ServerDurable;
+    const s: ServerState = { ...initServer(cfg), tree: sd.tree, zxid: sd.zxid, time: sd.time, sessionsMade: sd.sessionsMade };
+    return s;
+  },
+};
+
+export function isServer(s: ZState | null): s is ServerState {
+  return s !== null && s.role === 'server';
+}
+
+export function isClient(s: ZState | null): s is ClientState {
+  return s !== null && s.role === 'client';
+}
