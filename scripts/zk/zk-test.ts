@@ -16,6 +16,8 @@ import { fileURLToPath } from "node:url";
 import { Ensemble } from "./ensemble.ts";
 import { ENSEMBLE_TUNING, FAULT_RUN, describe, recordOn } from "./record.ts";
 import { validateHistoryFile } from "../../src/oracle/recorder/validate.ts";
+import { CORRUPTIONS, corrupt, parseHistory, serializeHistory, type CorruptionKind } from "../../src/oracle/corrupt.ts";
+import { readFileSync, writeFileSync } from "node:fs";
 
 const repo = resolve(fileURLToPath(new URL("../..", import.meta.url)));
 const cli = join(repo, "src/cli/main.ts");
@@ -51,6 +53,7 @@ async function main(argv: string[]): Promise<number> {
   const ens = await Ensemble.start({ size: arg(argv, "size", 3), ...ENSEMBLE_TUNING, log });
   timings.push(`ensemble up ${secs(Date.now() - t)}`);
   const files: Array<{ name: string; file: string }> = [];
+  let recorded = false;
   try {
     t = Date.now();
     const clean = join(out, "clean.jsonl");
@@ -69,9 +72,12 @@ async function main(argv: string[]): Promise<number> {
     files.push({ name: "faults", file: faults });
     const f = r2.summary.faults as Record<string, number>;
     if ((f.pause ?? 0) + (f.kill ?? 0) === 0) throw new Error("the fault run injected no fault");
+    recorded = true;
   } finally {
     t = Date.now();
-    await ens.stop();
+    // On failure the members' configs and logs stay for a look.
+    await ens.stop({ keepDir: !recorded });
+    if (!recorded) console.error(`zk:test: ensemble logs kept in ${ens.dir}`);
     timings.push(`ensemble stop ${secs(Date.now() - t)}`);
   }
 
@@ -89,6 +95,24 @@ async function main(argv: string[]): Promise<number> {
       const r = spawnSync(tsx, [cli, "check-history", file], { cwd: repo, encoding: "utf8", timeout: 300_000 });
       const text = `${r.stdout ?? ""}${r.stderr ?? ""}`.trim().split("\n").slice(0, 8).join("\n    ");
       results.push({ name: `${name}: check-history`, ok: r.status === 0, detail: `exit ${r.status}${text ? `\n    ${text}` : ""}` });
+    }
+    // Each corruption of the clean history must be rejected, naming the guarantee broken.
+    const lines = parseHistory(readFileSync(files[0]!.file, "utf8"));
+    for (const kind of Object.keys(CORRUPTIONS) as CorruptionKind[]) {
+      const c = corrupt(lines, kind);
+      if (!c) {
+        results.push({ name: `corrupt ${kind}`, ok: false, detail: "no place to plant it in the clean history" });
+        continue;
+      }
+      const file = join(out, `corrupt-${kind}.jsonl`);
+      writeFileSync(file, serializeHistory(c.lines));
+      const r = spawnSync(tsx, [cli, "check-history", file], { cwd: repo, encoding: "utf8", timeout: 300_000 });
+      const text = `${r.stdout ?? ""}${r.stderr ?? ""}`;
+      results.push({
+        name: `corrupt ${kind}: rejected as ${c.guarantee}`,
+        ok: r.status === 1 && text.includes(c.guarantee),
+        detail: `exit ${r.status}, ${text.trim().split("\n").slice(0, 2).join(" / ").slice(0, 200)}`,
+      });
     }
   } else {
     console.log("zk:test: checker not available (no check-history command in src/cli/main.ts); histories were only checked for format");
