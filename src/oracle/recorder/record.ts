@@ -589,6 +589,19 @@ export class Recorder {
   // ---- the run ------------------------------------------------------------------------
 
   async run(outFile: string): Promise<RecordResult> {
+    try {
+      return await this.runInner(outFile);
+    } catch (e) {
+      // No history on failure; just make sure no session keeps reconnecting or ticking.
+      for (const s of this.sessions) {
+        if (s.live) s.abandon();
+        s.dispose();
+      }
+      throw e;
+    }
+  }
+
+  private async runInner(outFile: string): Promise<RecordResult> {
     const o = this.o;
     const start = await this.ens.waitForLeader(30_000, { requireAll: true });
     const meta: Json = {
