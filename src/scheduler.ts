@@ -92,7 +92,9 @@ export class Scheduler<Cfg extends BaseConfig = BaseConfig> {
 
   /** Run the `start` input of node i (world creation; not a scheduled step). */
   start(w: World, i: NodeId): World {
-    return this.stepNode(w, i, { kind: 'start' }, w.net, w.timers, w.pending, undefined);
+    // Starting is part of world creation: it does not count as a step.
+    const started = this.stepNode(w, i, { kind: 'start' }, w.net, w.timers, w.pending, undefined);
+    return { ...started, step: w.step };
   }
 
   private push(kind: number, arg: number): void {
