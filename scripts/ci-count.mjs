@@ -4,7 +4,19 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const dir = process.argv[2];
-const required = ['engine.test.ts', 'paxos.test.ts', 'cli.test.ts', 'traces.test.ts'];
+const required = [
+  'engine.test.ts',
+  'paxos.test.ts',
+  'shrink.test.ts',
+  'cli.test.ts',
+  'traces.test.ts',
+  'adapters.test.ts',
+  'report.test.ts',
+  'report-browser.test.ts',
+  'znode-sample.test.ts',
+  'zk-real.test.ts',
+  'zk-real-corrupt.test.ts',
+];
 let passed = 0;
 let failed = 0;
 let skipped = 0;
@@ -19,7 +31,21 @@ for (const f of reports) {
   // A file that failed to load has no assertions but must count as a failure.
   for (const t of r.testResults) if (t.status === 'failed' && t.assertionResults.length === 0) failed++;
 }
+// zk:test is not vitest: it ends with its own "zk: N passed, N failed" line.
+const zkLog = join(dir, 'zk-test.log');
+let zkRan = false;
+try {
+  const m = /zk: (\d+) passed, (\d+) failed/.exec(readFileSync(zkLog, 'utf8'));
+  if (m) {
+    passed += Number(m[1]);
+    failed += Number(m[2]);
+    zkRan = true;
+  }
+} catch {
+  /* reported below */
+}
 const missing = required.filter((f) => !ran.has(f));
+if (!zkRan) missing.push('npm run zk:test');
 if (reports.length === 0) console.error('no test report was written');
 if (skipped > 0) console.error(`${skipped} test(s) were skipped or todo: a skipped test is not a passing test`);
 if (missing.length > 0) console.error(`required suites did not run: ${missing.join(', ')}`);
