@@ -333,22 +333,31 @@ const probes: Probe<W>[] = [
   { name: 'empty container swept', hit: (w) => w.ghost.containerSwept },
 ];
 
-// The namespace the workload plays in: small enough that operations collide.
-export const PATHS = ['/a', '/a/b', '/a/b/c', '/e', '/c', '/c/x'];
-export const SEQ_PREFIXES = ['/a/s-', '/s-', '/e/s-'];
-export const SEQ_NAMES = ['/a/s-0000000000', '/a/s-0000000001', '/s-0000000001', '/s-0000000002'];
+// The namespace the workload plays in: mostly nodes right under "/", so that
+// operations collide instead of failing NONODE, plus one level of children.
+export const PATHS = ['/a', '/b', '/e', '/a/x', '/b/x'];
+export const SEQ_PREFIXES = ['/s-', '/a/s-', '/e/s-'];
+export const SEQ_NAMES = ['/s-0000000000', '/s-0000000001', '/s-0000000002', '/a/s-0000000000', '/a/s-0000000001'];
 const SEQ_MODES: CreateMode[] = ['PERSISTENT_SEQUENTIAL', 'EPHEMERAL_SEQUENTIAL'];
 
-const versionArb = fc.constantFrom(-1, 0, 1);
-// Paths weighted towards the few that most operations meet on.
-const hot = (...extra: string[]) => fc.constantFrom('/a', '/a', '/a', '/a/b', '/a/b', '/e', '/e', '/c', ...extra);
+const versionArb = fc.constantFrom(-1, -1, 0, 1);
+const hot = (...extra: string[]) => fc.constantFrom('/a', '/a', '/b', '/b', '/e', '/a/x', '/b/x', ...extra);
+const plainCreates: SubOp[] = [
+  { t: 'create', path: '/a', mode: 'PERSISTENT' },
+  { t: 'create', path: '/a', mode: 'PERSISTENT' },
+  { t: 'create', path: '/a', mode: 'EPHEMERAL' },
+  { t: 'create', path: '/b', mode: 'CONTAINER' },
+  { t: 'create', path: '/b', mode: 'PERSISTENT' },
+  { t: 'create', path: '/e', mode: 'EPHEMERAL' },
+  { t: 'create', path: '/a/x', mode: 'PERSISTENT' },
+  { t: 'create', path: '/a/x', mode: 'EPHEMERAL' },
+  { t: 'create', path: '/b/x', mode: 'EPHEMERAL' },
+];
 const createArb: fc.Arbitrary<SubOp> = fc.oneof(
-  { weight: 3, arbitrary: fc.record({ t: fc.constant('create' as const), path: fc.constantFrom('/a', '/a', '/a/b', '/a/b/c', '/c/x'), mode: fc.constantFrom<CreateMode>('PERSISTENT', 'PERSISTENT', 'EPHEMERAL', 'CONTAINER') }) },
-  { weight: 1, arbitrary: fc.constant<SubOp>({ t: 'create', path: '/e', mode: 'EPHEMERAL' }) },
-  { weight: 1, arbitrary: fc.constant<SubOp>({ t: 'create', path: '/c', mode: 'CONTAINER' }) },
-  { weight: 2, arbitrary: fc.record({ t: fc.constant('create' as const), path: fc.constantFrom(...SEQ_PREFIXES), mode: fc.constantFrom(...SEQ_MODES) }) },
+  { weight: 3, arbitrary: fc.constantFrom(...plainCreates) },
+  { weight: 2, arbitrary: fc.record({ t: fc.constant('create' as const), path: fc.constantFrom('/s-', ...SEQ_PREFIXES), mode: fc.constantFrom(...SEQ_MODES) }) },
 );
-const deleteArb: fc.Arbitrary<SubOp> = fc.record({ t: fc.constant('delete' as const), path: hot(...PATHS, ...SEQ_NAMES), version: versionArb });
+const deleteArb: fc.Arbitrary<SubOp> = fc.record({ t: fc.constant('delete' as const), path: hot(...SEQ_NAMES), version: versionArb });
 const setArb: fc.Arbitrary<SubOp> = fc.record({ t: fc.constant('set' as const), path: hot(), version: versionArb });
 const checkArb: fc.Arbitrary<SubOp> = fc.record({ t: fc.constant('check' as const), path: hot(), version: versionArb });
 const readArb: fc.Arbitrary<ZOp> = fc
@@ -421,14 +430,13 @@ const configSchema = z
     c.expire.forEach((x, i) => {
       if (x > c.clients) ctx.addIssue({ code: 'custom', path: ['expire', i], message: `client ${x} is not one of 1..${c.clients}` });
     });
-    const items = c.ops.length + c.expire.length + (c.sweep ? 1 : 0);
-    if (items > 30) ctx.addIssue({ code: 'custom', path: ['ops'], message: `at most 30 workload items (ops + expire + sweep), got ${items}` });
+    const items = c.ops.length + c.expire.length;
+    if (items > 30) ctx.addIssue({ code: 'custom', path: ['ops'], message: `at most 30 workload items (ops + expire), got ${items}` });
   });
 
 function workload(cfg: ZnodeConfig): { node: number; request: ZRequest }[] {
-  const items: { node: number; request: ZRequest }[] = cfg.ops.map((o, k) => ({ node: o.client, request: { t: 'op', k, op: o.op } }));
+  const items: { node: number; request: ZRequest }[] = cfg.ops.map((o) => ({ node: o.client, request: { t: 'next' } }));
   for (const client of cfg.expire) items.push({ node: 0, request: { t: 'expire', client } });
-  if (cfg.sweep) items.push({ node: 0, request: { t: 'sweep' } });
   return items;
 }
 
@@ -444,7 +452,7 @@ function defaultConfig(mutant: string | null): ZnodeConfig {
       op(2, { t: 'children', path: '/a', watch: true }),
       op(1, { t: 'create', path: '/a/s-', mode: 'EPHEMERAL_SEQUENTIAL' }),
       op(2, { t: 'set', path: '/a', version: 0 }),
-      op(2, { t: 'multi', ops: [{ t: 'create', path: '/a/b', mode: 'PERSISTENT' }, { t: 'check', path: '/a', version: 0 }] }),
+      op(2, { t: 'multi', ops: [{ t: 'create', path: '/a/x', mode: 'PERSISTENT' }, { t: 'check', path: '/a', version: 0 }] }),
       op(1, { t: 'close' }),
     ],
     expire: [2],

@@ -8,14 +8,14 @@
 import type { Input, NodeId, Send, StepResult } from '../../src/model.ts';
 import { FIRED_KINDS } from './watches.ts';
 import type { ClientState, Reg, ZMsg, ZObs } from './messages.ts';
-import { formatOp, type ZOp, type ZRequest } from './workload.ts';
+import { formatOp, programOf, type ZnodeConfig, type ZOp, type ZRequest } from './workload.ts';
 
 type R = StepResult<ClientState, ZMsg, ZObs>;
 const SERVER: NodeId = 0;
 const NONE = {};
 
-export function initClient(): ClientState {
-  return { role: 'client', session: null, phase: 'connecting', nextXid: 1, queue: [], pending: [], regs: [], nextReg: 1, lastZxid: 0, replyZxid: 0, replies: 0, orphans: 0 };
+export function initClient(issued = 0): ClientState {
+  return { role: 'client', issued, session: null, phase: 'connecting', nextXid: 1, queue: [], pending: [], regs: [], nextReg: 1, lastZxid: 0, replyZxid: 0, replies: 0, orphans: 0 };
 }
 
 /** Send queued requests while connected; a close stops the flow until the next session. */
@@ -56,7 +56,7 @@ function newSession(s: ClientState, send: Send<ZMsg>[]): ClientState {
   return { ...s, session: null, phase: 'connecting', regs: [], pending: [] };
 }
 
-export function stepClient(s: ClientState, input: Input<ZMsg, ZRequest>): R {
+export function stepClient(s: ClientState, input: Input<ZMsg, ZRequest>, id: NodeId, cfg: ZnodeConfig): R {
   const send: Send<ZMsg>[] = [];
   const observe: ZObs[] = [];
   let n = s;
@@ -66,9 +66,10 @@ export function stepClient(s: ClientState, input: Input<ZMsg, ZRequest>): R {
       send.push({ to: SERVER, msg: { t: 'Connect', session: null } });
       break;
     case 'client': {
-      const r = input.request;
-      if (r.t !== 'op') break;
-      n = flush({ ...n, queue: [...n.queue, { k: r.k, op: r.op }] }, send);
+      if (input.request.t !== 'next') break;
+      const program = programOf(cfg, id);
+      if (n.issued >= program.length) break;
+      n = flush({ ...n, issued: n.issued + 1, queue: [...n.queue, program[n.issued]] }, send);
       break;
     }
     case 'linkDown':

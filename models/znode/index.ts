@@ -24,17 +24,19 @@ export const znodeModel: NodeModel<ZState, ZMsg, ZRequest, ZObs, ZnodeConfig> = 
   init(id: NodeId, cfg: ZnodeConfig): ZState {
     return id === 0 ? initServer(cfg) : initClient();
   },
-  step(s: ZState, input: Input<ZMsg, ZRequest>, _id: NodeId, cfg: ZnodeConfig): StepResult<ZState, ZMsg, ZObs> {
-    return s.role === 'server' ? stepServer(s, input, cfg) : stepClient(s, input);
+  step(s: ZState, input: Input<ZMsg, ZRequest>, id: NodeId, cfg: ZnodeConfig): StepResult<ZState, ZMsg, ZObs> {
+    return s.role === 'server' ? stepServer(s, input, cfg) : stepClient(s, input, id, cfg);
   },
   // The server's tree, zxid and sessions are in its snapshot and txn log; its
-  // connections and watches are not. A client process keeps nothing.
+  // connections and watches are not. A client process keeps only its place in
+  // its program: a restarted client goes on with its next operation, in a new
+  // session (queued and outstanding requests are lost).
   durable(s: ZState): unknown {
-    if (s.role === 'client') return null;
+    if (s.role === 'client') return { issued: s.issued };
     return { tree: s.tree, zxid: s.zxid, time: s.time, sessionsMade: s.sessionsMade } satisfies ServerDurable;
   },
   recover(d: unknown, id: NodeId, cfg: ZnodeConfig): ZState {
-    if (id !== 0) return initClient();
+    if (id !== 0) return initClient((d as { issued: number }).issued);
     const sd = d as ServerDurable;
     const s: ServerState = { ...initServer(cfg), tree: sd.tree, zxid: sd.zxid, time: sd.time, sessionsMade: sd.sessionsMade };
     return s;

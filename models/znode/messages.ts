@@ -75,6 +75,8 @@ export interface PendingReq {
 
 export interface ClientState {
   role: 'client';
+  /** How many operations of its program the client has issued. */
+  issued: number;
   session: SessionId | null;
   phase: 'connecting' | 'connected' | 'closing';
   nextXid: number;

@@ -35,9 +35,7 @@ export const znodeRender: Render<ZState, ZMsg, ZRequest, ZObs, ZnodeConfig> = {
   },
   msgType: (m) => m.t,
   request(c) {
-    if (c.t === 'op') return `op ${c.k}: ${formatOp(c.op)}`;
-    if (c.t === 'expire') return `expire the sessions of c${c.client}`;
-    return 'container sweep';
+    return c.t === 'next' ? 'next operation' : `expire the sessions of c${c.client}`;
   },
   obs(o) {
     switch (o.t) {

@@ -14,6 +14,7 @@ import { toTxn, type ZnodeConfig, type ZOp, type ZRequest } from './workload.ts'
 import type { AppliedTxn, Reply, ServerState, ZMsg, ZObs } from './messages.ts';
 
 type R = StepResult<ServerState, ZMsg, ZObs>;
+export const SWEEP = 'containers';
 
 export function initServer(cfg: ZnodeConfig): ServerState {
   return { role: 'server', tree: emptyTree(), watches: WatchTable.empty(), zxid: 0, time: 0, conns: Array.from({ length: cfg.clients + 1 }, () => null), sessionsMade: 0, applied: [] };
@@ -174,11 +175,17 @@ function expire(o: Out, client: NodeId, cfg: ZnodeConfig): void {
   }
 }
 
-/** ContainerManager: containers that once had a child and have none now are deleted, one txn each. */
+/** A container that once had a child and has none now: ContainerManager's candidate. */
+function sweepable(s: ServerState, path: string): boolean {
+  const n = getNode(s.tree, path);
+  return n !== null && n.owner === CONTAINER_OWNER && n.children.length === 0 && childCreates(n.stat) > 0;
+}
+
+/** ContainerManager's check (a timer here, every checkIntervalMs there): each candidate is deleted by its own deleteContainer txn. */
 function sweep(o: Out, cfg: ZnodeConfig): void {
   const victims: string[] = [];
-  forEachNode(o.s.tree, (path, n) => {
-    if (n.owner === CONTAINER_OWNER && n.children.length === 0 && childCreates(n.stat) > 0) victims.push(path);
+  forEachNode(o.s.tree, (path) => {
+    if (sweepable(o.s, path)) victims.push(path);
   });
   for (const path of victims.sort()) notify(o, commit(o, { type: 'deleteContainer', path }, cfg).events);
 }
@@ -204,14 +211,18 @@ export function stepServer(s0: ServerState, input: Input<ZMsg, ZRequest>, cfg: Z
     case 'client': {
       const r = input.request;
       if (r.t === 'expire') expire(o, r.client, cfg);
-      else if (r.t === 'sweep') sweep(o, cfg);
       break;
     }
+    case 'timeout':
+      if (input.timer === SWEEP) sweep(o, cfg);
+      break;
     default:
       break;
   }
   if (o.applied.length > 0) o.s = { ...o.s, applied: o.applied };
   const effects: Effects<ZMsg, ZObs> = {};
+  // A child left a container empty: the ContainerManager will look at it.
+  if (cfg.sweep && o.applied.some((a) => a.triggers.some((t) => t.type === 'NodeChildrenChanged' && sweepable(o.s, t.path)))) effects.timers = { set: [SWEEP] };
   if (o.send.length > 0) effects.send = o.send;
   if (o.observe.length > 0) effects.observe = o.observe;
   return { state: o.s, effects };

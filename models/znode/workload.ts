@@ -30,12 +30,27 @@ export interface ZnodeConfig extends BaseConfig {
   ops: OpItem[];
   /** Clients whose sessions the server may expire (one workload item each). */
   expire: number[];
-  /** A ContainerManager sweep item: delete every empty container that once had a child. */
+  /** ContainerManager on: when a container loses its last child, a server timer deletes it (deleteContainer txn). */
   sweep: boolean;
 }
 
-/** A request injected at a node: an operation at a client, expiry or a sweep at the server. */
-export type ZRequest = { t: 'op'; k: number; op: ZOp } | { t: 'expire'; client: number } | { t: 'sweep' };
+/**
+ * A request injected at a node. A client runs its own operations in program
+ * order (the order of cfg.ops): each `next` it receives issues the next one, so
+ * the adversary chooses when each client moves and how clients interleave, not
+ * whether a child is created before its parent. The server can be told to expire
+ * a client's sessions.
+ */
+export type ZRequest = { t: 'next' } | { t: 'expire'; client: number };
+
+/** A client's program: its operations with their index in cfg.ops (the value a write carries is "v"+k). */
+export function programOf(cfg: ZnodeConfig, client: number): { k: number; op: ZOp }[] {
+  const out: { k: number; op: ZOp }[] = [];
+  cfg.ops.forEach((o, k) => {
+    if (o.client === client) out.push({ k, op: o.op });
+  });
+  return out;
+}
 
 export function isWriteOp(op: ZOp): boolean {
   return op.t === 'create' || op.t === 'delete' || op.t === 'set' || op.t === 'check' || op.t === 'multi' || op.t === 'close';
