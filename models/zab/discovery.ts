@@ -23,15 +23,28 @@ export function startLeading(s: ZabState, id: NodeId, cfg: ZabConfig, fx: Fx): Z
   };
   fx.arm(T_SYNC);
   fx.note({ t: 'lead', round: s.round });
-  return { ...s, state: 'LEADING', leader: id, lphase: 'none', synced: null, lead, heardZab: false };
+  let next: ZabState = { ...s, state: 'LEADING', leader: id, lphase: 'none', synced: null, lead, heardZab: false, silentTicks: 0, backlog: null };
+  // Learners that were already knocking while I was LOOKING.
+  const b = s.backlog;
+  if (b !== null) for (let j = 0; j < b.length; j++) {
+    const x = b[j];
+    if (x !== null && next.state === 'LEADING') next = onFollowerInfo(next, id, j, x.acc, x.s, cfg, fx);
+  }
+  return next;
 }
 
 export function startLearning(s: ZabState, id: NodeId, leader: NodeId, cfg: ZabConfig, fx: Fx): ZabState {
   const sess = s.sess + 1;
+  // Whoever was waiting for me to lead is refused.
+  const b = s.backlog;
+  if (b !== null) for (let j = 0; j < b.length; j++) {
+    const x = b[j];
+    if (x !== null) fx.to(j, { t: 'CLOSE', s: x.s });
+  }
   fx.to(leader, { t: 'FOLLOWERINFO', s: sess, acc: s.acceptedEpoch });
   fx.arm(T_SYNC);
   fx.note({ t: 'follow', leader, round: s.round });
-  return { ...s, state: isVoter(id, cfg) ? 'FOLLOWING' : 'OBSERVING', leader, sess, lphase: 'discovery', synced: null, lead: null, heardZab: false, retried: false };
+  return { ...s, state: isVoter(id, cfg) ? 'FOLLOWING' : 'OBSERVING', leader, sess, lphase: 'discovery', synced: null, lead: null, backlog: null, silentTicks: 0 };
 }
 
 /** The leader shuts down: every learner connection is closed, back to election. */
@@ -97,6 +110,7 @@ export function onFollowerInfo(s: ZabState, id: NodeId, from: NodeId, acc: numbe
 /** §4.2 step 2, on the learner. */
 export function onLeaderInfo(s: ZabState, id: NodeId, e: number, cfg: ZabConfig, fx: Fx): ZabState {
   if (s.lphase !== 'discovery') return s;
+  fx.disarm(T_SYNC);
   const last = lastZxid(s.history);
   if (cfg.mutant === 'epoch-from-last-zxid') {
     // Before ZOOKEEPER-335 there was no acceptedEpoch to refuse an epoch with.

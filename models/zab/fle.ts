@@ -47,10 +47,12 @@ export function lookForLeader(s: ZabState, id: NodeId, cfg: ZabConfig, fx: Fx): 
     ooe: emptyVotes(cfg),
     finalizing: false,
     heardNote: false,
+    heardFin: false,
     leader: -1,
     lphase: 'none',
     synced: null,
     lead: null,
+    backlog: null,
   };
   const n = myNote(next);
   // A voter receives its own notification too (sendNotifications includes self).
@@ -59,7 +61,8 @@ export function lookForLeader(s: ZabState, id: NodeId, cfg: ZabConfig, fx: Fx): 
   fx.disarm(T_SYNC);
   fx.disarm(T_PERSIST);
   fx.disarm(T_FINALIZE);
-  fx.arm(T_FLE);
+  if (next.lossy || !isVoter(id, cfg)) fx.arm(T_FLE);
+  else fx.disarm(T_FLE);
   return next;
 }
 
@@ -113,7 +116,7 @@ function settle(s: ZabState, id: NodeId, cfg: ZabConfig, fx: Fx): ZabState {
   const q = isQuorum(matching(s.recv, s.vote, s.round), cfg);
   if (q && !s.finalizing) {
     fx.arm(T_FINALIZE);
-    return { ...s, finalizing: true };
+    return { ...s, finalizing: true, heardFin: false };
   }
   if (!q && s.finalizing) {
     fx.disarm(T_FINALIZE);
@@ -122,10 +125,18 @@ function settle(s: ZabState, id: NodeId, cfg: ZabConfig, fx: Fx): ZabState {
   return s;
 }
 
+function isCopy(s: ZabState, from: NodeId, n: Notify): boolean {
+  const e = n.st === 'LOOKING' ? (from < s.recv.length ? s.recv[from] : null) : from < s.ooe.length ? s.ooe[from] : null;
+  return e !== null && e.round === n.round && e.st === n.st && e.leader === n.leader && e.zxid === n.zxid && e.epoch === n.epoch;
+}
+
 export function onNotify(s: ZabState, id: NodeId, from: NodeId, n: Notify, cfg: ZabConfig, fx: Fx): ZabState {
   // Only voters answer: observers listen, and never vote (validVoter).
   const answers = isVoter(id, cfg);
-  if (!s.heardNote && (!answers || isVoter(from, cfg))) s = { ...s, heardNote: true };
+  // A re-sent copy of what I already hold from that server is not news: with
+  // ZooKeeper's exponential backoff such copies come ever more rarely, so they
+  // neither delay finalizeWait nor count as traffic for my own retransmission.
+  if ((!s.heardNote || (s.finalizing && !s.heardFin)) && (!answers || isVoter(from, cfg)) && !isCopy(s, from, n)) s = { ...s, heardNote: true, heardFin: true };
   if (s.state !== 'LOOKING') {
     // A server out of election answers a LOOKING one with the leader it follows.
     if (n.st === 'LOOKING' && answers) fx.to(from, myNote(s));
@@ -137,6 +148,9 @@ export function onNotify(s: ZabState, id: NodeId, from: NodeId, n: Notify, cfg: 
     return s;
   }
   if (n.st === 'OBSERVING') return s;
+  // An observer has no vote to propose and never counts: it only joins an
+  // ensemble that is out of election (outofelection quorum plus checkLeader).
+  if (n.st === 'LOOKING' && !answers) return s;
   if (n.st === 'LOOKING') {
     let { round, vote, recv } = s;
     let changed = false;
@@ -157,8 +171,8 @@ export function onNotify(s: ZabState, id: NodeId, from: NodeId, n: Notify, cfg: 
     } else {
       // ZooKeeper's exponential retransmission backoff eventually lets a server
       // with a better vote be heard by one that keeps re-sending a worse one;
-      // answering a worse vote of my round directly reaches the same point.
-      if (answers && voteGt(vote, n, cfg)) fx.to(from, myNote(s));
+      // answering a re-sent worse vote of my round reaches the same point.
+      if (answers && n.re === true && voteGt(vote, n, cfg)) fx.to(from, myNote(s));
       recv = recv.slice();
     }
     let next: ZabState;
@@ -183,6 +197,8 @@ export function onNotify(s: ZabState, id: NodeId, from: NodeId, n: Notify, cfg: 
   const ooe = s.ooe.slice();
   ooe[from] = n;
   next = { ...next, ooe };
+  // Joining an ensemble out of election may need fresh answers later.
+  fx.arm(T_FLE);
   if (isQuorum(matchingNote(ooe, n), cfg) && checkLeader(ooe, n.leader, n.round, next, id)) return decide(next, id, voteOf(n), n.round, cfg, fx);
   return n.round === s.round ? settle(next, id, cfg, fx) : next;
 }
@@ -191,6 +207,12 @@ export function onNotify(s: ZabState, id: NodeId, from: NodeId, n: Notify, cfg: 
 export function onFinalize(s: ZabState, id: NodeId, cfg: ZabConfig, fx: Fx): ZabState {
   if (s.state !== 'LOOKING' || !s.finalizing) return s;
   if (!isQuorum(matching(s.recv, s.vote, s.round), cfg)) return { ...s, finalizing: false };
+  // recvqueue.poll(finalizeWait) is polled again after every notification: only
+  // finalizeWait of silence ends the election.
+  if (s.heardFin) {
+    fx.arm(T_FINALIZE);
+    return { ...s, heardFin: false };
+  }
   return decide(s, id, s.vote, s.round, cfg, fx);
 }
 
@@ -203,6 +225,6 @@ export function onFleTimer(s: ZabState, id: NodeId, cfg: ZabConfig, fx: Fx): Zab
   if (s.state !== 'LOOKING') return s;
   fx.arm(T_FLE);
   if (s.heardNote) return { ...s, heardNote: false };
-  broadcast(myNote(s), id, cfg, fx);
+  broadcast({ ...myNote(s), re: true }, id, cfg, fx);
   return s;
 }

@@ -7,6 +7,8 @@ export const T_FLE = 'fle'; // FLE retransmission (§4.1 "Other rules")
 export const T_FINALIZE = 'finalize'; // finalizeWait (§4.1 "Termination")
 export const T_SYNC = 'sync'; // initLimit: discovery + sync must finish in time
 export const T_PERSIST = 'persist'; // the deferred log write of the epoch-before-history mutant
+/** Silent ticks of the sync timer before a learner or leader gives up (zoo.cfg initLimit, scaled down). */
+export const INIT_LIMIT = 3;
 
 export class Fx {
   send: Send<ZabMsg>[] | undefined = undefined;

@@ -4,11 +4,11 @@ import type { Input, NodeId, NodeModel, StepResult } from '../../src/model.ts';
 import { epochOf, lastZxid } from './config.ts';
 import { abandon, onAckEpoch, onFollowerInfo, onLeaderInfo, quit } from './discovery.ts';
 import { lookForLeader, NO_VOTE, onFinalize, onFleTimer, onNotify } from './fle.ts';
-import { Fx, T_FINALIZE, T_FLE, T_PERSIST, T_SYNC } from './fx.ts';
+import { Fx, INIT_LIMIT, T_FINALIZE, T_FLE, T_PERSIST, T_SYNC } from './fx.ts';
 import { dropPeer, onAck, onClientWrite, onCommit, onProposal, onRequest, onUptodate } from './broadcast.ts';
 import { onInform } from './observer.ts';
 import { finishPersist, onAckLd, onNewLeader, onSync } from './sync.ts';
-import type { Txn, WriteRequest, ZabConfig, ZabDurable, ZabMsg, ZabObs, ZabState } from './types.ts';
+import type { Backlog, Txn, WriteRequest, ZabConfig, ZabDurable, ZabMsg, ZabObs, ZabState } from './types.ts';
 
 export * from './types.ts';
 export * from './config.ts';
@@ -21,7 +21,7 @@ type R = StepResult<ZabState, ZabMsg, ZabObs>;
 const EMPTY_HISTORY: readonly Txn[] = Object.freeze([]);
 const NO_QUEUE: readonly number[] = Object.freeze([]);
 
-function fresh(d: ZabDurable): ZabState {
+function fresh(d: ZabDurable, lossy: boolean): ZabState {
   return {
     acceptedEpoch: d.acceptedEpoch,
     currentEpoch: d.currentEpoch,
@@ -33,8 +33,10 @@ function fresh(d: ZabDurable): ZabState {
     ooe: [],
     finalizing: false,
     heardNote: false,
+    heardFin: false,
     heardZab: false,
-    retried: false,
+    lossy,
+    silentTicks: 0,
     lastCommitted: 0,
     queue: NO_QUEUE,
     leader: -1,
@@ -42,6 +44,7 @@ function fresh(d: ZabDurable): ZabState {
     lphase: 'none',
     synced: null,
     lead: null,
+    backlog: null,
   };
 }
 
@@ -51,23 +54,26 @@ function onTimeout(s: ZabState, id: NodeId, timer: string, cfg: ZabConfig, fx: F
       return onFleTimer(s, id, cfg, fx);
     case T_FINALIZE:
       return onFinalize(s, id, cfg, fx);
-    case T_SYNC:
-      if (s.heardZab) {
+    case T_SYNC: {
+      // A learner still connecting (Learner.connectToLeader) retries on each
+      // silent tick, then gives up; once connected it relies on the leader
+      // closing the connection or on the connection breaking.
+      if ((s.state === 'FOLLOWING' || s.state === 'OBSERVING') && s.lphase === 'discovery') {
+        const silent = s.silentTicks + 1;
+        if (silent >= INIT_LIMIT) return abandon(s, id, 'could not connect to the leader', true, cfg, fx);
         fx.arm(T_SYNC);
-        return { ...s, heardZab: false };
+        fx.to(s.leader, { t: 'FOLLOWERINFO', s: s.sess, acc: s.acceptedEpoch });
+        return { ...s, silentTicks: silent };
       }
-      // initLimit: discovery and sync did not finish in time.
-      if (s.state === 'LEADING' && s.lead !== null && s.lead.phase !== 'broadcast') return quit(s, id, 'no quorum synced in time', cfg, fx);
-      if ((s.state === 'FOLLOWING' || s.state === 'OBSERVING') && s.lphase !== 'broadcast') {
-        if (s.lphase === 'discovery' && !s.retried) {
-          // Learner.connectToLeader retries: the leader may not have been listening yet.
-          fx.to(s.leader, { t: 'FOLLOWERINFO', s: s.sess, acc: s.acceptedEpoch });
-          fx.arm(T_SYNC);
-          return { ...s, retried: true };
-        }
-        return abandon(s, id, 'not synced in time', true, cfg, fx);
+      if (s.state !== 'LEADING' || s.lead === null || s.lead.phase === 'broadcast') return s;
+      // The leader's initLimit counts ticks of silence: traffic from learners resets it.
+      const silent = s.heardZab ? 0 : s.silentTicks + 1;
+      if (silent < INIT_LIMIT) {
+        fx.arm(T_SYNC);
+        return { ...s, heardZab: false, silentTicks: silent };
       }
-      return s;
+      return quit(s, id, 'no quorum synced within initLimit', cfg, fx);
+    }
     case T_PERSIST:
       return finishPersist(s, id, cfg, fx);
     default:
@@ -100,7 +106,17 @@ function onMessage(s: ZabState, id: NodeId, from: NodeId, m: ZabMsg, cfg: ZabCon
         return s;
     }
   }
-  if (s.state === 'LOOKING' || from !== s.leader || m.t === 'FOLLOWERINFO' || m.s !== s.sess) return s;
+  if (s.state === 'LOOKING') {
+    if (m.t === 'FOLLOWERINFO') return { ...s, backlog: setBacklog(s.backlog, from, { s: m.s, acc: m.acc }, cfg) };
+    if (m.t === 'CLOSE' && s.backlog !== null && s.backlog[from]?.s === m.s) return { ...s, backlog: setBacklog(s.backlog, from, null, cfg) };
+    return s;
+  }
+  if (m.t === 'FOLLOWERINFO') {
+    // Not leading: the connection is refused.
+    fx.to(from, { t: 'CLOSE', s: m.s });
+    return s;
+  }
+  if (from !== s.leader || m.s !== s.sess) return s;
   let cur = s.heardZab ? s : { ...s, heardZab: true };
   if (cur.lphase === 'persisting' && m.t !== 'CLOSE') cur = finishPersist(cur, id, cfg, fx);
   switch (m.t) {
@@ -125,9 +141,15 @@ function onMessage(s: ZabState, id: NodeId, from: NodeId, m: ZabMsg, cfg: ZabCon
   }
 }
 
+function setBacklog(b: ZabState['backlog'], j: NodeId, v: Backlog | null, cfg: ZabConfig): ZabState['backlog'] {
+  const out = b === null ? new Array<Backlog | null>(cfg.voters + cfg.observers).fill(null) : b.slice();
+  out[j] = v;
+  return out.every((x) => x === null) ? null : out;
+}
+
 export const zabModel: NodeModel<ZabState, ZabMsg, WriteRequest, ZabObs, ZabConfig> = {
   init(): ZabState {
-    return fresh({ acceptedEpoch: 0, currentEpoch: 0, history: EMPTY_HISTORY });
+    return fresh({ acceptedEpoch: 0, currentEpoch: 0, history: EMPTY_HISTORY }, false);
   },
   step(s: ZabState, input: Input<ZabMsg, WriteRequest>, id: NodeId, cfg: ZabConfig): R {
     const fx = new Fx();
@@ -150,7 +172,11 @@ export const zabModel: NodeModel<ZabState, ZabMsg, WriteRequest, ZabObs, ZabConf
         const peer = input.peer;
         if (s.state === 'LEADING' && s.lead !== null && s.lead.peers[peer] !== null) next = dropPeer(s, id, peer, cfg, fx);
         else if ((s.state === 'FOLLOWING' || s.state === 'OBSERVING') && peer === s.leader) next = abandon(s, id, 'connection to the leader broke', false, cfg, fx);
-        else next = s;
+        else if (s.state === 'LOOKING') {
+          if (!s.lossy) fx.arm(T_FLE);
+          const backlog = s.backlog !== null && s.backlog[peer] !== null ? setBacklog(s.backlog, peer, null, cfg) : s.backlog;
+          next = s.lossy && backlog === s.backlog ? s : { ...s, lossy: true, backlog };
+        } else next = s.lossy ? s : { ...s, lossy: true };
         break;
       }
     }
@@ -165,6 +191,6 @@ export const zabModel: NodeModel<ZabState, ZabMsg, WriteRequest, ZabObs, ZabConf
     return { acceptedEpoch: s.acceptedEpoch, currentEpoch: s.currentEpoch, history: s.history };
   },
   recover(d: unknown): ZabState {
-    return fresh(d as ZabDurable);
+    return fresh(d as ZabDurable, true);
   },
 };

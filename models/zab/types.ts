@@ -35,6 +35,8 @@ export interface Notify extends Vote {
   readonly t: 'NOTIFY';
   readonly round: number;
   readonly st: PeerState;
+  /** Sent again by the retransmission timer (see onNotify: answering a worse vote). */
+  readonly re?: boolean;
 }
 
 export type SyncKind = 'DIFF' | 'TRUNC' | 'SNAP';
@@ -146,9 +148,17 @@ export interface ZabState {
    * expire only after a silence, so a firing with traffic in between re-arms.
    */
   readonly heardNote: boolean;
+  /** Likewise for finalizeWait, which is polled again after every notification. */
+  readonly heardFin: boolean;
   readonly heardZab: boolean;
-  /** FOLLOWERINFO was sent again once (connectToLeader's retry). */
-  readonly retried: boolean;
+  /**
+   * Some notification of mine may have been lost (a connection broke, or I
+   * restarted). Only then, or when joining an ensemble out of election, does a
+   * LOOKING server need its retransmission timer: FIFO links lose nothing else.
+   */
+  readonly lossy: boolean;
+  /** Consecutive silent ticks of the leader's sync timer (initLimit). */
+  readonly silentTicks: number;
   /** Number of history entries delivered (Zab.tla lastCommitted.index). */
   readonly lastCommitted: number;
   /** Client writes waiting for a serving leader (lost on crash). */
@@ -160,6 +170,17 @@ export interface ZabState {
   /** The history being synced: not on disk until NEWLEADER (§4.2 step 5). */
   readonly synced: readonly Txn[] | null;
   readonly lead: LeadState | null;
+  /**
+   * FOLLOWERINFOs that reached me while still LOOKING: the learner keeps
+   * retrying its connection (Learner.connectToLeader), so they are taken up if I
+   * start leading, and refused (CLOSE) if I follow someone else.
+   */
+  readonly backlog: readonly (Backlog | null)[] | null;
+}
+
+export interface Backlog {
+  readonly s: number;
+  readonly acc: number;
 }
 
 export interface ZabDurable {
