@@ -1,9 +1,11 @@
 // The registry of protocols the CLI and the test suites know by name.
 import type { Protocol } from '../src/protocol.ts';
 import { paxosProtocol } from './paxos.ts';
+import { znodeProtocol } from './znode.ts';
 
 const factories: Record<string, () => Protocol> = {
   paxos: paxosProtocol as () => Protocol,
+  znode: znodeProtocol as () => Protocol,
 };
 
 export function protocolNames(): string[] {
