@@ -1,0 +1,151 @@
+// A ZooKeeper client (ClientCnxn): one session, one operation in flight (the
+// session's requests are answered in order, so the application's next call waits
+// for the previous answer), watch registrations kept on the client side and
+// re-registered with SetWatches on every new connection. When its connection
+// breaks or its server stops serving, the outstanding operation is lost
+// (CONNECTIONLOSS: it may or may not take effect) and the client tries the next
+// server with its session id and lastZxidSeen; a refusal means trying again
+// after a back-off.
+import type { Input, NodeId, StepResult } from '../../src/model.ts';
+import { FIRED_KINDS } from '../znode/watches.ts';
+import { clientIndex, isRead, serverCount, watchOf } from './config.ts';
+import { T_RETRY, ZkFx } from './fx.ts';
+import type { ClientMsg, ClientState, Reg, ZkConfig, ZkMsg, ZkObs, ZkRequest } from './types.ts';
+
+type R = StepResult<ClientState, ZkMsg, ZkObs>;
+
+const NO_REGS: readonly Reg[] = Object.freeze([]);
+const NO_OPS: readonly number[] = Object.freeze([]);
+
+export function initClient(): ClientState {
+  return { kind: 'client', phase: 'idle', server: -1, a: 0, g: -1, lastZxid: 0, ready: NO_OPS, out: -1, regs: NO_REGS, down: 0, refusals: 0 };
+}
+
+/** A restarted client process has lost its session: it does nothing more. */
+export function endedClient(): ClientState {
+  return { ...initClient(), phase: 'ended' };
+}
+
+/**
+ * Open a connection. A server that is up answers (or holds the attempt until it
+ * serves), and if it fails I get a break notice; only a server whose connection
+ * broke and that I have not heard from since may be gone for good, so only then
+ * does a connect timeout run.
+ */
+function connect(s: ClientState, server: NodeId, fx: ZkFx): ClientState {
+  const a = s.a + 1;
+  fx.to(server, { t: 'connect', a, g: s.g, last: s.lastZxid });
+  if ((s.down >>> server) & 1) fx.arm(T_RETRY);
+  else fx.disarm(T_RETRY);
+  return { ...s, phase: 'connecting', server, a };
+}
+
+function lose(s: ClientState, fx: ZkFx): ClientState {
+  if (s.out < 0) return s;
+  fx.note({ t: 'lost', k: s.out });
+  return { ...s, out: -1 };
+}
+
+function issue(s: ClientState, fx: ZkFx): ClientState {
+  if (s.phase !== 'connected' || s.out >= 0 || s.ready.length === 0) return s;
+  const k = s.ready[0];
+  fx.to(s.server, { t: 'op', a: s.a, k });
+  fx.note({ t: 'issue', k });
+  return { ...s, out: k, ready: s.ready.slice(1) };
+}
+
+function end(s: ClientState, why: 'closed' | 'expired', fx: ZkFx): ClientState {
+  fx.note({ t: 'ended', why });
+  fx.disarm(T_RETRY);
+  return { ...lose(s, fx), phase: 'ended', regs: NO_REGS, ready: NO_OPS };
+}
+
+function next(s: ClientState, cfg: ZkConfig): NodeId {
+  return (s.server + 1) % serverCount(cfg);
+}
+
+function onMsg(s0: ClientState, from: NodeId, m: ClientMsg, c: number, cfg: ZkConfig, fx: ZkFx): ClientState {
+  const s = (s0.down >>> from) & 1 ? { ...s0, down: s0.down & ~(1 << from) } : s0;
+  // Anything from another server or an older connection is from a closed socket.
+  if (from !== s.server || !('a' in m) || m.a !== s.a) return s;
+  switch (m.t) {
+    case 'connected': {
+      if (s.phase !== 'connecting') return s;
+      fx.disarm(T_RETRY);
+      fx.note({ t: 'session', server: from, g: m.g, fresh: s.g < 0 });
+      let out: ClientState = { ...s, phase: 'connected', g: m.g, refusals: 0 };
+      if (out.regs.length > 0) fx.to(from, { t: 'setWatches', a: s.a, rel: s.lastZxid, regs: out.regs });
+      out = issue(out, fx);
+      return out;
+    }
+    case 'refused': {
+      if (s.phase !== 'connecting') return s;
+      // The next server at once, until every one refused; then a back-off (StaticHostProvider's spin delay).
+      const refusals = s.refusals + 1;
+      if (refusals < serverCount(cfg)) return connect({ ...s, refusals }, next(s, cfg), fx);
+      fx.arm(T_RETRY);
+      return { ...s, phase: 'waiting', refusals: 0 };
+    }
+    case 'expired':
+      return s.phase === 'ended' ? s : end(s, 'expired', fx);
+    case 'dropped':
+      return s.phase === 'connected' || s.phase === 'connecting' ? connect(lose(s, fx), next(s, cfg), fx) : s;
+    case 'reply': {
+      if (s.phase !== 'connected' || s.out !== m.k) return s;
+      const op = cfg.ops[c][m.k];
+      fx.note({ t: 'reply', k: m.k, z: m.z, res: m.res });
+      let regs = s.regs;
+      if (isRead(op)) {
+        const kind = watchOf(op, m.res);
+        if (kind !== null && !regs.some((r) => r.path === op.path && r.kind === kind)) regs = regs.concat([{ path: op.path, kind }]);
+      }
+      const out: ClientState = { ...s, out: -1, regs, lastZxid: m.z > s.lastZxid ? m.z : s.lastZxid };
+      if (op.op === 'close' && m.res.ok) return end(out, 'closed', fx);
+      return issue(out, fx);
+    }
+    case 'event': {
+      if (s.phase !== 'connected') return s;
+      fx.note({ t: 'event', type: m.type, path: m.path });
+      const kinds = FIRED_KINDS[m.type];
+      const regs = s.regs.filter((r) => r.path !== m.path || !kinds.includes(r.kind));
+      return regs.length === s.regs.length ? s : { ...s, regs };
+    }
+    default:
+      return s;
+  }
+}
+
+export function stepClient(s: ClientState, input: Input<ZkMsg, ZkRequest>, id: NodeId, cfg: ZkConfig): R {
+  const fx = new ZkFx();
+  const c = clientIndex(id, cfg);
+  let out = s;
+  switch (input.kind) {
+    case 'start':
+      break;
+    case 'restart':
+      out = endedClient();
+      break;
+    case 'client':
+      if (s.phase === 'ended') break;
+      out = { ...s, ready: s.ready.concat([input.request.k]) };
+      // The application's first call opens the session; connection strings list
+      // every server, and clients start spread over them.
+      out = s.phase === 'idle' ? connect(out, c % serverCount(cfg), fx) : issue(out, fx);
+      break;
+    case 'timeout':
+      if (input.timer === T_RETRY && (s.phase === 'connecting' || s.phase === 'waiting')) {
+        // Connect timeout or back-off: close this socket, try the next server.
+        if (s.phase === 'connecting') fx.to(s.server, { t: 'bye', a: s.a });
+        out = connect(s, next(s, cfg), fx);
+      }
+      break;
+    case 'linkDown':
+      if (input.peer < serverCount(cfg)) out = { ...s, down: s.down | (1 << input.peer) };
+      if (input.peer === s.server && (s.phase === 'connected' || s.phase === 'connecting')) out = connect(lose(out, fx), next(out, cfg), fx);
+      break;
+    case 'deliver':
+      out = onMsg(s, input.from, input.msg as ClientMsg, c, cfg, fx);
+      break;
+  }
+  return { state: out, effects: fx.effects() };
+}

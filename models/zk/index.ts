@@ -1,0 +1,49 @@
+// The ZooKeeper ensemble as a pure node model: servers (ZAB + data tree +
+// client connections) and clients (one session each).
+import type { Input, NodeId, NodeModel, StepResult } from '../../src/model.ts';
+import { zabModel, type ZabDurable, type ZabState } from '../zab/index.ts';
+import { endedClient, initClient, stepClient } from './client.ts';
+import { isServer, zabConfig } from './config.ts';
+import { initServer, stepServer } from './server.ts';
+import { warmEnsemble } from './warm.ts';
+import type { ZkConfig, ZkMsg, ZkObs, ZkRequest, ZkState } from './types.ts';
+
+export * from './types.ts';
+export * from './config.ts';
+export { ZK_MUTANTS } from './mutants.ts';
+export { zkRender } from './render.ts';
+export { describeOp, describeResult, describeTxn } from './describe.ts';
+export { isServing } from './server.ts';
+export { warmEnsemble } from './warm.ts';
+
+export type WarmStates = (cfg: ZkConfig) => readonly ZabState[] | null;
+
+/**
+ * The model, given how to get the warm-start ZAB states. They depend on the
+ * topology only, so a caller may memoise them (the protocol does, per instance).
+ */
+export function makeZkModel(warm: WarmStates = warmEnsemble): NodeModel<ZkState, ZkMsg, ZkRequest, ZkObs, ZkConfig> {
+  return { ...zkModel, init: (id, cfg) => initNode(id, cfg, warm) };
+}
+
+function initNode(id: NodeId, cfg: ZkConfig, warm: WarmStates): ZkState {
+  if (!isServer(id, cfg)) return initClient();
+  const states = cfg.warm ? warm(cfg) : null;
+  return initServer(states !== null ? states[id] : zabModel.init(id, zabConfig(cfg)), cfg);
+}
+
+export const zkModel: NodeModel<ZkState, ZkMsg, ZkRequest, ZkObs, ZkConfig> = {
+  init(id: NodeId, cfg: ZkConfig): ZkState {
+    return initNode(id, cfg, warmEnsemble);
+  },
+  step(s: ZkState, input: Input<ZkMsg, ZkRequest>, id: NodeId, cfg: ZkConfig): StepResult<ZkState, ZkMsg, ZkObs> {
+    return s.kind === 'server' ? stepServer(s, input, id, cfg) : stepClient(s, input, id, cfg);
+  },
+  /** A server keeps ZAB's durable state (epochs, log); its tree is rebuilt from the log. A client keeps nothing. */
+  durable(s: ZkState, id: NodeId, cfg: ZkConfig): unknown {
+    return s.kind === 'server' ? zabModel.durable(s.zab, id, zabConfig(cfg)) : null;
+  },
+  recover(d: unknown, id: NodeId, cfg: ZkConfig): ZkState {
+    return isServer(id, cfg) ? initServer(zabModel.recover(d as ZabDurable, id, zabConfig(cfg)), cfg) : endedClient();
+  },
+};

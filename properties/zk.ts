@@ -1,0 +1,530 @@
+// What ZooKeeper promises its clients (../shared/history-format.md, "What
+// ZooKeeper promises"), checked on the ensemble model after every step.
+//
+// The ghost is the judge. It learns the committed txn sequence from the ZAB
+// states of the servers (history up to lastCommitted, the order ZAB guarantees)
+// and applies it to its own data tree, so it knows the committed state and
+// every txn's result and watch triggers at each zxid. It also folds in what each
+// client observed (issue, reply, watch event, lost op, session), the history a
+// recorder would write, and the first tree each replica showed at each zxid.
+import * as fc from 'fast-check';
+import { z } from 'zod';
+import type { Invariant, Liveness, Probe, Protocol } from '../src/protocol.ts';
+import type { World } from '../src/world.ts';
+import type { NodeId } from '../src/model.ts';
+import { budgetSchema, parseWith } from '../src/config.ts';
+import { fmtZxid, type ZabState } from '../models/zab/index.ts';
+import { CREATE_MODES, emptyTree, getNode, isLive, paths, treeEquals, type Tree, type WatchTrigger } from '../models/znode/tree.ts';
+import { FIRED_KINDS, type WatchKind } from '../models/znode/watches.ts';
+import { pmapEmpty, pmapGet, pmapSet, type PMap } from '../models/znode/pmap.ts';
+import {
+  applyPayload,
+  clientIndex,
+  decode,
+  describeOp,
+  describeResult,
+  describeTxn,
+  isRead,
+  MAX_OPS,
+  nodeCount,
+  OP_EXPIRE,
+  readOp,
+  sameResult,
+  serverCount,
+  sessionId,
+  watchOf,
+  makeZkModel,
+  warmEnsemble,
+  zkRender,
+  ZK_MUTANTS,
+  type OpResult,
+  type ServerState,
+  type ZkConfig,
+  type ZkMsg,
+  type ZkObs,
+  type ZkOp,
+  type ZkRequest,
+  type ZkState,
+} from '../models/zk/index.ts';
+
+/** One committed txn as the ghost's own tree applied it. */
+export interface CommitRec {
+  readonly z: number;
+  readonly v: number;
+  /** The committed state right after this txn. */
+  readonly tree: Tree;
+  readonly result: OpResult;
+  readonly triggers: readonly WatchTrigger[];
+}
+
+/** An active watch registration of a client, with the zxid of the read that set it. */
+interface GReg {
+  readonly path: string;
+  readonly kind: WatchKind;
+  readonly since: number;
+}
+
+interface Issued {
+  readonly c: number;
+  readonly k: number;
+  /** The largest zxid of a write answered (to anyone) before this one was issued. */
+  readonly floor: number;
+}
+
+interface Closed {
+  readonly sid: string;
+  readonly z: number;
+  readonly paths: readonly string[];
+}
+
+export interface ZkGhost {
+  /** Ghost updates so far: real time. */
+  readonly clock: number;
+  readonly committed: readonly CommitRec[];
+  /** Per zxid, the first replica tree seen at it, and whose. */
+  readonly firsts: PMap<{ readonly tree: Tree; readonly by: NodeId }>;
+  /** Per client: the largest zxid it has seen in a reply. */
+  readonly seen: readonly number[];
+  /** Per client: its ops in the order it issued them. */
+  readonly order: readonly (readonly number[])[];
+  /** Per client: position (in `order`) of the last op answered, and of the last op that took effect. */
+  readonly answeredPos: readonly number[];
+  readonly effectPos: readonly number[];
+  readonly regs: readonly (readonly GReg[])[];
+  readonly issued: readonly Issued[];
+  readonly maxAnswered: number;
+  readonly closed: readonly Closed[];
+  readonly epochs: readonly number[];
+  /** First violation message per client-history invariant. */
+  readonly err: Readonly<Record<string, string>>;
+  readonly flags: number;
+}
+
+const F_WRITE_ANSWERED = 1;
+const F_STALE_READ = 2;
+const F_RECONNECT = 4;
+const F_EXPIRED_EPHEMERALS = 8;
+const F_WATCH = 16;
+const F_REFUSED_BEHIND = 32;
+const F_MOVED = 64;
+const F_LOST = 128;
+const F_WRITE_ERROR = 256;
+const F_CLOSED = 512;
+
+type W = World<ZkState, ZkMsg, ZkGhost>;
+
+const INITIAL_TREE = emptyTree();
+const NONE: readonly never[] = Object.freeze([]);
+
+function setAt<T>(xs: readonly T[], i: number, v: T): T[] {
+  const out = xs.slice();
+  out[i] = v;
+  return out;
+}
+
+/** Index of the committed txn with zxid z, or -1. */
+export function commitIndex(cs: readonly CommitRec[], z: number): number {
+  let lo = 0;
+  let hi = cs.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const x = cs[mid].z;
+    if (x === z) return mid;
+    if (x < z) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+/** The committed state at zxid z (0: the empty tree), or null when z is not a committed zxid. */
+function stateAt(g: ZkGhost, z: number): Tree | null {
+  if (z === 0) return INITIAL_TREE;
+  const i = commitIndex(g.committed, z);
+  return i < 0 ? null : g.committed[i].tree;
+}
+
+function lastCommitted(g: ZkGhost): number {
+  return g.committed.length === 0 ? 0 : g.committed[g.committed.length - 1].z;
+}
+
+function fail(g: ZkGhost, inv: string, msg: string): ZkGhost {
+  if (g.err[inv] !== undefined) return g;
+  return { ...g, err: { ...g.err, [inv]: msg } };
+}
+
+/** Extend the committed sequence from a server's ZAB state, applying it to the ghost's tree. */
+function learnCommits(g: ZkGhost, s: ServerState, cfg: ZkConfig): ZkGhost {
+  const h = s.zab.history;
+  const lc = Math.min(s.zab.lastCommitted, h.length);
+  if (lc <= g.committed.length) return g;
+  let out = g;
+  const committed = g.committed.slice();
+  let tree = committed.length === 0 ? INITIAL_TREE : committed[committed.length - 1].tree;
+  for (let k = committed.length; k < lc; k++) {
+    const t = h[k];
+    const r = applyPayload(tree, t.v, t.z, cfg);
+    tree = r.tree;
+    committed.push({ z: t.z, v: t.v, tree, result: r.result, triggers: r.triggers });
+    const p = decode(t.v);
+    if (p.moved) {
+      out = { ...out, flags: out.flags | F_MOVED };
+      continue;
+    }
+    if (p.op === OP_EXPIRE || cfg.ops[p.c]?.[p.op]?.op === 'close') {
+      if (r.deleted.length > 0 && p.op === OP_EXPIRE) out = { ...out, flags: out.flags | F_EXPIRED_EPHEMERALS };
+      out = { ...out, closed: out.closed.concat([{ sid: sessionId(p.c, p.g), z: t.z, paths: r.deleted }]) };
+    }
+    if (p.op >= MAX_OPS) continue;
+    // SessionFIFO: a session's ops take effect in the order it issued them.
+    const pos = out.order[p.c].indexOf(p.op);
+    if (pos >= 0 && pos < out.effectPos[p.c]) {
+      out = fail(out, 'SessionFIFO', `c${p.c}'s op ${p.op} (${describeOp(cfg.ops[p.c][p.op])}) took effect at ${fmtZxid(t.z)}, after its later op ${out.order[p.c][out.effectPos[p.c]]}`);
+    }
+    if (pos >= 0 && pos > out.effectPos[p.c]) out = { ...out, effectPos: setAt(out.effectPos, p.c, pos) };
+    // LinearizableWrites, real time: a write issued after another was answered gets a later zxid.
+    const iss = out.issued.find((x) => x.c === p.c && x.k === p.op);
+    if (iss !== undefined && t.z <= iss.floor) {
+      out = fail(out, 'LinearizableWrites', `c${p.c}'s op ${p.op} took effect at ${fmtZxid(t.z)}, but a write answered before it was issued had zxid ${fmtZxid(iss.floor)}`);
+    }
+  }
+  return { ...out, committed };
+}
+
+function onServer(g: ZkGhost, node: NodeId, s: ServerState, cfg: ZkConfig): ZkGhost {
+  let out = learnCommits(g, s, cfg);
+  const L = s.zab.lead;
+  if (s.serving && L !== null && !out.epochs.includes(L.epoch)) out = { ...out, epochs: out.epochs.concat([L.epoch]) };
+  if (s.lastZxid > 0 && pmapGet(out.firsts, String(s.lastZxid)) === undefined) {
+    out = { ...out, firsts: pmapSet(out.firsts, String(s.lastZxid), { tree: s.tree, by: node }) };
+  }
+  return out;
+}
+
+/** WatchBeforeData: a reply at zxid z must not reflect a change to a watched path whose event has not arrived. */
+function checkWatches(g: ZkGhost, c: number, z: number, what: string): ZkGhost {
+  const regs = g.regs[c];
+  for (const r of regs) {
+    if (z <= r.since) continue;
+    const cs = g.committed;
+    for (let i = cs.length - 1; i >= 0 && cs[i].z > r.since; i--) {
+      if (cs[i].z > z) continue;
+      for (const t of cs[i].triggers) {
+        if (t.path === r.path && FIRED_KINDS[t.type].includes(r.kind)) {
+          return fail(g, 'WatchBeforeData', `c${c} got ${what} at ${fmtZxid(z)} reflecting ${t.type} of ${r.path} at ${fmtZxid(cs[i].z)} before the event of its ${r.kind} watch (set at ${fmtZxid(r.since)})`);
+        }
+      }
+    }
+  }
+  return g;
+}
+
+function onReply(g: ZkGhost, c: number, k: number, z: number, res: OpResult, cfg: ZkConfig): ZkGhost {
+  const op = cfg.ops[c][k];
+  let out = g;
+  const what = `the reply to op ${k} (${describeOp(op)})`;
+  // SessionFIFO: answered in the order issued.
+  const pos = out.order[c].indexOf(k);
+  if (pos <= out.answeredPos[c]) out = fail(out, 'SessionFIFO', `c${c}'s op ${k} was answered after its later op ${out.order[c][out.answeredPos[c]]}`);
+  out = { ...out, answeredPos: setAt(out.answeredPos, c, pos) };
+  out = checkWatches(out, c, z, what);
+  if (isRead(op)) {
+    if (z < out.seen[c]) out = fail(out, 'MonotonicReads', `c${c}'s op ${k} (${describeOp(op)}) read state at ${fmtZxid(z)}, older than ${fmtZxid(out.seen[c])} it had already seen`);
+    const t = stateAt(out, z);
+    if (t === null) out = fail(out, 'ReadsCommitted', `c${c}'s op ${k} (${describeOp(op)}) was answered at ${fmtZxid(z)}, which is not a committed zxid (committed up to ${fmtZxid(lastCommitted(out))})`);
+    else {
+      const want = readOp(t, op);
+      if (!sameResult(want, res)) out = fail(out, 'ReadsCommitted', `c${c}'s op ${k} (${describeOp(op)}) at ${fmtZxid(z)} returned ${describeResult(res)}; the committed state there gives ${describeResult(want)}`);
+    }
+    if (z < lastCommitted(out)) out = { ...out, flags: out.flags | F_STALE_READ };
+    const kind = watchOf(op, res);
+    if (kind !== null && !out.regs[c].some((r) => r.path === op.path && r.kind === kind)) {
+      out = { ...out, regs: setAt(out.regs, c, out.regs[c].concat([{ path: op.path, kind, since: z }])) };
+    }
+  } else {
+    const i = commitIndex(out.committed, z);
+    if (i < 0) out = fail(out, 'LinearizableWrites', `c${c}'s op ${k} (${describeOp(op)}) was answered at ${fmtZxid(z)}, which is not committed (committed up to ${fmtZxid(lastCommitted(out))})`);
+    else {
+      const rec = out.committed[i];
+      const p = decode(rec.v);
+      if (p.c !== c || p.op !== k) out = fail(out, 'LinearizableWrites', `c${c}'s op ${k} (${describeOp(op)}) was answered at ${fmtZxid(z)}, where ${describeTxn(rec.v, cfg)} was committed`);
+      else if (!sameResult(rec.result, res)) out = fail(out, 'LinearizableWrites', `c${c}'s op ${k} (${describeOp(op)}) at ${fmtZxid(z)} returned ${describeResult(res)}; applied in zxid order it gives ${describeResult(rec.result)}`);
+    }
+    out = { ...out, maxAnswered: z > out.maxAnswered ? z : out.maxAnswered, flags: out.flags | (res.ok ? F_WRITE_ANSWERED : F_WRITE_ERROR) };
+  }
+  if (z > out.seen[c]) out = { ...out, seen: setAt(out.seen, c, z) };
+  return out;
+}
+
+function onClient(g: ZkGhost, c: number, obs: readonly ZkObs[], cfg: ZkConfig): ZkGhost {
+  let out = g;
+  for (const o of obs) {
+    switch (o.t) {
+      case 'issue': {
+        out = { ...out, order: setAt(out.order, c, out.order[c].concat([o.k])) };
+        if (!isRead(cfg.ops[c][o.k])) out = { ...out, issued: out.issued.concat([{ c, k: o.k, floor: out.maxAnswered }]) };
+        break;
+      }
+      case 'reply':
+        out = onReply(out, c, o.k, o.z, o.res, cfg);
+        break;
+      case 'event': {
+        const kinds = FIRED_KINDS[o.type];
+        out = { ...out, regs: setAt(out.regs, c, out.regs[c].filter((r) => r.path !== o.path || !kinds.includes(r.kind))), flags: out.flags | F_WATCH };
+        break;
+      }
+      case 'session':
+        if (!o.fresh) out = { ...out, flags: out.flags | F_RECONNECT };
+        break;
+      case 'lost':
+        out = { ...out, flags: out.flags | F_LOST };
+        break;
+      case 'ended':
+        out = { ...out, regs: setAt(out.regs, c, NONE), flags: o.why === 'closed' ? out.flags | F_CLOSED : out.flags };
+        break;
+      default:
+        break;
+    }
+  }
+  return out;
+}
+
+function updateGhost(g0: ZkGhost, node: NodeId, s: ZkState | null, obs: readonly ZkObs[] | undefined, cfg: ZkConfig): ZkGhost {
+  let g: ZkGhost = { ...g0, clock: g0.clock + 1 };
+  if (obs !== undefined) {
+    for (const o of obs) {
+      if (o.t === 'refuse' && o.why === 'behind the client') g = { ...g, flags: g.flags | F_REFUSED_BEHIND };
+    }
+  }
+  if (s === null) return g;
+  if (s.kind === 'server') return onServer(g, node, s, cfg);
+  return obs === undefined ? g : onClient(g, clientIndex(node, cfg), obs, cfg);
+}
+
+function initGhost(cfg: ZkConfig): ZkGhost {
+  const n = cfg.ops.length;
+  return {
+    clock: 0,
+    committed: NONE,
+    firsts: pmapEmpty(),
+    seen: new Array(n).fill(0),
+    order: new Array(n).fill(NONE),
+    answeredPos: new Array(n).fill(-1),
+    effectPos: new Array(n).fill(-1),
+    regs: new Array(n).fill(NONE),
+    issued: NONE,
+    maxAnswered: 0,
+    closed: NONE,
+    epochs: NONE,
+    err: {},
+    flags: 0,
+  };
+}
+
+/** The first difference between two trees, in words. */
+function treeDiff(a: Tree, b: Tree): string {
+  const pa = paths(a);
+  const pb = paths(b);
+  for (const p of pa) if (getNode(b, p) === null) return `${p} exists only in the first`;
+  for (const p of pb) if (getNode(a, p) === null) return `${p} exists only in the second`;
+  for (const p of pa) {
+    const x = getNode(a, p)!;
+    const y = getNode(b, p)!;
+    if (x.data !== y.data) return `${p} holds ${x.data} vs ${y.data}`;
+    if (JSON.stringify(x.stat) !== JSON.stringify(y.stat)) return `${p} has stat ${JSON.stringify(x.stat)} vs ${JSON.stringify(y.stat)}`;
+  }
+  return 'their live sessions differ';
+}
+
+function servers(w: W, prev: W, cfg: ZkConfig, f: (i: number, s: ServerState) => string | null): string | null {
+  const n = serverCount(cfg);
+  for (let i = 0; i < n; i++) {
+    const s = w.nodes[i];
+    if (s === null || s === prev.nodes[i]) continue;
+    const p = prev.nodes[i] as ServerState | null;
+    if (p !== null && p.tree === (s as ServerState).tree) continue;
+    const m = f(i, s as ServerState);
+    if (m !== null) return m;
+  }
+  return null;
+}
+
+const fromGhost = (name: string, description: string): Invariant<W> => ({
+  name,
+  description,
+  check: (w) => w.ghost.err[name] ?? null,
+});
+
+export function zkInvariants(cfg: ZkConfig): Invariant<W>[] {
+  const label = (i: number) => zkRender.node(i, cfg);
+  return [
+    {
+      name: 'ReplicasAgree',
+      description: 'replicas that applied the same zxid have identical data trees (nodes, data, stats, live sessions)',
+      check(w, prev) {
+        return servers(w, prev, cfg, (i, s) => {
+          if (s.lastZxid === 0) return null;
+          const ref = pmapGet(w.ghost.firsts, String(s.lastZxid));
+          if (ref === undefined || ref.by === i || ref.tree === s.tree || treeEquals(ref.tree, s.tree)) return null;
+          return `${label(ref.by)} and ${label(i)} applied up to ${fmtZxid(s.lastZxid)} but their trees differ: ${treeDiff(ref.tree, s.tree)}`;
+        });
+      },
+    },
+    fromGhost('LinearizableWrites', "a write's reply is its result applied in zxid order, it is answered only once committed, and a write issued after another was answered gets a later zxid"),
+    fromGhost('SessionFIFO', "a session's operations take effect, and are answered, in the order it issued them"),
+    fromGhost('MonotonicReads', 'a session never reads a state older than one it has seen (across reconnects too), so it sees its own writes'),
+    fromGhost('ReadsCommitted', 'a read returns exactly the committed state at the zxid its reply carries'),
+    fromGhost('WatchBeforeData', 'a client gets the watch event before any reply that reflects the change that fired it'),
+    {
+      name: 'EphemeralsVanish',
+      description: 'once a replica applied the closeSession (close or expiry) of a session, the session is gone there and none of its ephemerals remain',
+      check(w, prev) {
+        const closed = w.ghost.closed;
+        if (closed.length === 0) return null;
+        return servers(w, prev, cfg, (i, s) => {
+          for (const c of closed) {
+            if (c.z > s.lastZxid) continue;
+            for (const p of c.paths) {
+              const n = getNode(s.tree, p);
+              if (n !== null && n.stat.ephemeralOwner === c.sid) return `${label(i)} applied up to ${fmtZxid(s.lastZxid)}, past the close of session ${c.sid} at ${fmtZxid(c.z)}, and still has its ephemeral ${p}`;
+            }
+            if (isLive(s.tree, c.sid)) return `${label(i)} applied up to ${fmtZxid(s.lastZxid)}, past the close of session ${c.sid} at ${fmtZxid(c.z)}, and still has the session live`;
+          }
+          return null;
+        });
+      },
+    },
+  ];
+}
+
+const liveness: Liveness<W>[] = [];
+
+const has = (f: number) => (w: W) => (w.ghost.flags & f) !== 0;
+
+const probes: Probe<W>[] = [
+  { name: 'write committed and answered', hit: has(F_WRITE_ANSWERED) },
+  { name: 'write answered with an error', hit: has(F_WRITE_ERROR) },
+  { name: 'read served stale', hit: has(F_STALE_READ) },
+  { name: 'client reconnected', hit: has(F_RECONNECT) },
+  { name: 'reconnect refused: server behind the client', hit: has(F_REFUSED_BEHIND) },
+  { name: 'op lost with its connection', hit: has(F_LOST) },
+  { name: 'SESSIONMOVED', hit: has(F_MOVED) },
+  { name: 'session expired with ephemerals deleted', hit: has(F_EXPIRED_EPHEMERALS) },
+  { name: 'session closed by its client', hit: has(F_CLOSED) },
+  { name: 'watch fired', hit: has(F_WATCH) },
+  { name: 'leader change', hit: (w) => w.ghost.epochs.length >= 2 },
+];
+
+// ---- configurations ----
+
+const opSchema: z.ZodType<ZkOp> = z.union([
+  z.object({ op: z.literal('create'), path: z.string(), mode: z.enum(CREATE_MODES as [string, ...string[]]) }),
+  z.object({ op: z.enum(['setData', 'delete']), path: z.string(), version: z.number().int() }),
+  z.object({ op: z.enum(['getData', 'exists', 'getChildren']), path: z.string(), watch: z.boolean() }),
+  z.object({ op: z.literal('close') }),
+]) as unknown as z.ZodType<ZkOp>;
+
+const configSchema = z.object({
+  mutant: z.string().nullable(),
+  voters: z.number().int().min(1).max(7),
+  observers: z.number().int().min(0).max(3),
+  warm: z.boolean(),
+  ops: z.array(z.array(opSchema).max(MAX_OPS)).min(1).max(6),
+  budget: budgetSchema,
+});
+
+function parseConfig(raw: unknown): ZkConfig {
+  const cfg = parseWith(configSchema, raw) as ZkConfig;
+  const items = cfg.ops.reduce((n, xs) => n + xs.length, 0);
+  if (items > 30) return parseWith(z.never(), items, 'config.ops');
+  return cfg;
+}
+
+const pathArb = fc.constantFrom('/a', '/a', '/a/c', '/b');
+const watchArb = fc.oneof({ weight: 4, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) });
+const opArb: fc.Arbitrary<ZkOp> = fc.oneof(
+  { weight: 4, arbitrary: fc.record({ op: fc.constant('create' as const), path: pathArb, mode: fc.constantFrom('EPHEMERAL' as const, 'PERSISTENT' as const, 'EPHEMERAL_SEQUENTIAL' as const, 'PERSISTENT_SEQUENTIAL' as const) }) },
+  { weight: 3, arbitrary: fc.record({ op: fc.constant('setData' as const), path: pathArb, version: fc.constantFrom(-1, 0, 1) }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('delete' as const), path: pathArb, version: fc.constantFrom(-1, 0) }) },
+  { weight: 5, arbitrary: fc.record({ op: fc.constantFrom('exists' as const, 'getData' as const, 'getChildren' as const), path: pathArb, watch: watchArb }) },
+);
+
+const clientOpsArb: fc.Arbitrary<ZkOp[]> = fc
+  .tuple(fc.array(opArb, { minLength: 1, maxLength: 4 }), fc.boolean(), fc.nat(3))
+  .map(([ops, close]) => (close ? [...ops, { op: 'close' as const }] : ops));
+
+export function configArb(mutant: string | null): fc.Arbitrary<ZkConfig> {
+  return fc
+    .record({
+      voters: fc.constant(3),
+      warm: fc.oneof({ weight: 4, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+      observers: fc.constantFrom(0, 1),
+      ops: fc.array(clientOpsArb, { minLength: 2, maxLength: 3 }),
+      budget: fc.record({
+        crashes: fc.integer({ min: 0, max: 3 }),
+        drops: fc.integer({ min: 0, max: 4 }),
+        duplicates: fc.constant(0),
+        partitions: fc.integer({ min: 0, max: 2 }),
+      }),
+    })
+    .map((c) => ({ mutant, ...c }));
+}
+
+function simplerConfigs(cfg: ZkConfig): ZkConfig[] {
+  const out: ZkConfig[] = [];
+  if (cfg.observers > 0) out.push({ ...cfg, observers: cfg.observers - 1 });
+  if (!cfg.warm) out.push({ ...cfg, warm: true });
+  for (let c = cfg.ops.length - 1; c >= 0 && cfg.ops.length > 1; c--) out.push({ ...cfg, ops: cfg.ops.filter((_, i) => i !== c) });
+  for (let c = 0; c < cfg.ops.length; c++) {
+    for (let k = cfg.ops[c].length - 1; k >= 0; k--) {
+      out.push({ ...cfg, ops: cfg.ops.map((xs, i) => (i === c ? xs.filter((_, j) => j !== k) : xs)) });
+    }
+  }
+  return out;
+}
+
+export function zkProtocol(): Protocol<ZkState, ZkMsg, ZkRequest, ZkObs, ZkGhost, ZkConfig> {
+  // Warm-start states depend on the topology only: computed once per topology for this instance.
+  const warm = new Map<string, readonly ZabState[] | null>();
+  const model = makeZkModel((cfg) => {
+    const key = `${cfg.voters}/${cfg.observers}`;
+    let states = warm.get(key);
+    if (states === undefined) {
+      states = warmEnsemble(cfg);
+      warm.set(key, states);
+    }
+    return states;
+  });
+  return {
+    name: 'zk',
+    summary: 'the ZooKeeper ensemble: ZAB servers (voters, observers) replicating the znode tree, clients with sessions, watches, reconnects and expiry, over FIFO links',
+    network: 'fifo',
+    model,
+    nodeCount,
+    workload: (cfg) => cfg.ops.flatMap((xs, c) => xs.map((_, k) => ({ node: serverCount(cfg) + c, request: { k } }))),
+    mutants: ZK_MUTANTS,
+    ghost: { init: initGhost, update: (g, node, s, obs, cfg) => updateGhost(g, node, s, obs, cfg) },
+    invariants: zkInvariants,
+    liveness,
+    probes,
+    configArb,
+    defaultConfig: (mutant) => ({
+      mutant,
+      voters: 3,
+      observers: 1,
+      warm: true,
+      ops: [
+        [{ op: 'exists', path: '/a', watch: true }, { op: 'getData', path: '/a', watch: true }, { op: 'close' }],
+        [{ op: 'create', path: '/a', mode: 'EPHEMERAL' }, { op: 'setData', path: '/a', version: 0 }],
+        [{ op: 'create', path: '/b', mode: 'PERSISTENT_SEQUENTIAL' }, { op: 'getChildren', path: '/a', watch: true }],
+      ],
+      budget: { crashes: 1, drops: 1, duplicates: 0, partitions: 1 },
+    }),
+    benchConfigs: [{ label: '3 voters, 1 observer, 3 clients', fix: (c) => ({ ...c, voters: 3, observers: 1 }) }],
+    simplerConfigs,
+    parseConfig,
+    maxChoices: 600,
+    suffixBound: () => 1500,
+    defaultRuns: 1000,
+    render: zkRender,
+  };
+}
