@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readTrace } from '../src/trace/format.ts';
 import { replayTrace } from '../src/trace/replay.ts';
-import { getProtocol } from '../properties/index.ts';
+import { getProtocol, protocolNames } from '../properties/index.ts';
 import { ROOT } from './helpers/cli.ts';
 
 const dir = join(ROOT, 'traces');
@@ -15,7 +15,7 @@ const files = readdirSync(dir, { recursive: true, encoding: 'utf8' })
 
 describe('committed traces', () => {
   it('exist for every mutant of every registered model', () => {
-    for (const name of ['paxos']) {
+    for (const name of protocolNames()) {
       const p = getProtocol(name)!;
       for (const m of p.mutants) expect(files).toContain(join(name, `${m.name}.json`));
     }
