@@ -5,7 +5,7 @@
 import type { NodeId } from '../../src/model.ts';
 import { countUpTo, isQuorum, isVoter, lastZxid, popcount, zxid } from './config.ts';
 import { abandon, quit } from './discovery.ts';
-import { Fx } from './fx.ts';
+import { Fx, T_SYNC } from './fx.ts';
 import type { LeadState, Outstanding, Peer, Txn, ZabConfig, ZabState } from './types.ts';
 
 /** Which learners get PROPOSALs: every follower sent NEWLEADER (Zab.tla's ackeRecv). */
@@ -138,6 +138,7 @@ export function onUptodate(s: ZabState, z: number, fx: Fx): ZabState {
   const history = s.synced !== null ? s.synced : s.history;
   const upTo = countUpTo(history, z);
   const lastCommitted = upTo > s.lastCommitted ? upTo : s.lastCommitted;
+  fx.disarm(T_SYNC);
   for (const v of s.queue) fx.to(s.leader, { t: 'REQUEST', s: s.sess, v });
   return { ...s, history, synced: null, lastCommitted, lphase: 'broadcast', queue: s.queue.length === 0 ? s.queue : [] };
 }

@@ -4,7 +4,7 @@
 import type { NodeId } from '../../src/model.ts';
 import { epochOf, isQuorum, isVoter, lastZxid } from './config.ts';
 import { lookForLeader } from './fle.ts';
-import { Fx, T_SYNC } from './fx.ts';
+import { Fx, T_FLE, T_SYNC } from './fx.ts';
 import { syncPeer } from './sync.ts';
 import { keepQuorum } from './broadcast.ts';
 import type { LeadState, Peer, ZabConfig, ZabMsg, ZabState } from './types.ts';
@@ -44,7 +44,7 @@ export function startLearning(s: ZabState, id: NodeId, leader: NodeId, cfg: ZabC
   fx.to(leader, { t: 'FOLLOWERINFO', s: sess, acc: s.acceptedEpoch });
   fx.arm(T_SYNC);
   fx.note({ t: 'follow', leader, round: s.round });
-  return { ...s, state: isVoter(id, cfg) ? 'FOLLOWING' : 'OBSERVING', leader, sess, lphase: 'discovery', synced: null, lead: null, backlog: null, silentTicks: 0 };
+  return { ...s, state: isVoter(id, cfg) ? 'FOLLOWING' : 'OBSERVING', leader, sess, lphase: 'discovery', synced: null, lead: null, backlog: null, silentTicks: 0, heardZab: false };
 }
 
 /** The leader shuts down: every learner connection is closed, back to election. */
@@ -110,7 +110,6 @@ export function onFollowerInfo(s: ZabState, id: NodeId, from: NodeId, acc: numbe
 /** §4.2 step 2, on the learner. */
 export function onLeaderInfo(s: ZabState, id: NodeId, e: number, cfg: ZabConfig, fx: Fx): ZabState {
   if (s.lphase !== 'discovery') return s;
-  fx.disarm(T_SYNC);
   const last = lastZxid(s.history);
   if (cfg.mutant === 'epoch-from-last-zxid') {
     // Before ZOOKEEPER-335 there was no acceptedEpoch to refuse an epoch with.
@@ -126,7 +125,9 @@ export function onLeaderInfo(s: ZabState, id: NodeId, e: number, cfg: ZabConfig,
     fx.to(s.leader, { t: 'ACKEPOCH', s: s.sess, cur: -1, last });
     return { ...s, lphase: 'sync' };
   }
-  return abandon(s, id, `leader epoch ${e} < accepted epoch ${s.acceptedEpoch}`, true, cfg, fx);
+  const next = abandon(s, id, `leader epoch ${e} < accepted epoch ${s.acceptedEpoch}`, true, cfg, fx);
+  fx.arm(T_FLE);
+  return { ...next, refusedBy: s.leader };
 }
 
 /** §4.2 step 3, on the leader. */

@@ -3,7 +3,8 @@
 // round, outofelection the votes of servers already FOLLOWING/LEADING.
 import type { NodeId } from '../../src/model.ts';
 import { isQuorum, isVoter, lastZxid } from './config.ts';
-import { startLeading, startLearning } from './discovery.ts';
+import { abandon, startLeading, startLearning } from './discovery.ts';
+import { dropPeer } from './broadcast.ts';
 import { Fx, T_FINALIZE, T_FLE, T_PERSIST, T_SYNC } from './fx.ts';
 import type { Notify, Vote, ZabConfig, ZabState } from './types.ts';
 import { sameVote, voteGt, voteOf } from './vote.ts';
@@ -111,7 +112,7 @@ function settle(s: ZabState, id: NodeId, cfg: ZabConfig, fx: Fx): ZabState {
     // ZOOKEEPER-975: decided once every voter had been heard from, matching or not.
     let heard = 0;
     for (let j = 0; j < s.recv.length; j++) if (s.recv[j] !== null) heard++;
-    if (heard === cfg.voters) return decide(s, id, s.vote, s.round, cfg, fx);
+    if (heard === cfg.voters && s.vote.leader >= 0) return decide(s, id, s.vote, s.round, cfg, fx);
   }
   const q = isQuorum(matching(s.recv, s.vote, s.round), cfg);
   if (q && !s.finalizing) {
@@ -138,6 +139,16 @@ export function onNotify(s: ZabState, id: NodeId, from: NodeId, n: Notify, cfg: 
   // neither delay finalizeWait nor count as traffic for my own retransmission.
   if ((!s.heardNote || (s.finalizing && !s.heardFin)) && (!answers || isVoter(from, cfg)) && !isCopy(s, from, n)) s = { ...s, heardNote: true, heardFin: true };
   if (s.state !== 'LOOKING') {
+    // My own leader is looking for a leader: it no longer leads me (its
+    // connection to me is gone, whether or not I was told).
+    if (n.st === 'LOOKING' && from === s.leader && s.state !== 'LEADING') return abandon(s, id, 'the leader is LOOKING', false, cfg, fx);
+    // Likewise a learner of mine that is LOOKING has left me.
+    if (n.st === 'LOOKING' && s.state === 'LEADING' && s.lead !== null && s.lead.peers[from] !== null) {
+      const next = dropPeer(s, id, from, cfg, fx);
+      if (next.state !== 'LEADING') return next;
+      if (answers) fx.to(from, myNote(next));
+      return next;
+    }
     // A server out of election answers a LOOKING one with the leader it follows.
     if (n.st === 'LOOKING' && answers) fx.to(from, myNote(s));
     return s;
@@ -192,14 +203,14 @@ export function onNotify(s: ZabState, id: NodeId, from: NodeId, n: Notify, cfg: 
     const recv = s.recv.slice();
     recv[from] = n;
     next = { ...s, recv };
-    if (isQuorum(matchingNote(recv, n), cfg) && checkLeader(recv, n.leader, n.round, next, id)) return decide(next, id, voteOf(n), n.round, cfg, fx);
+    if (n.leader !== s.refusedBy && isQuorum(matchingNote(recv, n), cfg) && checkLeader(recv, n.leader, n.round, next, id)) return decide(next, id, voteOf(n), n.round, cfg, fx);
   }
   const ooe = s.ooe.slice();
   ooe[from] = n;
   next = { ...next, ooe };
   // Joining an ensemble out of election may need fresh answers later.
   fx.arm(T_FLE);
-  if (isQuorum(matchingNote(ooe, n), cfg) && checkLeader(ooe, n.leader, n.round, next, id)) return decide(next, id, voteOf(n), n.round, cfg, fx);
+  if (n.leader !== s.refusedBy && isQuorum(matchingNote(ooe, n), cfg) && checkLeader(ooe, n.leader, n.round, next, id)) return decide(next, id, voteOf(n), n.round, cfg, fx);
   return n.round === s.round ? settle(next, id, cfg, fx) : next;
 }
 
@@ -224,6 +235,7 @@ export function onFinalize(s: ZabState, id: NodeId, cfg: ZabConfig, fx: Fx): Zab
 export function onFleTimer(s: ZabState, id: NodeId, cfg: ZabConfig, fx: Fx): ZabState {
   if (s.state !== 'LOOKING') return s;
   fx.arm(T_FLE);
+  if (s.refusedBy >= 0) s = { ...s, refusedBy: -1 };
   if (s.heardNote) return { ...s, heardNote: false };
   broadcast({ ...myNote(s), re: true }, id, cfg, fx);
   return s;

@@ -36,6 +36,7 @@ function fresh(d: ZabDurable, lossy: boolean): ZabState {
     heardFin: false,
     heardZab: false,
     lossy,
+    refusedBy: -1,
     silentTicks: 0,
     lastCommitted: 0,
     queue: NO_QUEUE,
@@ -56,14 +57,15 @@ function onTimeout(s: ZabState, id: NodeId, timer: string, cfg: ZabConfig, fx: F
       return onFinalize(s, id, cfg, fx);
     case T_SYNC: {
       // A learner still connecting (Learner.connectToLeader) retries on each
-      // silent tick, then gives up; once connected it relies on the leader
-      // closing the connection or on the connection breaking.
-      if ((s.state === 'FOLLOWING' || s.state === 'OBSERVING') && s.lphase === 'discovery') {
-        const silent = s.silentTicks + 1;
-        if (silent >= INIT_LIMIT) return abandon(s, id, 'could not connect to the leader', true, cfg, fx);
+      // silent tick; a learner in discovery or sync gives up after initLimit
+      // silent ticks; once serving it relies on the connection breaking.
+      if (s.state === 'FOLLOWING' || s.state === 'OBSERVING') {
+        if (s.lphase === 'broadcast' || s.lphase === 'none') return s;
+        const silent = s.heardZab ? 0 : s.silentTicks + 1;
+        if (silent >= INIT_LIMIT) return abandon(s, id, s.lphase === 'discovery' ? 'could not connect to the leader' : 'not synced within initLimit', true, cfg, fx);
         fx.arm(T_SYNC);
-        fx.to(s.leader, { t: 'FOLLOWERINFO', s: s.sess, acc: s.acceptedEpoch });
-        return { ...s, silentTicks: silent };
+        if (s.lphase === 'discovery' && silent > 0) fx.to(s.leader, { t: 'FOLLOWERINFO', s: s.sess, acc: s.acceptedEpoch });
+        return { ...s, heardZab: false, silentTicks: silent };
       }
       if (s.state !== 'LEADING' || s.lead === null || s.lead.phase === 'broadcast') return s;
       // The leader's initLimit counts ticks of silence: traffic from learners resets it.

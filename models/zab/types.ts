@@ -157,7 +157,14 @@ export interface ZabState {
    * LOOKING server need its retransmission timer: FIFO links lose nothing else.
    */
   readonly lossy: boolean;
-  /** Consecutive silent ticks of the leader's sync timer (initLimit). */
+  /**
+   * The leader that refused me (its epoch is below my acceptedEpoch): I do not
+   * follow it again out of election before my retransmission timer has fired,
+   * the reconnection delay that keeps this ZooKeeper livelock from starving
+   * everyone else's timers.
+   */
+  readonly refusedBy: number;
+  /** Consecutive silent ticks of the sync timer (initLimit). */
   readonly silentTicks: number;
   /** Number of history entries delivered (Zab.tla lastCommitted.index). */
   readonly lastCommitted: number;
