@@ -481,3 +481,13 @@ describe('treeEquals', () => {
     expect(treeEquals(a.tree, b.tree)).toBe(false);
   });
 });
+
+describe('session ids with the high bit set (servers with myid >= 128)', () => {
+  it('still own their ephemerals', () => {
+    const big = '0x8100001bc3000000';
+    const zk = new Zk([big]);
+    expect(zk.create('/e', 'EPHEMERAL', 'x', big).result).toMatchObject({ ok: true, stat: { ephemeralOwner: big } });
+    expect(code(zk.create('/e/c', 'PERSISTENT', 'x', big))).toBe('NOCHILDRENFOREPHEMERALS');
+    expect(zk.apply({ type: 'closeSession', session: big }).result).toMatchObject({ deleted: ['/e'] });
+  });
+});

@@ -40,15 +40,13 @@ export function sessionHex(hi: number, lo: number): SessionId {
 }
 
 /**
- * Does this owner make the node a session's ephemeral? EphemeralType.get: zero is
- * a persistent node, Long.MIN_VALUE a container, and other negative owners are TTL
- * nodes (extended types), which are not ephemerals of a session either.
+ * Does this owner make the node a session's ephemeral? EphemeralType.get with
+ * extended types off (the default; TTL nodes are not modelled): zero is a
+ * persistent node, Long.MIN_VALUE a container, anything else a session, negative
+ * ids included (a server with myid >= 128 hands those out).
  */
 export function isSessionOwner(owner: string): boolean {
-  if (owner === NO_OWNER || owner === CONTAINER_OWNER) return false;
-  const c = owner.charCodeAt(2);
-  // First hex digit 0-7: a non-negative 64-bit value.
-  return c >= 0x30 && c <= 0x37;
+  return owner !== NO_OWNER && owner !== CONTAINER_OWNER;
 }
 
 /** Byte length of the UTF-8 encoding (a lone surrogate becomes U+FFFD, 3 bytes, as TextEncoder does). */
