@@ -52,10 +52,6 @@ export function programOf(cfg: ZnodeConfig, client: number): { k: number; op: ZO
   return out;
 }
 
-export function isWriteOp(op: ZOp): boolean {
-  return op.t === 'create' || op.t === 'delete' || op.t === 'set' || op.t === 'check' || op.t === 'multi' || op.t === 'close';
-}
-
 /** Each write carries a value unique to its workload item ("v"+k, as the history format recommends). */
 function subTxn(op: SubOp, value: string): MultiOp {
   switch (op.t) {
