@@ -120,15 +120,16 @@ export function onProposal(s: ZabState, id: NodeId, txn: Txn, cfg: ZabConfig, fx
 
 /**
  * COMMIT on a follower, as FollowerZooKeeperServer.commit: nothing pending is a
- * warning; a COMMIT for other than the next pending txn makes the server exit
- * (modelled as a restart: volatile state lost, back to election).
+ * warning; a COMMIT for other than the next pending txn makes ZooKeeper exit.
+ * A reducer cannot crash itself, so the server drops the connection and goes
+ * back to election (what it has delivered stays delivered).
  */
 export function onCommit(s: ZabState, id: NodeId, z: number, cfg: ZabConfig, fx: Fx): ZabState {
   if (s.lphase !== 'broadcast') return s;
   if (s.lastCommitted >= s.history.length) return s;
   if (s.history[s.lastCommitted].z === z) return { ...s, lastCommitted: s.lastCommitted + 1 };
   fx.note({ t: 'exit', why: 'COMMIT for a txn that is not the next pending one' });
-  return abandon({ ...s, lastCommitted: 0, queue: [], synced: null }, id, 'unmatched commit', true, cfg, fx);
+  return abandon(s, id, 'unmatched commit', true, cfg, fx);
 }
 
 /** §4.2 step 6 on the learner: commit up to the leader's commit point and start serving. */

@@ -62,8 +62,7 @@ export function lookForLeader(s: ZabState, id: NodeId, cfg: ZabConfig, fx: Fx): 
   fx.disarm(T_SYNC);
   fx.disarm(T_PERSIST);
   fx.disarm(T_FINALIZE);
-  if (next.lossy || !isVoter(id, cfg)) fx.arm(T_FLE);
-  else fx.disarm(T_FLE);
+  fx.arm(T_FLE);
   return next;
 }
 
@@ -141,7 +140,8 @@ export function onNotify(s: ZabState, id: NodeId, from: NodeId, n: Notify, cfg: 
   if (s.state !== 'LOOKING') {
     // My own leader is looking for a leader: it no longer leads me (its
     // connection to me is gone, whether or not I was told).
-    if (n.st === 'LOOKING' && from === s.leader && s.state !== 'LEADING') return abandon(s, id, 'the leader is LOOKING', false, cfg, fx);
+    // (While I am still connecting, my leader-to-be may well be finishing its election.)
+    if (n.st === 'LOOKING' && from === s.leader && s.state !== 'LEADING' && s.lphase !== 'discovery') return abandon(s, id, 'the leader is LOOKING', false, cfg, fx);
     // Likewise a learner of mine that is LOOKING has left me.
     if (n.st === 'LOOKING' && s.state === 'LEADING' && s.lead !== null && s.lead.peers[from] !== null) {
       const next = dropPeer(s, id, from, cfg, fx);
@@ -208,8 +208,6 @@ export function onNotify(s: ZabState, id: NodeId, from: NodeId, n: Notify, cfg: 
   const ooe = s.ooe.slice();
   ooe[from] = n;
   next = { ...next, ooe };
-  // Joining an ensemble out of election may need fresh answers later.
-  fx.arm(T_FLE);
   if (n.leader !== s.refusedBy && isQuorum(matchingNote(ooe, n), cfg) && checkLeader(ooe, n.leader, n.round, next, id)) return decide(next, id, voteOf(n), n.round, cfg, fx);
   return n.round === s.round ? settle(next, id, cfg, fx) : next;
 }

@@ -21,7 +21,7 @@ type R = StepResult<ZabState, ZabMsg, ZabObs>;
 const EMPTY_HISTORY: readonly Txn[] = Object.freeze([]);
 const NO_QUEUE: readonly number[] = Object.freeze([]);
 
-function fresh(d: ZabDurable, lossy: boolean): ZabState {
+function fresh(d: ZabDurable): ZabState {
   return {
     acceptedEpoch: d.acceptedEpoch,
     currentEpoch: d.currentEpoch,
@@ -35,7 +35,6 @@ function fresh(d: ZabDurable, lossy: boolean): ZabState {
     heardNote: false,
     heardFin: false,
     heardZab: false,
-    lossy,
     refusedBy: -1,
     silentTicks: 0,
     lastCommitted: 0,
@@ -61,10 +60,19 @@ function onTimeout(s: ZabState, id: NodeId, timer: string, cfg: ZabConfig, fx: F
       // silent ticks; once serving it relies on the connection breaking.
       if (s.state === 'FOLLOWING' || s.state === 'OBSERVING') {
         if (s.lphase === 'broadcast' || s.lphase === 'none') return s;
+        if (s.lphase === 'discovery') {
+          // Learner.connectToLeader retries a bounded number of times: a leader
+          // still LOOKING takes the connection up when it starts leading (its
+          // backlog) or refuses it when it follows someone else.
+          const tries = s.silentTicks + 1;
+          if (tries > INIT_LIMIT) return abandon(s, id, 'could not connect to the leader', true, cfg, fx);
+          fx.arm(T_SYNC);
+          fx.to(s.leader, { t: 'FOLLOWERINFO', s: s.sess, acc: s.acceptedEpoch });
+          return { ...s, silentTicks: tries };
+        }
         const silent = s.heardZab ? 0 : s.silentTicks + 1;
-        if (silent >= INIT_LIMIT) return abandon(s, id, s.lphase === 'discovery' ? 'could not connect to the leader' : 'not synced within initLimit', true, cfg, fx);
+        if (silent >= INIT_LIMIT) return abandon(s, id, 'not synced within initLimit', true, cfg, fx);
         fx.arm(T_SYNC);
-        if (s.lphase === 'discovery' && silent > 0) fx.to(s.leader, { t: 'FOLLOWERINFO', s: s.sess, acc: s.acceptedEpoch });
         return { ...s, heardZab: false, silentTicks: silent };
       }
       if (s.state !== 'LEADING' || s.lead === null || s.lead.phase === 'broadcast') return s;
@@ -151,7 +159,7 @@ function setBacklog(b: ZabState['backlog'], j: NodeId, v: Backlog | null, cfg: Z
 
 export const zabModel: NodeModel<ZabState, ZabMsg, WriteRequest, ZabObs, ZabConfig> = {
   init(): ZabState {
-    return fresh({ acceptedEpoch: 0, currentEpoch: 0, history: EMPTY_HISTORY }, false);
+    return fresh({ acceptedEpoch: 0, currentEpoch: 0, history: EMPTY_HISTORY });
   },
   step(s: ZabState, input: Input<ZabMsg, WriteRequest>, id: NodeId, cfg: ZabConfig): R {
     const fx = new Fx();
@@ -174,11 +182,8 @@ export const zabModel: NodeModel<ZabState, ZabMsg, WriteRequest, ZabObs, ZabConf
         const peer = input.peer;
         if (s.state === 'LEADING' && s.lead !== null && s.lead.peers[peer] !== null) next = dropPeer(s, id, peer, cfg, fx);
         else if ((s.state === 'FOLLOWING' || s.state === 'OBSERVING') && peer === s.leader) next = abandon(s, id, 'connection to the leader broke', false, cfg, fx);
-        else if (s.state === 'LOOKING') {
-          if (!s.lossy) fx.arm(T_FLE);
-          const backlog = s.backlog !== null && s.backlog[peer] !== null ? setBacklog(s.backlog, peer, null, cfg) : s.backlog;
-          next = s.lossy && backlog === s.backlog ? s : { ...s, lossy: true, backlog };
-        } else next = s.lossy ? s : { ...s, lossy: true };
+        else if (s.state === 'LOOKING' && s.backlog !== null && s.backlog[peer] !== null) next = { ...s, backlog: setBacklog(s.backlog, peer, null, cfg) };
+        else next = s;
         break;
       }
     }
@@ -193,6 +198,6 @@ export const zabModel: NodeModel<ZabState, ZabMsg, WriteRequest, ZabObs, ZabConf
     return { acceptedEpoch: s.acceptedEpoch, currentEpoch: s.currentEpoch, history: s.history };
   },
   recover(d: unknown): ZabState {
-    return fresh(d as ZabDurable, true);
+    return fresh(d as ZabDurable);
   },
 };

@@ -152,12 +152,6 @@ export interface ZabState {
   readonly heardFin: boolean;
   readonly heardZab: boolean;
   /**
-   * Some notification of mine may have been lost (a connection broke, or I
-   * restarted). Only then, or when joining an ensemble out of election, does a
-   * LOOKING server need its retransmission timer: FIFO links lose nothing else.
-   */
-  readonly lossy: boolean;
-  /**
    * The leader that refused me (its epoch is below my acceptedEpoch): I do not
    * follow it again out of election before my retransmission timer has fired,
    * the reconnection delay that keeps this ZooKeeper livelock from starving
