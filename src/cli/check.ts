@@ -101,7 +101,8 @@ function printHuman(p: Protocol, rep: CheckReport): void {
   const head = `${pc.bold(rep.model)}${rep.mutant ? ` (mutant ${rep.mutant})` : ''}: ${rep.runs} runs, ${rep.steps.toLocaleString('en-US')} steps in ${(rep.elapsedMs / 1000).toFixed(1)} s (${rate.toLocaleString('en-US')} steps/s), seed ${rep.seed}`;
   out.write(head + '\n');
   if (rep.violations === 0) {
-    out.write(`  ${pc.green('held')}: ${p.invariants(p.defaultConfig(null)).map((i) => i.name).join(', ')}; liveness ${p.liveness.map((l) => l.name).join(', ')}\n`);
+    const live = p.liveness.length > 0 ? `; liveness ${p.liveness.map((l) => l.name).join(', ')}` : '';
+    out.write(`  ${pc.green('held')}: ${p.invariants(p.defaultConfig(null)).map((i) => i.name).join(', ')}${live}\n`);
   } else {
     out.write(`  ${pc.red('VIOLATION')} ${pc.bold(rep.invariant!)} at step ${rep.step}: ${rep.message}\n`);
     if (rep.shrunk) out.write(`  shrunk from ${rep.shrunk.from} to ${rep.shrunk.to} choices (${rep.shrunk.shrinks} shrinks)\n`);
