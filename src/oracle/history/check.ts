@@ -24,8 +24,7 @@ export function checkHistory(lines: readonly HistoryLine[], opts: CheckOptions =
   const replay = new Replay(h, opts.searchBudget);
   const r = replay.check(opts.maxViolations ?? 20);
   violations.push(...r.violations);
-  const unplaced = r.hidden.filter((hd) => !r.placement.has(hd.hid));
-  checkWatches(h, r.triggers, unplaced, violations);
+  checkWatches(h, r.triggers, r.uncertain, r.violations.length === 0, violations);
   // One line per distinct finding, earliest-invoked op first.
   const pos = new Map(h.ops.map((p, i) => [p.id, i]));
   const seen = new Set<string>();

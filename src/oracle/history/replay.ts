@@ -69,6 +69,8 @@ interface Mismatch {
 }
 
 type Placement = ReadonlyMap<number, number>;
+/** A change to a placement: event -> new zxid, or null to drop it. */
+type Diff = [number, number | null][];
 
 export interface ReplayOutcome {
   violations: Violation[];
@@ -76,6 +78,8 @@ export interface ReplayOutcome {
   triggers: WatchTrigger[];
   hidden: Hidden[];
   placement: Placement;
+  /** Hidden events whose zxid no observation names: unplaced, or placed where any free zxid nearby would do. */
+  uncertain: Hidden[];
   searched: boolean;
   budgetExhausted: boolean;
   steps: number;
@@ -128,6 +132,15 @@ function statSame(m: ModelStat, o: Stat): boolean {
   );
 }
 
+function statDiffCount(m: ModelStat, o: Stat): number {
+  if (statSame(m, o)) return 0;
+  let n = 0;
+  for (const k of STAT_FIELDS) {
+    if (m[k] !== o[k] && !((k === 'ctime' || k === 'mtime') && m[k] === UNKNOWN_TIME)) n++;
+  }
+  return n;
+}
+
 const STAT_FIELDS: readonly (keyof Stat)[] = ['czxid', 'mzxid', 'pzxid', 'version', 'cversion', 'numChildren', 'dataLength', 'ephemeralOwner', 'aversion', 'ctime', 'mtime'];
 
 /** Field-by-field differences ("model vs observed"); a model time of UNKNOWN_TIME matches anything. */
@@ -174,7 +187,10 @@ export class Replay {
   /** Definite close_session zxid per session. */
   readonly closedAt = new Map<string, number>();
   readonly endHid = new Map<string, number>();
-  readonly sessionOps = new Map<string, number[]>();
+  /** Zxids an observed unique value pins some hidden write to. */
+  readonly reserved = new Set<number>();
+  /** Hidden op events per session (each must precede the session's end). */
+  readonly sessionHidden = new Map<string, number[]>();
   readonly initial: Tree;
   private readonly snaps: Tree[];
   private snapP: Placement = new Map();
@@ -235,6 +251,7 @@ export class Replay {
     this.snaps[0] = t;
     this.buildHidden();
     this.keepSnaps = this.hidden.length > 0;
+    for (const hd of this.hidden) for (const z of hd.hints) this.reserved.add(z);
   }
 
   // ---- hidden events -------------------------------------------------------------
@@ -329,6 +346,9 @@ export class Replay {
         }
         if (p.type === 'create' && isEphemeralMode(p.line.args.mode)) for (const x of touches) ephPaths.add(x);
         if (hi <= lo + 1) continue; // no zxid left for it: it did not take effect
+        let hs = this.sessionHidden.get(s);
+        if (!hs) this.sessionHidden.set(s, (hs = []));
+        hs.push(this.hidden.length);
         this.hidden.push({ hid: this.hidden.length, kind: 'op', op: p, session: s, lo, hi, touches, hints: hints.get(p.id) ?? [] });
       }
       // An expiry happens after the session last heard from the ensemble; a session with
@@ -356,6 +376,33 @@ export class Replay {
         const e = this.endHid.get(hd.session);
         const ge = e === undefined ? undefined : P.get(e);
         if (ge !== undefined && g > ge) return false;
+      }
+    }
+    return true;
+  }
+
+  /** valid(P changed by d), checking only the constraints the changed events take part in. */
+  private validDiff(P: Placement, d: Diff, usedBy: ReadonlyMap<number, number>): boolean {
+    const changed = new Map(d);
+    const at = (hid: number) => (changed.has(hid) ? changed.get(hid) : P.get(hid));
+    const mine = new Set<number>();
+    for (const [hid, g] of d) {
+      if (g === null) continue;
+      const hd = this.hidden[hid];
+      if (!(g > hd.lo && g < hd.hi) || this.knownZ.has(g) || mine.has(g)) return false;
+      const other = usedBy.get(g);
+      if (other !== undefined && other !== hid && !changed.has(other)) return false;
+      mine.add(g);
+      // A session's requests take effect before its end.
+      if (hd.kind === 'op') {
+        const e = this.endHid.get(hd.session);
+        const ge = e === undefined ? undefined : at(e);
+        if (ge !== undefined && ge !== null && g > ge) return false;
+      } else {
+        for (const o of this.sessionHidden.get(hd.session) ?? []) {
+          const go = at(o);
+          if (go !== undefined && go !== null && go > g) return false;
+        }
       }
     }
     return true;
@@ -614,46 +661,195 @@ export class Replay {
     return out.sort((a, b) => Number(b.touches.has(p.path ?? '')) - Number(a.touches.has(p.path ?? '')) || b.lo - a.lo);
   }
 
-  /** Latest zxid <= upper (and > lo) no recorded write or other placement uses. */
-  private latestFree(upper: number, lo: number, P: Placement, self: number): number | null {
-    const taken = new Set<number>();
-    for (const [hid, g] of P) if (hid !== self) taken.add(g);
-    for (let g = upper, n = 0; g > lo && n < 100_000; g--, n++) if (!this.knownZ.has(g) && !taken.has(g)) return g;
-    return null;
+  /** How far the model state is from explaining checkpoint c (0: it does). Guides the search. */
+  private score(t: Tree, c: Checkpoint): number {
+    const p = c.op;
+    const o = p.outcome;
+    if (!c.read) {
+      const time = p.type === 'create' ? (o.stat?.ctime ?? UNKNOWN_TIME) : p.type === 'set' ? (o.stat?.mtime ?? UNKNOWN_TIME) : UNKNOWN_TIME;
+      const r = applyTxn(t, txnOf(p)!, { zxid: c.z, time }).result;
+      if (o.type === 'error') return o.error === 'NOAUTH' || o.error === 'INVALIDACL' ? 0 : r.ok ? 2 : r.code === o.error ? 0 : 1;
+      if (!r.ok) return 2;
+      let n = p.type === 'create' && o.created_path !== undefined && r.path !== o.created_path ? 1 : 0;
+      if (o.stat && r.stat) n += statDiffCount(r.stat, o.stat);
+      return n;
+    }
+    const node = getNode(t, p.path!);
+    if (o.type === 'error') return o.error === 'NONODE' && node ? 2 : 0;
+    if (p.type === 'exists') {
+      if (!!o.exists !== !!node) return 2;
+      return node && o.stat ? statDiffCount(node.stat, o.stat) : 0;
+    }
+    if (!node) return 2 + (o.children?.length ?? 0);
+    let n = 0;
+    if (p.type === 'get' && !sameData(node.data, o.value, o.value_b64)) n++;
+    if (p.type === 'children') {
+      const obs = new Set(o.children ?? []);
+      for (const x of node.children) if (!obs.delete(x)) n++;
+      n += obs.size;
+    }
+    if (o.stat) n += this.rootSeeded !== null && this.rootSeeded.startsWith(p.path!) ? Number(node.stat.numChildren !== o.stat.numChildren) : statDiffCount(node.stat, o.stat);
+    return n;
   }
 
-  private options(fail: RunFail, P: Placement): Placement[] {
-    const c = this.cps[fail.idx];
-    const t = this.snaps[fail.idx];
+  private applyHidden(t: Tree, hd: Hidden, g: number): Tree {
+    const txn = this.hiddenTxn(hd);
+    return txn ? applyTxn(t, txn, { zxid: g, time: UNKNOWN_TIME }).tree : t;
+  }
+
+  /**
+   * Where hidden event hd could sit to affect checkpoint c: zxids c names, value hints,
+   * the latest free zxid, and the latest free one below each named or taken zxid (so
+   * that another event can be the last to touch a node, as its pzxid/mzxid demands).
+   */
+  private candidates(hd: Hidden, c: Checkpoint, obsZ: readonly number[], taken: ReadonlySet<number>): number[] {
     const upper = c.read ? c.z : c.z - 1;
-    const obsZ = this.observedZ(c);
-    const out: Placement[] = [];
-    const seen = new Set<string>();
-    const push = (Q: Map<number, number>) => {
-      const k = sig(Q);
-      if (!seen.has(k) && this.valid(Q)) {
-        seen.add(k);
-        out.push(Q);
+    const top = Math.min(upper, hd.hi - 1);
+    if (top <= hd.lo) return [];
+    const out: number[] = [];
+    // A zxid another event's observed value pins it to is reserved for that event,
+    // unless this observation names it itself.
+    const free = (z: number) =>
+      !taken.has(z) && !this.knownZ.has(z) && (!this.reserved.has(z) || hd.hints.includes(z) || obsZ.includes(z));
+    const add = (z: number) => {
+      if (z > hd.lo && z <= top && free(z) && !out.includes(z)) out.push(z);
+    };
+    const below = (z: number) => {
+      for (let g = Math.min(z, top + 1) - 1, n = 0; g > hd.lo && n < 100_000; g--, n++) {
+        if (free(g)) return add(g);
       }
     };
-    for (const hd of this.relevant(c, t)) {
+    for (const z of obsZ) add(z);
+    for (const z of hd.hints) add(z);
+    below(top + 1);
+    for (const z of obsZ) below(z);
+    for (const z of taken) if (z <= top + 1) below(z);
+    return out;
+  }
+
+  /** The state before checkpoint c with extra hidden events applied in zxid order. */
+  private withEvents(t0: Tree, evs: readonly { hd: Hidden; g: number }[]): Tree {
+    let t = t0;
+    for (const e of [...evs].sort((a, b) => a.g - b.g)) t = this.applyHidden(t, e.hd, e.g);
+    return t;
+  }
+
+  /**
+   * Ways to change P so that the failing checkpoint may be explained, most promising
+   * first: hidden events (at candidate zxids) chosen greedily by how much closer they
+   * bring the model to the observation, then each single improving event, then moving
+   * or dropping an already placed event that touches the same paths.
+   */
+  private options(fail: RunFail, P: Placement): Diff[] {
+    const c = this.cps[fail.idx];
+    const t0 = this.snaps[fail.idx];
+    const obsZ = this.observedZ(c);
+    const out: Diff[] = [];
+    const seen = new Set<string>();
+    const usedBy = new Map<number, number>();
+    for (const [hid, g] of P) usedBy.set(g, hid);
+    // Q is P changed at a few events; only those changes need validating.
+    const push = (Q: Map<number, number | null>) => {
+      const d: Diff = [...Q].filter(([hid, g]) => (g === null ? P.has(hid) : P.get(hid) !== g));
+      if (d.length === 0) return;
+      const k = d.map(([h, g]) => `${h}@${g}`).sort().join(',');
+      if (!seen.has(k) && this.validDiff(P, d, usedBy)) {
+        seen.add(k);
+        out.push(d);
+      }
+    };
+    const rel = this.relevant(c, t0);
+    const takenP = new Set(P.values());
+    const base = this.score(t0, c);
+    // Single events, evaluated on the state just before the checkpoint.
+    const singles: { hd: Hidden; g: number; s: number }[] = [];
+    for (const hd of rel) {
+      if (P.has(hd.hid)) continue;
+      for (const g of this.candidates(hd, c, obsZ, takenP)) {
+        const s = this.score(this.applyHidden(t0, hd, g), c);
+        if (s < base) singles.push({ hd, g, s });
+      }
+    }
+    singles.sort((a, b) => a.s - b.s);
+    const composites: { Q: Map<number, number | null>; s: number }[] = [];
+    // Greedy composition: several unplaced events may be needed at once (e.g. the
+    // expiries of every session whose ephemerals a read no longer sees).
+    if (singles.length > 0 && singles[0].s > 0) {
+      // Seeded by each of the best few single events (ties are common: which expiry
+      // came last is only told by the pzxid once all are in place).
+      const seeds = singles.slice(0, 6);
+      // Only events that help on their own are combined.
+      const useful = [...new Set(singles.map((x) => x.hd))];
+      for (const seed of seeds) {
+        const Q = new Map<number, number | null>([[seed.hd.hid, seed.g]]);
+        const taken = new Set(takenP).add(seed.g);
+        const chosen: { hd: Hidden; g: number }[] = [seed];
+        let cur = seed.s;
+        for (let k = 0; k < 8 && cur > 0; k++) {
+          let best: { hd: Hidden; g: number; s: number } | null = null;
+          for (const hd of useful) {
+            if (Q.has(hd.hid) || P.has(hd.hid)) continue;
+            for (const g of this.candidates(hd, c, obsZ, taken)) {
+              const s = this.score(this.withEvents(t0, [...chosen, { hd, g }]), c);
+              if (s < cur && (!best || s < best.s)) best = { hd, g, s };
+            }
+          }
+          if (!best) break;
+          Q.set(best.hd.hid, best.g);
+          taken.add(best.g);
+          chosen.push(best);
+          cur = best.s;
+        }
+        if (chosen.length > 1) composites.push({ Q, s: cur });
+      }
+      composites.sort((a, b) => a.s - b.s);
+      for (const x of composites) push(x.Q);
+    }
+    for (const x of singles) push(new Map([[x.hd.hid, x.g]]));
+    // Pairs where neither helps alone (a delete and a re-create of the same node).
+    if (singles.length === 0 || singles[0].s > 0) {
+      const own = rel.filter((hd) => !P.has(hd.hid) && c.op.path !== null && hd.touches.has(c.op.path));
+      const pairs: { Q: Map<number, number | null>; s: number }[] = [];
+      let budget = 4000;
+      for (let i = 0; i < own.length && budget > 0; i++) {
+        for (const g1 of this.candidates(own[i], c, obsZ, takenP)) {
+          for (let j = 0; j < own.length && budget > 0; j++) {
+            if (j === i) continue;
+            for (const g2 of this.candidates(own[j], c, obsZ, new Set(takenP).add(g1))) {
+              budget--;
+              const s = this.score(this.withEvents(t0, [{ hd: own[i], g: g1 }, { hd: own[j], g: g2 }]), c);
+              if (s < base) pairs.push({ Q: new Map([[own[i].hid, g1], [own[j].hid, g2]]), s });
+            }
+          }
+        }
+      }
+      pairs.sort((a, b) => a.s - b.s);
+      for (const x of pairs.slice(0, 16)) push(x.Q);
+    }
+    // Displacing: a slot the event needs is held by a placed event, which moves to the
+    // nearest free zxid below (lazy placement crowds the zxids just below observations).
+    const upper = c.read ? c.z : c.z - 1;
+    for (const hd of rel) {
+      if (P.has(hd.hid)) continue;
       const top = Math.min(upper, hd.hi - 1);
-      if (top <= hd.lo) continue;
-      const cands: number[] = [];
-      for (const z of [...obsZ, ...hd.hints]) if (z > hd.lo && z <= top) cands.push(z);
-      const lazy = this.latestFree(top, hd.lo, P, hd.hid);
-      if (lazy !== null) cands.push(lazy);
-      for (const g of cands) {
-        if (P.get(hd.hid) === g) continue;
-        const Q = new Map(P);
-        Q.set(hd.hid, g);
-        push(Q);
+      const held = [...P].filter(([o, z]) => o !== hd.hid && z > hd.lo && z <= top).sort((a, b) => b[1] - a[1]);
+      for (const [o, z] of held.slice(0, 3)) {
+        const od = this.hidden[o];
+        const others = new Set(takenP);
+        others.delete(z);
+        const alt = this.candidates(od, { ...c, z: z, read: false }, [], new Set(others).add(z));
+        for (const g of alt.slice(0, 2)) push(new Map([[hd.hid, z], [o, g]]));
       }
-      if (P.has(hd.hid)) {
-        const Q = new Map(P);
-        Q.delete(hd.hid);
-        push(Q);
+    }
+    // Moving or dropping what is already placed (effects a snapshot cannot undo cheaply).
+    for (const hd of rel) {
+      if (!P.has(hd.hid)) continue;
+      const others = new Set(takenP);
+      others.delete(P.get(hd.hid)!);
+      for (const g of this.candidates(hd, c, obsZ, others)) {
+        if (P.get(hd.hid) !== g) push(new Map([[hd.hid, g]]));
       }
+      push(new Map([[hd.hid, null]]));
     }
     return out;
   }
@@ -669,11 +865,12 @@ export class Replay {
     visited.add(sig(P0));
     if (this.hidden.length === 0) return { ...best, searched: false };
     interface Frame {
-      opts: Placement[];
+      base: Placement;
+      opts: Diff[];
       next: number;
       idx: number;
     }
-    const frames: Frame[] = [{ opts: this.options(res, P0), next: 0, idx: res.idx }];
+    const frames: Frame[] = [{ base: P0, opts: this.options(res, P0), next: 0, idx: res.idx }];
     while (frames.length > 0) {
       if (this.steps > this.budget) return { ...best, searched: true };
       const F = frames[frames.length - 1];
@@ -681,17 +878,28 @@ export class Replay {
         frames.pop();
         continue;
       }
-      const P = F.opts[F.next++];
+      const P = new Map(F.base);
+      for (const [hid, g] of F.opts[F.next++]) {
+        if (g === null) P.delete(hid);
+        else P.set(hid, g);
+      }
       const k = sig(P);
       if (visited.has(k)) continue;
       visited.add(k);
       res = this.run(P);
       if (!res) return { fail: null, P, searched: true };
       if (res.idx > best.fail.idx) best = { fail: res, P };
+      // Only options that got at least as far are pursued further: one that breaks an
+      // earlier, already explained observation is abandoned (this keeps the search
+      // near-linear; it is why the search is bounded rather than complete).
       // Composition at the same observation is bounded: a few events per checkpoint.
       let same = 0;
       for (const f of frames) if (f.idx === res.idx) same++;
-      if (frames.length < 256 && same < 4) frames.push({ opts: this.options(res, P), next: 0, idx: res.idx });
+      if (res.idx >= F.idx && same < 4) {
+        frames.push({ base: P, opts: this.options(res, P), next: 0, idx: res.idx });
+        // Backtracking reaches over the last 64 decisions; older ones are kept as made.
+        if (frames.length > 64) frames.shift();
+      }
     }
     return { ...best, searched: true };
   }
@@ -735,7 +943,13 @@ export class Replay {
       triggers = this.record;
     }
     this.record = null;
-    return { violations, triggers, hidden: this.hidden, placement: P, searched, budgetExhausted, steps: this.steps };
+    const named = new Set<number>();
+    for (const c of this.cps) for (const z of this.observedZ(c)) named.add(z);
+    const uncertain = this.hidden.filter((hd) => {
+      const g = P.get(hd.hid);
+      return g === undefined || !named.has(g);
+    });
+    return { violations, triggers, hidden: this.hidden, placement: P, uncertain, searched, budgetExhausted, steps: this.steps };
   }
 }
 

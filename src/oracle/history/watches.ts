@@ -36,7 +36,13 @@ for (const [type, kinds] of Object.entries(FIRED_KINDS) as [WatchEventType, read
   for (const k of kinds) (FIRES[k] as Set<WatchEventType>).add(type);
 }
 
-export function checkWatches(h: Prepared, triggers: readonly WatchTrigger[], unplaced: readonly Hidden[], out: Violation[]): void {
+/**
+ * `uncertain`: hidden events whose zxid the history does not pin down. A registration
+ * whose path one of them may have changed between its zxid and the change we find is
+ * not judged (the event may have been fired by that unrecorded change). With
+ * `modelOk` false (the replay found no explanation) only one-shot is checked.
+ */
+export function checkWatches(h: Prepared, triggers: readonly WatchTrigger[], uncertain: readonly Hidden[], modelOk: boolean, out: Violation[]): void {
   const watched = new Set<string>();
   for (const p of h.ops) if (p.line.watch_registered && p.path !== null) watched.add(p.path);
   if (watched.size === 0 && h.watches.length === 0) return;
@@ -81,7 +87,7 @@ export function checkWatches(h: Prepared, triggers: readonly WatchTrigger[], unp
     }
   }
   const mayHide = (path: string, after: number, before: number) =>
-    unplaced.some((hd) => hd.hi > after + 1 && hd.lo < before && (hd.touches.has(path) || [...hd.touches].some((x) => parentOf(x) === path)));
+    uncertain.some((hd) => hd.hi > after + 1 && hd.lo < before && (hd.touches.has(path) || [...hd.touches].some((x) => parentOf(x) === path)));
   const fired = new Map<string, { t: number; z: number; op: number }[]>();
 
   for (const r of h.ops) {
@@ -97,7 +103,7 @@ export function checkWatches(h: Prepared, triggers: readonly WatchTrigger[], unp
         message: `op ${r.id} (${r.type} ${r.path}) registered one ${kind} watch, which fired ${n} times (${evs.map((e) => `${e.type}@${e.t}`).join(', ')}); a watch fires at most once.`,
       });
     }
-    if (evs.length === 0) continue;
+    if (evs.length === 0 || !modelOk) continue;
     const e = evs[0];
     const R = r.zxid;
     const c = changes.get(r.path);
@@ -112,9 +118,9 @@ export function checkWatches(h: Prepared, triggers: readonly WatchTrigger[], unp
         }
       }
     }
+    // An indeterminate write or expiry at an unknown zxid may be what fired it.
+    if (mayHide(r.path, R, Ftype === null ? Infinity : F)) continue;
     if (Ftype === null || e.type !== Ftype || e.path !== r.path) {
-      // An indeterminate write nothing else observed may be what fired it.
-      if (mayHide(r.path, R, Ftype === null ? Infinity : F)) continue;
       out.push({
         guarantee: 'watch-cause',
         ops: [r.id],
