@@ -109,7 +109,10 @@ export function runSchedule<Cfg extends BaseConfig>(p: Protocol<any, any, any, a
  * Fair suffix from w: heal, restart, deliver oldest, inject, fire oldest, with
  * invariants after every step and liveness at the end. A function of its own so
  * that the exhaustive explorer can run it from any world it reaches without
- * replaying the prefix. `onStep` sees each step right after it is applied.
+ * replaying the prefix. `onStep` sees each step right after it is applied;
+ * `until` may end the suffix at the start world or after any checked step
+ * (`stopped`, and no liveness verdict): the explorer stops at worlds whose
+ * suffix it has already run. `bound` is the step the suffix may not pass.
  */
 export function fairSuffix<Cfg extends BaseConfig>(
   p: Protocol<any, any, any, any, any, Cfg>,
@@ -119,11 +122,13 @@ export function fairSuffix<Cfg extends BaseConfig>(
   invariants: readonly Invariant<World>[],
   liveness: readonly Liveness<World>[],
   onStep?: (prev: World, w: World) => void,
-): { final: World; violation: Violation | null } {
+  until?: (w: World, bound: number) => boolean,
+): { final: World; violation: Violation | null; bound: number; stopped: boolean } {
   let violation: Violation | null = null;
   // The bound grows with the backlog: every message still in flight may be
   // delivered and answered before the protocol's own recovery gets its turn.
   const bound = w.step + p.suffixBound(cfg) + 3 * w.net.length;
+  if (until?.(w, bound)) return { final: w, violation: null, bound, stopped: true };
   while (w.step < bound) {
     sch.enumerate(w, false);
     const i = sch.fairPick();
@@ -133,6 +138,7 @@ export function fairSuffix<Cfg extends BaseConfig>(
     onStep?.(prev, w);
     violation = checkAll(invariants, w, prev);
     if (violation !== null) break;
+    if (until?.(w, bound)) return { final: w, violation: null, bound, stopped: true };
   }
   if (violation === null) {
     for (const l of liveness) {
@@ -143,7 +149,7 @@ export function fairSuffix<Cfg extends BaseConfig>(
       }
     }
   }
-  return { final: w, violation };
+  return { final: w, violation, bound, stopped: false };
 }
 
 /** The choice value that Scheduler.pick maps to listed action i. */

@@ -13,6 +13,7 @@ import { cmdCheck } from './check.ts';
 import { cmdReplay } from './replay.ts';
 import { cmdReport } from './report.ts';
 import { cmdSimulate } from './simulate.ts';
+import { cmdExplore, collectBound } from './explore.ts';
 
 function program(): Command {
   const prog = new Command('zoocheck')
@@ -104,6 +105,23 @@ function program(): Command {
     .option('--json', 'print one JSON object', false)
     .action((model: string, o) => {
       process.exitCode = cmdSimulate(model, o);
+    });
+
+  prog
+    .command('explore')
+    .description("exhaustive breadth-first search of a model's states within bounds; a violation comes back as a shortest trace")
+    .argument('<model>', 'model name')
+    .option('--depth <n>', 'longest schedule explored, in choices (default 1000)', intArg('--depth', 0))
+    .option('--max-states <n>', 'stop after this many distinct states (default 5,000,000)', intArg('--max-states', 1))
+    .option('--bound <name=value>', "override one of the model's bounds (repeatable; see the README)", collectBound)
+    .option('--symmetry', 'treat interchangeable nodes (e.g. Paxos acceptors) as one', false)
+    .option('--no-suffix', 'skip the fair suffix (and liveness) from each new state')
+    .option('--mutant <name>', 'explore a named bug variant')
+    .option('--only <invariants>', 'comma-separated invariant names to check (default: all)')
+    .option('--out <dir>', 'where the counterexample trace is written', 'zoocheck-traces')
+    .option('--json', 'print one JSON object', false)
+    .action((model: string, o) => {
+      process.exitCode = cmdExplore(model, o);
     });
   return prog;
 }

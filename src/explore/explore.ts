@@ -5,12 +5,12 @@
 // taken in depth order, the first counterexample found is a shortest one, in
 // the same measure (choices) as `check`'s shrunk traces, and it is handed back
 // as choices that runSchedule replays to the same violation.
-import type { BaseConfig } from '../model.ts';
+import { StepError, type BaseConfig } from '../model.ts';
 import type { Invariant, Liveness, Protocol } from '../protocol.ts';
-import { fairSuffix, type Violation } from '../run.ts';
+import { encodeChoice, fairSuffix, type Violation } from '../run.ts';
 import { Scheduler } from '../scheduler.ts';
 import type { World } from '../world.ts';
-import { FingerprintSet, Fingerprinter } from './fingerprint.ts';
+import { FingerprintMap, FingerprintSet, Fingerprinter } from './fingerprint.ts';
 
 export interface ExploreOptions {
   /** Longest path expanded, in choices: states this deep are checked, not expanded. */
@@ -55,15 +55,13 @@ export interface ExploreResult {
   visited?: FingerprintSet;
 }
 
-/** A path step as a schedule choice: action i of a listing with `benign` benign actions first. */
-export function actionChoice(i: number, benign: number): number {
-  return i < benign ? i << 3 : ((i - benign) << 3) | 7;
-}
-
 /**
  * The deterministic fair suffix from world w (the one runSchedule runs after
  * its prefix): the first violation in it, safety or liveness, or null. `sch`
- * must not be a scheduler whose listing the caller still needs.
+ * must not be a scheduler whose listing the caller still needs. With a memo,
+ * the suffix stops at the first world whose own suffix is known to end
+ * quiescent and clean within the steps left (the rest of the run would repeat
+ * it exactly), and every world it passed is added to the memo.
  */
 export function suffixViolation<Cfg extends BaseConfig>(
   p: Protocol<any, any, any, any, any, Cfg>,
@@ -72,8 +70,59 @@ export function suffixViolation<Cfg extends BaseConfig>(
   w: World,
   invariants: readonly Invariant<World>[],
   liveness: readonly Liveness<World>[],
+  memo?: SuffixMemo,
+  /** w's exact fingerprint, when the caller has it already. */
+  exact?: Uint32Array,
 ): Violation | null {
-  return fairSuffix(p, cfg, sch, w, invariants, liveness).violation;
+  if (memo === undefined) return fairSuffix(p, cfg, sch, w, invariants, liveness).violation;
+  return memo.run(w, (until) => fairSuffix(p, cfg, sch, w, invariants, liveness, undefined, until), exact);
+}
+
+/**
+ * What is known about fair suffixes: for a world (by its order-sensitive
+ * fingerprint, Fingerprinter.exact), how many steps its suffix takes to reach
+ * quiescence with no violation and liveness holding there. Only clean,
+ * quiescent suffixes are remembered: one that was cut by its step bound says
+ * nothing about a run with more steps left.
+ */
+export class SuffixMemo {
+  private readonly known = new FingerprintMap();
+  private readonly fp = new Uint32Array(2);
+  /** Worlds the suffixes passed through (steps run, plus their start worlds), and suffixes cut short by the memo. */
+  stepsRun = 0;
+  hits = 0;
+
+  constructor(private readonly fper: Fingerprinter) {}
+
+  run(w: World, suffix: (until: (x: World, bound: number) => boolean) => ReturnType<typeof fairSuffix>, exact?: Uint32Array): Violation | null {
+    const trailA: number[] = [];
+    const trailB: number[] = [];
+    const trailStep: number[] = [];
+    const fp = this.fp;
+    let end = -1;
+    const r = suffix((x, bound) => {
+      if (x === w && exact !== undefined) {
+        fp[0] = exact[0];
+        fp[1] = exact[1];
+      } else this.fper.exact(x, fp);
+      const k = this.known.get(fp[0], fp[1]);
+      if (k >= 0 && x.step + k <= bound) {
+        end = x.step + k;
+        return true;
+      }
+      trailA.push(fp[0]);
+      trailB.push(fp[1]);
+      trailStep.push(x.step);
+      return false;
+    });
+    this.stepsRun += trailStep.length;
+    if (r.violation !== null) return r.violation;
+    if (r.stopped) this.hits++;
+    else if (r.final.step < r.bound) end = r.final.step;
+    else return null;
+    for (let i = 0; i < trailStep.length; i++) this.known.set(trailA[i], trailB[i], end - trailStep[i]);
+    return null;
+  }
 }
 
 function checkAll(invariants: readonly Invariant<World>[], w: World, prev: World): Violation | null {
@@ -95,6 +144,9 @@ export function explore<Cfg extends BaseConfig>(p: Protocol<any, any, any, any, 
   // The suffix enumerates too: its own scheduler keeps the parent's listing intact.
   const suffixSch = new Scheduler(p, cfg);
   const fper = new Fingerprinter(p, cfg, opts.symmetry);
+  // Suffixes of neighbouring states soon walk through the same worlds: stop there.
+  const memo = new SuffixMemo(fper);
+  const efp = new Uint32Array(2);
   const seen = new FingerprintSet();
   const fp = new Uint32Array(2);
 
@@ -133,9 +185,9 @@ export function explore<Cfg extends BaseConfig>(p: Protocol<any, any, any, any, 
 
   let w0 = sch.initial();
   for (let i = 0; i < sch.n; i++) w0 = sch.start(w0, i);
-  fper.fingerprint(w0, fp);
+  fper.fingerprint(w0, fp, efp);
   seen.add(fp[0], fp[1]);
-  const v0 = checkAll(invariants, w0, w0) ?? (opts.suffix ? suffixViolation(p, cfg, suffixSch, w0, invariants, liveness) : null);
+  const v0 = checkAll(invariants, w0, w0) ?? (opts.suffix ? suffixViolation(p, cfg, suffixSch, w0, invariants, liveness, memo, efp) : null);
   if (v0 !== null) {
     counterexample = { choices: [], violation: v0 };
     return finish();
@@ -160,18 +212,26 @@ export function explore<Cfg extends BaseConfig>(p: Protocol<any, any, any, any, 
       continue;
     }
     const count = sch.enumerate(w, true);
-    const benign = sch.benign;
     for (let i = 0; i < count; i++) {
-      const child = sch.apply(w, i);
+      const c = encodeChoice(sch, i);
+      let child: World;
+      try {
+        child = sch.apply(w, i);
+      } catch (e) {
+        // An external implementation refusing a step is a violation, as in runSchedule.
+        if (!(e instanceof StepError)) throw e;
+        counterexample = { choices: pathTo(head, c), violation: { invariant: e.invariant, kind: 'safety', step: w.step + 1, message: e.message } };
+        maxDepth = Math.max(maxDepth, d + 1);
+        return finish();
+      }
       generated++;
-      const c = actionChoice(i, benign);
       const bad = checkAll(invariants, child, w);
       if (bad !== null) {
         counterexample = { choices: pathTo(head, c), violation: bad };
         maxDepth = Math.max(maxDepth, d + 1);
         return finish();
       }
-      fper.fingerprint(child, fp);
+      fper.fingerprint(child, fp, efp);
       if (!seen.add(fp[0], fp[1])) continue;
       const idx = worlds.length;
       worlds.push(child);
@@ -180,7 +240,7 @@ export function explore<Cfg extends BaseConfig>(p: Protocol<any, any, any, any, 
       depthOf.push(d + 1);
       if (d + 1 > maxDepth) maxDepth = d + 1;
       if (opts.suffix) {
-        const sv = suffixViolation(p, cfg, suffixSch, child, invariants, liveness);
+        const sv = suffixViolation(p, cfg, suffixSch, child, invariants, liveness, memo, efp);
         if (sv !== null) {
           counterexample = { choices: pathTo(idx), violation: sv };
           return finish();

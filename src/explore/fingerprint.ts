@@ -21,20 +21,7 @@
 // one state (and its successors), as in TLC and Stateright.
 import type { BaseConfig } from '../model.ts';
 import type { Protocol } from '../protocol.ts';
-import type { Packet, World } from '../world.ts';
-
-/** JSON of each state, durable part and message object, computed once per object. */
-const jsonCache = new WeakMap<object, string>();
-
-function json(x: unknown): string {
-  if (x === null || typeof x !== 'object') return x === undefined ? 'u' : JSON.stringify(x);
-  let s = jsonCache.get(x);
-  if (s === undefined) {
-    s = JSON.stringify(x);
-    jsonCache.set(x, s);
-  }
-  return s;
-}
+import type { World } from '../world.ts';
 
 /** Two 32-bit hashes of one string, written to out[0], out[1]. */
 export function hash64(s: string, out: Uint32Array | number[]): void {
@@ -129,6 +116,65 @@ export class FingerprintSet {
   }
 }
 
+/** A map from 64-bit fingerprints to small non-negative integers, laid out like FingerprintSet. */
+export class FingerprintMap {
+  private hi: Uint32Array;
+  private lo: Uint32Array;
+  private val: Int32Array;
+  private mask: number;
+  size = 0;
+
+  constructor(capacity = 1 << 16) {
+    let cap = 16;
+    while (cap < capacity * 2) cap <<= 1;
+    this.hi = new Uint32Array(cap);
+    this.lo = new Uint32Array(cap);
+    this.val = new Int32Array(cap);
+    this.mask = cap - 1;
+  }
+
+  /** The value stored for (h1, h2), or -1. */
+  get(h1: number, h2: number): number {
+    if (h1 === 0 && h2 === 0) h2 = 1;
+    let i = (h1 ^ Math.imul(h2, 0x9e3779b1)) & this.mask;
+    for (;;) {
+      const a = this.hi[i];
+      const b = this.lo[i];
+      if (a === 0 && b === 0) return -1;
+      if (a === h1 && b === h2) return this.val[i];
+      i = (i + 1) & this.mask;
+    }
+  }
+
+  set(h1: number, h2: number, v: number): void {
+    if (h1 === 0 && h2 === 0) h2 = 1;
+    let i = (h1 ^ Math.imul(h2, 0x9e3779b1)) & this.mask;
+    for (;;) {
+      const a = this.hi[i];
+      const b = this.lo[i];
+      if (a === 0 && b === 0) break;
+      if (a === h1 && b === h2) {
+        this.val[i] = v;
+        return;
+      }
+      i = (i + 1) & this.mask;
+    }
+    this.hi[i] = h1;
+    this.lo[i] = h2;
+    this.val[i] = v;
+    this.size++;
+    if (this.size * 2 > this.mask) {
+      const { hi, lo, val } = this;
+      this.hi = new Uint32Array(hi.length * 2);
+      this.lo = new Uint32Array(lo.length * 2);
+      this.val = new Int32Array(val.length * 2);
+      this.mask = this.hi.length - 1;
+      this.size = 0;
+      for (let k = 0; k < hi.length; k++) if (hi[k] !== 0 || lo[k] !== 0) this.set(hi[k], lo[k], val[k]);
+    }
+  }
+}
+
 /** Every permutation of `xs`, as arrays of the same elements. */
 function permutations(xs: readonly number[]): number[][] {
   if (xs.length <= 1) return [xs.slice()];
@@ -161,14 +207,135 @@ export function groupPermutations(n: number, groups: readonly (readonly number[]
   return perms;
 }
 
+// Structural hashing: two 32-bit lanes accumulated in module variables (no
+// allocation per value). Lane A is FNV-1a-like, lane B a murmur3-style mix;
+// their multipliers and rotations differ so that they fail independently.
+let HA = 0;
+let HB = 0;
+
+/** The exact (order-sensitive) fingerprint of the last world hashed. */
+let EA = 0;
+let EB = 0;
+
+function stepA(h: number, x: number): number {
+  h = Math.imul(h ^ x, 0x01000193);
+  return h ^ (h >>> 13);
+}
+
+function stepB(h: number, x: number): number {
+  let k = Math.imul(x, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  h ^= Math.imul(k, 0x1b873593);
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+}
+
+function mixA(x: number): void {
+  HA = stepA(HA, x);
+}
+
+function mixB(x: number): void {
+  HB = stepB(HB, x);
+}
+
+function mix(x: number): void {
+  mixA(x);
+  mixB(x);
+}
+
+function mixString(s: string): void {
+  mix(s.length ^ 0x5bd1e995);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    HA = Math.imul(HA ^ c, 0x01000193);
+    mixB(c);
+  }
+}
+
+/** Hash a JSON-like value with the same distinctions as JSON.stringify (plus undefined fields). */
+function mixValue(x: unknown): void {
+  switch (typeof x) {
+    case 'number':
+      if ((x | 0) === x) {
+        mix(1);
+        mix(x);
+      } else {
+        mix(2);
+        mixString(String(x));
+      }
+      return;
+    case 'string':
+      mix(3);
+      mixString(x);
+      return;
+    case 'boolean':
+      mix(x ? 4 : 5);
+      return;
+    case 'undefined':
+      mix(6);
+      return;
+    case 'object':
+      if (x === null) {
+        mix(7);
+        return;
+      }
+      if (Array.isArray(x)) {
+        mix(8);
+        mix(x.length);
+        for (let i = 0; i < x.length; i++) mixValue(x[i]);
+        return;
+      }
+      mix(9);
+      for (const k in x) {
+        mixString(k);
+        mixValue((x as Record<string, unknown>)[k]);
+      }
+      mix(10);
+      return;
+    default:
+      mix(11);
+      mixString(String(x));
+  }
+}
+
+function avalanche(): void {
+  HA ^= HA >>> 16;
+  HA = Math.imul(HA, 0x7feb352d);
+  HA ^= HA >>> 15;
+  HA = Math.imul(HA, 0x846ca68b);
+  HA ^= HA >>> 16;
+  HB ^= HB >>> 16;
+  HB = Math.imul(HB, 0x85ebca6b);
+  HB ^= HB >>> 13;
+  HB = Math.imul(HB, 0xc2b2ae35);
+  HB ^= HB >>> 16;
+}
+
+const CACHE_LIMIT = 1 << 16;
+
+/**
+ * Fingerprints of worlds. The canonical form is the text canonical() returns;
+ * rather than build and hash that text per state, the same structure is hashed
+ * directly: each node state, durable part and message once per object (steps
+ * share every unchanged part, so the hash of an object is remembered), the
+ * packet multiset and the timer set as sums of their elements' hashes (order-
+ * free without sorting), the ghost through its key.
+ */
 export class Fingerprinter<Cfg extends BaseConfig = BaseConfig> {
   readonly n: number;
   private readonly fifo: boolean;
   private readonly ghostKey: (g: unknown) => string;
-  private readonly ghostCache = new WeakMap<object, string>();
   /** Non-identity renamings (empty without symmetry). */
   private readonly perms: number[][];
-  private readonly h = new Uint32Array(2);
+  // A strong map, emptied when large: a WeakMap over millions of short-lived
+  // objects slows every garbage collection, and the objects worth remembering
+  // are those of the states around the search front anyway.
+  private cache = new Map<object, number>();
+  private laneA = new Int32Array(CACHE_LIMIT);
+  private laneB = new Int32Array(CACHE_LIMIT);
+  private linkPos: Int32Array;
+  private linkStamp: Int32Array;
+  private stamp = 0;
 
   constructor(
     private readonly p: Protocol<any, any, any, any, any, Cfg>,
@@ -179,6 +346,8 @@ export class Fingerprinter<Cfg extends BaseConfig = BaseConfig> {
     this.fifo = p.network === 'fifo';
     this.ghostKey = p.ghostKey ? p.ghostKey.bind(p) : (g) => JSON.stringify(g);
     this.perms = symmetry && p.symmetry ? groupPermutations(this.n, p.symmetry.groups(cfg)).slice(1) : [];
+    this.linkPos = new Int32Array(64 * 64);
+    this.linkStamp = new Int32Array(64 * 64);
   }
 
   /** Whether this fingerprinter reduces by symmetry (the model declares interchangeable nodes). */
@@ -186,83 +355,198 @@ export class Fingerprinter<Cfg extends BaseConfig = BaseConfig> {
     return this.perms.length > 0;
   }
 
-  private ghost(g: unknown): string {
-    if (g === null || typeof g !== 'object') return this.ghostKey(g);
-    let s = this.ghostCache.get(g);
-    if (s === undefined) {
-      s = this.ghostKey(g);
-      this.ghostCache.set(g, s);
+  /** Mix the hash of one value (tagged by its kind) into HA/HB, from the cache when it is an object seen lately. */
+  private mixObj(x: unknown, tag: number, ghost: boolean): void {
+    if (x === null || typeof x !== 'object') {
+      const sa = HA;
+      const sb = HB;
+      HA = 0x811c9dc5 ^ tag;
+      HB = 0x9747b28c ^ tag;
+      if (ghost) mixString(this.ghostKey(x));
+      else mixValue(x);
+      avalanche();
+      const a = HA;
+      const b = HB;
+      HA = sa;
+      HB = sb;
+      mixA(a);
+      mixB(b);
+      return;
     }
-    return s;
-  }
-
-  /** The canonical text of one world (no symmetry): what the fingerprint hashes. */
-  canonical(w: World): string {
-    const n = this.n;
-    let s = '';
-    for (let i = 0; i < n; i++) {
-      const st = w.nodes[i];
-      s += st === null ? '~' + json(w.durable[i]) : json(st);
-      s += '|';
+    let i = this.cache.get(x);
+    if (i === undefined) {
+      const sa = HA;
+      const sb = HB;
+      HA = 0x811c9dc5 ^ tag;
+      HB = 0x9747b28c ^ tag;
+      if (ghost) mixString(this.ghostKey(x));
+      else mixValue(x);
+      avalanche();
+      if (this.cache.size >= CACHE_LIMIT) this.cache = new Map();
+      i = this.cache.size;
+      this.cache.set(x, i);
+      this.laneA[i] = HA;
+      this.laneB[i] = HB;
+      HA = sa;
+      HB = sb;
     }
-    s += '#' + this.network(w.net);
-    const timers: string[] = [];
-    for (const t of w.timers) timers.push(t.node + ':' + t.name);
-    timers.sort();
-    s += '#' + timers.join(',');
-    // A cut and its complement are one partition; keep the side without node 0.
-    const all = n >= 32 ? -1 : (1 << n) - 1;
-    const part = w.partition & 1 ? all & ~w.partition : w.partition;
-    const u = w.used;
-    s += `#${part >>> 0},${u.crashes},${u.drops},${u.duplicates},${u.partitions},${w.pending >>> 0}#`;
-    s += this.ghost(w.ghost);
-    return s;
-  }
-
-  private network(net: readonly Packet<unknown>[]): string {
-    if (net.length === 0) return '';
-    if (!this.fifo) {
-      const xs: string[] = new Array(net.length);
-      for (let i = 0; i < net.length; i++) {
-        const pk = net[i];
-        xs[i] = pk.from + '>' + pk.to + (pk.down ? '!' : ':' + json(pk.msg));
-      }
-      xs.sort();
-      return xs.join(';');
-    }
-    // FIFO: each link's sequence in send order (net is sorted by id), links sorted.
-    const links = new Map<number, string>();
-    for (const pk of net) {
-      const key = pk.from * 64 + pk.to;
-      const m = pk.down ? '!' : json(pk.msg);
-      const prev = links.get(key);
-      links.set(key, prev === undefined ? m : prev + ',' + m);
-    }
-    const keys = [...links.keys()].sort((a, b) => a - b);
-    return keys.map((k) => `${(k / 64) | 0}>${k % 64}:[${links.get(k)}]`).join(';');
+    mixA(this.laneA[i]);
+    mixB(this.laneB[i]);
   }
 
   /**
-   * The fingerprint of w into out[0], out[1]: the hash of its canonical text,
-   * or with symmetry the smallest such hash over its images.
+   * Hash w twice in one pass: into HA/HB with packets as a multiset and timers
+   * as a set (the fingerprint), and into EA/EB with both in their actual order
+   * (the exact fingerprint: the fair suffix reads that order). The node part,
+   * the per-packet and per-timer hashes are shared.
    */
-  fingerprint(w: World, out: Uint32Array | number[]): void {
-    const h = this.h;
-    hash64(this.canonical(w), h);
-    let a = h[0];
-    let b = h[1];
+  private hashWorld(w: World): void {
+    const n = this.n;
+    HA = 0x811c9dc5;
+    HB = 0x9747b28c;
+    for (let i = 0; i < n; i++) {
+      const st = w.nodes[i];
+      if (st === null) this.mixObj(w.durable[i], 1, false);
+      else this.mixObj(st, 2, false);
+    }
+    // Ordered accumulators start from the node part; HA/HB go on as the multiset one.
+    let oa = HA;
+    let ob = HB;
+    const net = w.net;
+    const fifo = this.fifo;
+    let sumA = 0;
+    let sumB = 0;
+    const stamp = ++this.stamp;
+    for (let i = 0; i < net.length; i++) {
+      const pk = net[i];
+      const outerA = HA;
+      const outerB = HB;
+      const link = pk.from * 64 + pk.to;
+      HA = 0x2545f491 ^ link;
+      HB = 0x3c6ef372 ^ link;
+      if (fifo) {
+        // Position within its link: the per-link sequence is the state there.
+        if (this.linkStamp[link] !== stamp) {
+          this.linkStamp[link] = stamp;
+          this.linkPos[link] = 0;
+        }
+        mix(this.linkPos[link]++);
+      }
+      if (pk.down) mix(-1);
+      else this.mixObj(pk.msg, 3, false);
+      avalanche();
+      sumA = (sumA + HA) | 0;
+      sumB = (sumB + HB) | 0;
+      oa = stepA(oa, HA);
+      ob = stepB(ob, HB);
+      HA = outerA;
+      HB = outerB;
+    }
+    const timers = w.timers;
+    let tsumA = 0;
+    let tsumB = 0;
+    for (let i = 0; i < timers.length; i++) {
+      const t = timers[i];
+      const outerA = HA;
+      const outerB = HB;
+      HA = 0x510e527f ^ t.node;
+      HB = 0x1f83d9ab ^ t.node;
+      mixString(t.name);
+      avalanche();
+      tsumA = (tsumA + HA) | 0;
+      tsumB = (tsumB + HB) | 0;
+      oa = stepA(oa, HA);
+      ob = stepB(ob, HB);
+      HA = outerA;
+      HB = outerB;
+    }
+    mix(net.length);
+    mixA(sumA);
+    mixB(sumB);
+    mix(timers.length);
+    mixA(tsumA);
+    mixB(tsumB);
+    // The rest is order-free: hash it once and fold it into both.
+    const multiA = HA;
+    const multiB = HB;
+    HA = 0x6a09e667;
+    HB = 0xbb67ae85;
+    // A cut and its complement are one partition; keep the side without node 0.
+    const all = n >= 32 ? -1 : (1 << n) - 1;
+    mix(w.partition & 1 ? all & ~w.partition : w.partition);
+    const u = w.used;
+    mix(u.crashes);
+    mix(u.drops);
+    mix(u.duplicates);
+    mix(u.partitions);
+    mix(w.pending);
+    this.mixObj(w.ghost, 4, true);
+    const restA = HA;
+    const restB = HB;
+    HA = stepA(stepA(stepA(oa, net.length), timers.length), restA);
+    HB = stepB(stepB(stepB(ob, net.length), timers.length), restB);
+    avalanche();
+    EA = HA;
+    EB = HB;
+    HA = stepA(multiA, restA);
+    HB = stepB(multiB, restB);
+    avalanche();
+  }
+
+  /**
+   * The canonical text of one world (no symmetry): what the fingerprint stands
+   * for. Not used in the search loop (see hashWorld); for debugging and tests.
+   */
+  canonical(w: World): string {
+    const n = this.n;
+    const nodes: string[] = [];
+    for (let i = 0; i < n; i++) nodes.push(w.nodes[i] === null ? '~' + JSON.stringify(w.durable[i]) : JSON.stringify(w.nodes[i]));
+    const pk = (x: World['net'][number]) => `${x.from}>${x.to}${x.down ? '!' : ':' + JSON.stringify(x.msg)}`;
+    const net = this.fifo ? [...w.net].sort((a, b) => a.from * 64 + a.to - (b.from * 64 + b.to)).map(pk) : w.net.map(pk).sort();
+    const timers = w.timers.map((t) => `${t.node}:${t.name}`).sort();
+    const all = n >= 32 ? -1 : (1 << n) - 1;
+    const part = w.partition & 1 ? all & ~w.partition : w.partition;
+    const u = w.used;
+    return `${nodes.join('|')}#${net.join(';')}#${timers.join(',')}#${part},${u.crashes},${u.drops},${u.duplicates},${u.partitions},${w.pending}#${this.ghostKey(w.ghost)}`;
+  }
+
+  /**
+   * The fingerprint of w into out[0], out[1]: the hash of its canonical form,
+   * or with symmetry the smallest such hash over its images. With `exact`,
+   * also w's exact fingerprint into exact[0], exact[1] (see exact()).
+   */
+  fingerprint(w: World, out: Uint32Array | number[], exact?: Uint32Array | number[]): void {
+    this.hashWorld(w);
+    if (exact !== undefined) {
+      exact[0] = EA >>> 0;
+      exact[1] = EB >>> 0;
+    }
+    let a = HA >>> 0;
+    let b = HB >>> 0;
     if (this.perms.length > 0) {
       const sym = this.p.symmetry!;
       for (const perm of this.perms) {
-        hash64(this.canonical(sym.permute(w, perm, this.cfg)), h);
-        if (h[0] < a || (h[0] === a && h[1] < b)) {
-          a = h[0];
-          b = h[1];
+        this.hashWorld(sym.permute(w, perm, this.cfg));
+        const x = HA >>> 0;
+        const y = HB >>> 0;
+        if (x < a || (x === a && y < b)) {
+          a = x;
+          b = y;
         }
       }
     }
     out[0] = a;
     out[1] = b;
+  }
+
+  /**
+   * A fingerprint that also tells packet and timer orders apart (and ignores
+   * symmetry): two worlds with the same one run the same fair suffix.
+   */
+  exact(w: World, out: Uint32Array | number[]): void {
+    this.hashWorld(w);
+    out[0] = EA >>> 0;
+    out[1] = EB >>> 0;
   }
 
   /** The fingerprint as 16 hex digits. */
