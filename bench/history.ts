@@ -1,6 +1,6 @@
 // check-history throughput: a deterministic 100,000-operation valid history (the tree
 // model driven by a seeded workload of several sessions with concurrent ops, lagging
-// followers and watches; generate.ts), checked once after a smaller warm-up run.
+// followers and watches; generate.ts): the best of three checks after a warm-up check.
 // Run alone with `npx tsx bench/history.ts`.
 import { pathToFileURL } from 'node:url';
 import { checkHistory } from '../src/oracle/history/check.ts';
@@ -13,17 +13,24 @@ export interface BenchResult {
   ms: number;
 }
 
-export async function benchHistory(ops = 100_000): Promise<BenchResult> {
+export async function benchHistory(ops = 100_000, runs = 3): Promise<BenchResult> {
   const lines = generateHistory({ ops, seed: 42, clients: 8, keys: 6 });
-  // Warm the JIT on a small history so the figure measures the checker, not the compiler.
-  checkHistory(generateHistory({ ops: 5_000, seed: 1 }));
-  const t0 = performance.now();
-  const r = checkHistory(lines);
-  const ms = performance.now() - t0;
-  if (r.verdict !== 'ok') {
-    throw new Error(`bench history: the generated history should pass, got ${r.violations[0]?.guarantee}: ${r.violations[0]?.message}`);
+  // The first run warms the JIT (and collects the generator's garbage); the figure is
+  // the best of the timed runs after it, so it measures the checker, not the machine's
+  // other load.
+  checkHistory(lines);
+  let best = Infinity;
+  let n = 0;
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    const r = checkHistory(lines);
+    best = Math.min(best, performance.now() - t0);
+    n = r.ops;
+    if (r.verdict !== 'ok') {
+      throw new Error(`bench history: the generated history should pass, got ${r.violations[0]?.guarantee}: ${r.violations[0]?.message}`);
+    }
   }
-  return { name: 'check-history', opsPerSec: Math.round((r.ops / ms) * 1000), ops: r.ops, ms: Math.round(ms) };
+  return { name: 'check-history', opsPerSec: Math.round((n / best) * 1000), ops: n, ms: Math.round(best) };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -66,9 +66,13 @@ export function checkWatches(h: Prepared, triggers: readonly WatchTrigger[], unc
   // Replies per session by arrival time, with the running maximum of their zxids.
   const replies = new Map<string, { t: number[]; maxZ: number[]; maxOp: POp[] }>();
   {
+    // Only sessions that received an event need their replies indexed.
+    const notified = new Set<string>();
+    for (const p of h.ops) if (p.session !== null && (p.line.watch_events?.length ?? 0) > 0) notified.add(p.session);
+    for (const w of h.watches) if (w.session !== null) notified.add(w.session);
     const bySession = new Map<string, POp[]>();
     for (const p of h.ops) {
-      if (!p.definite || p.session === null) continue;
+      if (!p.definite || p.session === null || !notified.has(p.session)) continue;
       let xs = bySession.get(p.session);
       if (!xs) bySession.set(p.session, (xs = []));
       xs.push(p);
