@@ -27,10 +27,12 @@ export function endedClient(): ClientState {
 }
 
 /**
- * Open a connection. A server that is up answers (or holds the attempt until it
- * serves), and if it fails I get a break notice; only a server whose connection
- * broke and that I have not heard from since may be gone for good, so only then
- * does a connect timeout run.
+ * Open a connection. A server that is up answers (one that does not serve yet
+ * holds the attempt until it does), and a connection that fails comes with a
+ * break notice; only a server whose connection broke, and that I have not heard
+ * from since, may be down or cut off and never answer, so only then does a
+ * connect timeout run. (Timers are the adversary's to fire: one always armed
+ * would have clients abandon healthy connections all the time.)
  */
 function connect(s: ClientState, server: NodeId, fx: ZkFx): ClientState {
   const a = s.a + 1;
@@ -78,6 +80,9 @@ function onMsg(s0: ClientState, from: NodeId, m: ClientMsg, c: number, cfg: ZkCo
       out = issue(out, fx);
       return out;
     }
+    case 'wait':
+      if (s.phase === 'connecting') fx.disarm(T_RETRY);
+      return s;
     case 'refused': {
       if (s.phase !== 'connecting') return s;
       // The next server at once, until every one refused; then a back-off (StaticHostProvider's spin delay).
@@ -121,16 +126,17 @@ export function stepClient(s: ClientState, input: Input<ZkMsg, ZkRequest>, id: N
   let out = s;
   switch (input.kind) {
     case 'start':
+      // The application opens its handle at once (new ZooKeeper(...) connects
+      // before any call); connection strings list every server, and clients
+      // start spread over them.
+      if (s.phase === 'idle') out = connect(s, c % serverCount(cfg), fx);
       break;
     case 'restart':
       out = endedClient();
       break;
     case 'client':
       if (s.phase === 'ended') break;
-      out = { ...s, ready: s.ready.concat([input.request.k]) };
-      // The application's first call opens the session; connection strings list
-      // every server, and clients start spread over them.
-      out = s.phase === 'idle' ? connect(out, c % serverCount(cfg), fx) : issue(out, fx);
+      out = issue({ ...s, ready: s.ready.concat([input.request.k]) }, fx);
       break;
     case 'timeout':
       if (input.timer === T_RETRY && (s.phase === 'connecting' || s.phase === 'waiting')) {

@@ -1,11 +1,11 @@
 // The ZooKeeper ensemble as a pure node model: servers (ZAB + data tree +
 // client connections) and clients (one session each).
 import type { Input, NodeId, NodeModel, StepResult } from '../../src/model.ts';
-import { zabModel, type ZabDurable, type ZabState } from '../zab/index.ts';
+import { zabModel, type ZabDurable } from '../zab/index.ts';
 import { endedClient, initClient, stepClient } from './client.ts';
 import { isServer, zabConfig } from './config.ts';
 import { initServer, stepServer } from './server.ts';
-import { warmEnsemble } from './warm.ts';
+import { warmStates } from './warm.ts';
 import type { ZkConfig, ZkMsg, ZkObs, ZkRequest, ZkState } from './types.ts';
 
 export * from './types.ts';
@@ -14,27 +14,27 @@ export { ZK_MUTANTS } from './mutants.ts';
 export { zkRender } from './render.ts';
 export { describeOp, describeResult, describeTxn } from './describe.ts';
 export { isServing } from './server.ts';
-export { warmEnsemble } from './warm.ts';
+export { warmStates } from './warm.ts';
 
-export type WarmStates = (cfg: ZkConfig) => readonly ZabState[] | null;
+export type WarmStates = (cfg: ZkConfig) => readonly ZkState[] | null;
 
 /**
- * The model, given how to get the warm-start ZAB states. They depend on the
+ * The model, given how to get the warm-start states. They depend on the
  * topology only, so a caller may memoise them (the protocol does, per instance).
  */
-export function makeZkModel(warm: WarmStates = warmEnsemble): NodeModel<ZkState, ZkMsg, ZkRequest, ZkObs, ZkConfig> {
+export function makeZkModel(warm: WarmStates = warmStates): NodeModel<ZkState, ZkMsg, ZkRequest, ZkObs, ZkConfig> {
   return { ...zkModel, init: (id, cfg) => initNode(id, cfg, warm) };
 }
 
 function initNode(id: NodeId, cfg: ZkConfig, warm: WarmStates): ZkState {
-  if (!isServer(id, cfg)) return initClient();
   const states = cfg.warm ? warm(cfg) : null;
-  return initServer(states !== null ? states[id] : zabModel.init(id, zabConfig(cfg)), cfg);
+  if (states !== null) return states[id];
+  return isServer(id, cfg) ? initServer(zabModel.init(id, zabConfig(cfg)), cfg) : initClient();
 }
 
 export const zkModel: NodeModel<ZkState, ZkMsg, ZkRequest, ZkObs, ZkConfig> = {
   init(id: NodeId, cfg: ZkConfig): ZkState {
-    return initNode(id, cfg, warmEnsemble);
+    return initNode(id, cfg, warmStates);
   },
   step(s: ZkState, input: Input<ZkMsg, ZkRequest>, id: NodeId, cfg: ZkConfig): StepResult<ZkState, ZkMsg, ZkObs> {
     return s.kind === 'server' ? stepServer(s, input, id, cfg) : stepClient(s, input, id, cfg);

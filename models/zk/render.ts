@@ -21,6 +21,8 @@ export const zkRender: Render<ZkState, ZkMsg, ZkRequest, ZkObs, ZkConfig> = {
         return `connect(${m.g < 0 ? 'new session' : `session #${m.g}`}, lastZxid ${fmtZxid(m.last)}) @${m.a}`;
       case 'connected':
         return `connected(session #${m.g}) @${m.a}`;
+      case 'wait':
+        return `wait (session handshake in progress) @${m.a}`;
       case 'refused':
         return `refused(${m.why}) @${m.a}`;
       case 'expired':
@@ -53,6 +55,8 @@ export const zkRender: Render<ZkState, ZkMsg, ZkRequest, ZkObs, ZkConfig> = {
         return `applies ${fmtZxid(o.z)} ${o.what}${o.ok ? '' : ' (error)'}`;
       case 'refuse':
         return `refuses c${o.c}: ${o.why}`;
+      case 'rewatch':
+        return `re-registers c${o.c}'s watches at ${fmtZxid(o.z)}`;
       case 'moved':
         return `SESSIONMOVED for c${o.c} op ${o.k}`;
       case 'expire':

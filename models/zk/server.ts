@@ -270,8 +270,9 @@ function refuse(c: number, a: number, why: string, cfg: ZkConfig, fx: ZkFx): voi
 
 function onConnect(s: ServerState, c: number, m: { a: number; g: number; last: number }, id: NodeId, cfg: ZkConfig, fx: ZkFx): ServerState {
   if (!s.serving) {
-    // Not serving yet (ZooKeeperServer not running): the client's retries against
-    // me get through once I serve, so the attempt waits here.
+    // Not serving yet (ZooKeeperServer not running): ZooKeeper closes the socket
+    // and the client retries; here the attempt waits until I serve, and the
+    // client's own timeout can still move it to another server.
     return setConn(s, c, { a: m.a, st: 'held', g: m.g, last: m.last, wait: -1, held: [] });
   }
   // ZooKeeperServer.processConnectRequest: a client that has seen a later zxid than mine must go elsewhere.
@@ -282,6 +283,7 @@ function onConnect(s: ServerState, c: number, m: { a: number; g: number; last: n
   let out = dropConn(s, c, true, fx);
   if (m.g < 0) {
     // A new session; its id comes from this connect attempt.
+    fx.to(clientNode(c, cfg), { t: 'wait', a: m.a });
     out = setConn(out, c, { a: m.a, st: 'creating', g: m.a, last: m.last, wait: -1, held: [] });
     return submit(out, encode(c, m.a, OP_CREATE_SESSION), id, cfg, fx);
   }
@@ -295,14 +297,21 @@ function onConnect(s: ServerState, c: number, m: { a: number; g: number; last: n
     fx.to(clientNode(c, cfg), { t: 'connected', a: m.a, g: m.g });
     return setConn(out, c, { a: m.a, st: 'connected', g: m.g, last: m.last, wait: -1, held: [] });
   }
+  fx.to(clientNode(c, cfg), { t: 'wait', a: m.a });
   fx.to(out.zab.leader, { t: 'revalidate', s: out.zab.sess, c, g: m.g });
   return setConn(out, c, { a: m.a, st: 'validating', g: m.g, last: m.last, wait: -1, held: [] });
 }
 
-/** DataTree.setWatches: re-register, or fire at once what changed after the client's last zxid. */
+/**
+ * DataTree.setWatches: re-register, or fire at once what changed after the
+ * client's last zxid. It compares with the current tree only, so an exist watch
+ * misses a node created and deleted again while the client was away (as the
+ * ZooKeeper Programmer's Guide warns).
+ */
 function onSetWatches(s: ServerState, c: number, m: Extract<ClientMsg, { t: 'setWatches' }>, cfg: ZkConfig, fx: ZkFx): ServerState {
   let out = s;
   const w = String(c);
+  fx.note({ t: 'rewatch', c, z: s.lastZxid });
   for (const r of m.regs) {
     const node = getNode(out.tree, r.path);
     let ev: WatchEventType | null = null;

@@ -56,6 +56,8 @@ export type ClientMsg =
   /** ConnectRequest: g = -1 asks for a new session; last = lastZxidSeen. */
   | { readonly t: 'connect'; readonly a: number; readonly g: number; readonly last: number }
   | { readonly t: 'connected'; readonly a: number; readonly g: number }
+  /** The session is being created or revalidated: the handshake finishes later. */
+  | { readonly t: 'wait'; readonly a: number }
   /** The server is not serving, or is behind the client's lastZxidSeen: try another. */
   | { readonly t: 'refused'; readonly a: number; readonly why: string }
   | { readonly t: 'expired'; readonly a: number }
@@ -161,6 +163,8 @@ export type ZkObs =
   | ZabObs
   | { t: 'apply'; z: number; v: number; ok: boolean; what: string }
   | { t: 'refuse'; c: number; why: string }
+  /** Client c's watches were re-registered (SetWatches) against my tree at zxid z. */
+  | { t: 'rewatch'; c: number; z: number }
   | { t: 'moved'; c: number; k: number }
   | { t: 'expire'; c: number; g: number }
   /** Client side: the history a recorder would write. */

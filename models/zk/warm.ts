@@ -1,37 +1,44 @@
-// A warm start: the servers as they are once a freshly started ensemble has
-// elected its first leader and every server serves under it. The initial
-// election is ZAB's own business (its suite explores it from scratch); the
-// ensemble's adversary is better spent on what clients see, and with a cold
-// start the fault budget would mostly be used up before any client has a
-// session. A warm configuration gets there by running the ZAB reducers
-// themselves, deterministically: every message delivered in send order, a timer
-// fired only when nothing is in flight, until all serve and all is quiet.
+// A warm start: the ensemble as it is once a freshly started ZooKeeper has
+// elected its first leader, every server serves under it, and every client
+// holds a session. The initial election is ZAB's own business (its suite
+// explores it from scratch); the ensemble's adversary is better spent on what
+// clients see: with a cold start most of the fault budget is used before any
+// client has a session. A warm configuration gets there by running the model's
+// own reducers, deterministically and fault-free: every message delivered in
+// send order, a timer fired only when nothing is in flight, until all is quiet.
 import type { Effects, Input, NodeId } from '../../src/model.ts';
-import { zabModel, type WriteRequest, type ZabMsg, type ZabObs, type ZabState } from '../zab/index.ts';
-import { serverCount, zabConfig } from './config.ts';
-import { isServing } from './server.ts';
-import type { ZkConfig } from './types.ts';
+import { zabModel } from '../zab/index.ts';
+import { initClient, stepClient } from './client.ts';
+import { isServer, nodeCount, zabConfig } from './config.ts';
+import { initServer, stepServer } from './server.ts';
+import type { ZkConfig, ZkMsg, ZkObs, ZkRequest, ZkState } from './types.ts';
 
-const STEP_BOUND = 5000;
+const STEP_BOUND = 20000;
 
-/** Every server's ZAB state once the first leader serves and all servers follow it; null if that is not reached quietly. */
-export function warmEnsemble(cfg: ZkConfig): readonly ZabState[] | null {
-  const zc = zabConfig(cfg);
-  const n = serverCount(cfg);
-  const states: ZabState[] = [];
-  for (let i = 0; i < n; i++) states.push(zabModel.init(i, zc));
-  const queue: { from: NodeId; to: NodeId; msg: ZabMsg }[] = [];
+/**
+ * Every node's state once the ensemble serves and every client is connected, for
+ * this topology (the workload and the mutant play no part: the run starts
+ * after); null if that is not reached with nothing in flight and no timer armed.
+ */
+export function warmStates(topology: ZkConfig): readonly ZkState[] | null {
+  const cfg: ZkConfig = { ...topology, mutant: null, ops: topology.ops.map(() => []) };
+  const n = nodeCount(cfg);
+  const states: ZkState[] = [];
+  for (let i = 0; i < n; i++) states.push(isServer(i, cfg) ? initServer(zabModel.init(i, zabConfig(cfg)), cfg) : initClient());
+  const queue: { from: NodeId; to: NodeId; msg: ZkMsg }[] = [];
   let head = 0;
   let timers: { node: NodeId; name: string }[] = [];
-  const run = (i: NodeId, input: Input<ZabMsg, WriteRequest>) => {
-    const r = zabModel.step(states[i], input, i, zc);
+  const run = (i: NodeId, input: Input<ZkMsg, ZkRequest>) => {
+    const s = states[i];
+    const r = s.kind === 'server' ? stepServer(s, input, i, cfg) : stepClient(s, input, i, cfg);
     states[i] = r.state;
-    const fx: Effects<ZabMsg, ZabObs> = r.effects;
-    if (fx.send !== undefined) for (const s of fx.send) queue.push({ from: i, to: s.to, msg: s.msg });
+    const fx: Effects<ZkMsg, ZkObs> = r.effects;
+    if (fx.send !== undefined) for (const x of fx.send) queue.push({ from: i, to: x.to, msg: x.msg });
     const cancel = fx.timers?.cancel;
     if (cancel !== undefined) timers = timers.filter((t) => t.node !== i || !cancel.includes(t.name));
     for (const name of fx.timers?.set ?? []) if (!timers.some((t) => t.node === i && t.name === name)) timers.push({ node: i, name });
   };
+  const done = () => states.every((s) => (s.kind === 'server' ? s.serving : s.phase === 'connected'));
   for (let i = 0; i < n; i++) run(i, { kind: 'start' });
   for (let k = 0; k < STEP_BOUND; k++) {
     if (head < queue.length) {
@@ -39,11 +46,11 @@ export function warmEnsemble(cfg: ZkConfig): readonly ZabState[] | null {
       run(m.to, { kind: 'deliver', from: m.from, msg: m.msg });
       continue;
     }
-    if (timers.length === 0 || states.every(isServing)) break;
+    if (timers.length === 0 || done()) break;
     const t = timers[0];
     timers = timers.slice(1);
     run(t.node, { kind: 'timeout', timer: t.name });
   }
-  if (head < queue.length || timers.length > 0 || !states.every(isServing)) return null;
+  if (head < queue.length || timers.length > 0 || !done()) return null;
   return states;
 }
