@@ -114,12 +114,16 @@ function settle(s: ZabState, id: NodeId, cfg: ZabConfig, fx: Fx): ZabState {
     if (heard === cfg.voters && s.vote.leader >= 0) return decide(s, id, s.vote, s.round, cfg, fx);
   }
   const q = isQuorum(matching(s.recv, s.vote, s.round), cfg);
+  // While finalizeWait runs, lookForLeader is in its inner poll loop and does
+  // not retransmit.
   if (q && !s.finalizing) {
     fx.arm(T_FINALIZE);
+    fx.disarm(T_FLE);
     return { ...s, finalizing: true, heardFin: false };
   }
   if (!q && s.finalizing) {
     fx.disarm(T_FINALIZE);
+    fx.arm(T_FLE);
     return { ...s, finalizing: false };
   }
   return s;
@@ -215,7 +219,10 @@ export function onNotify(s: ZabState, id: NodeId, from: NodeId, n: Notify, cfg: 
 /** finalizeWait elapsed with no better vote: decide if the quorum still holds. */
 export function onFinalize(s: ZabState, id: NodeId, cfg: ZabConfig, fx: Fx): ZabState {
   if (s.state !== 'LOOKING' || !s.finalizing) return s;
-  if (!isQuorum(matching(s.recv, s.vote, s.round), cfg)) return { ...s, finalizing: false };
+  if (!isQuorum(matching(s.recv, s.vote, s.round), cfg)) {
+    fx.arm(T_FLE);
+    return { ...s, finalizing: false };
+  }
   // recvqueue.poll(finalizeWait) is polled again after every notification: only
   // finalizeWait of silence ends the election.
   if (s.heardFin) {
@@ -231,7 +238,7 @@ export function onFinalize(s: ZabState, id: NodeId, cfg: ZabConfig, fx: Fx): Zab
  * every voter.
  */
 export function onFleTimer(s: ZabState, id: NodeId, cfg: ZabConfig, fx: Fx): ZabState {
-  if (s.state !== 'LOOKING') return s;
+  if (s.state !== 'LOOKING' || s.finalizing) return s;
   fx.arm(T_FLE);
   if (s.refusedBy >= 0) s = { ...s, refusedBy: -1 };
   if (s.heardNote) return { ...s, heardNote: false };
