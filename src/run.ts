@@ -2,7 +2,7 @@
 // deterministic fair suffix, with every invariant checked after every step and
 // liveness checked at the end of the suffix. A run is a pure function of
 // (protocol, config, choices); its digest summarises every step it took.
-import type { BaseConfig } from './model.ts';
+import { StepError, type BaseConfig } from './model.ts';
 import type { Invariant, Liveness, Protocol } from './protocol.ts';
 import { DELIVER, DROP, DUPLICATE, FIRE, Scheduler } from './scheduler.ts';
 import type { World } from './world.ts';
@@ -25,7 +25,8 @@ export interface RunResult {
   /** Two 32-bit lanes of the run's digest. */
   h1: number;
   h2: number;
-  final: World;
+  /** The last world; null only when a node could not even start (an implementation failed at init). */
+  final: World | null;
   events: TraceEvent[] | null;
 }
 
@@ -56,10 +57,18 @@ export function runSchedule<Cfg extends BaseConfig>(p: Protocol<any, any, any, a
   const cov = opts.coverage;
   let h1 = 0x811c9dc5 ^ choices.length;
   let h2 = 0x3c6ef372;
-  let w = sch.initial();
-  for (let i = 0; i < sch.n; i++) {
-    w = sch.start(w, i);
-    rec?.start(w, i);
+  let w: World;
+  try {
+    w = sch.initial();
+    for (let i = 0; i < sch.n; i++) {
+      w = sch.start(w, i);
+      rec?.start(w, i);
+    }
+  } catch (e) {
+    if (!(e instanceof StepError)) throw e;
+    // An implementation that cannot even start: a violation at step 0.
+    const violation: Violation = { invariant: e.invariant, kind: 'safety', step: 0, message: e.message };
+    return { steps: 0, consumed: 0, violation, h1: 0, h2: 0, final: null, events: rec ? rec.events : null };
   }
   let violation: Violation | null = checkAll(invariants, w, w);
   let consumed = 0;
@@ -79,7 +88,13 @@ export function runSchedule<Cfg extends BaseConfig>(p: Protocol<any, any, any, a
       i = sch.pick(choices[consumed++]);
     }
     const prev = w;
-    w = sch.apply(w, i);
+    try {
+      w = sch.apply(w, i);
+    } catch (e) {
+      if (!(e instanceof StepError)) throw e;
+      violation = { invariant: e.invariant, kind: 'safety', step: w.step + 1, message: e.message };
+      break;
+    }
     const a = mixStep(sch, w);
     h1 = Math.imul(h1 ^ a, 0x01000193);
     h2 = Math.imul((h2 ^ a) + 0x9e3779b9, 0x85ebca6b) ^ (h2 >>> 15);
@@ -134,7 +149,13 @@ export function fairSuffix<Cfg extends BaseConfig>(
     const i = sch.fairPick();
     if (i < 0) break;
     const prev = w;
-    w = sch.apply(w, i);
+    try {
+      w = sch.apply(w, i);
+    } catch (e) {
+      if (!(e instanceof StepError)) throw e;
+      violation = { invariant: e.invariant, kind: 'safety', step: w.step + 1, message: e.message };
+      break;
+    }
     onStep?.(prev, w);
     violation = checkAll(invariants, w, prev);
     if (violation !== null) break;
