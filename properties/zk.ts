@@ -363,7 +363,7 @@ function servers(w: W, prev: W, cfg: ZkConfig, f: (i: number, s: ServerState) =>
     const s = w.nodes[i];
     if (s === null || s === prev.nodes[i]) continue;
     const p = prev.nodes[i] as ServerState | null;
-    if (p !== null && p.tree === (s as ServerState).tree) continue;
+    if (p !== null && p.tree === (s as ServerState).tree && p.lastZxid === (s as ServerState).lastZxid) continue;
     const m = f(i, s as ServerState);
     if (m !== null) return m;
   }

@@ -62,6 +62,11 @@ function end(s: ClientState, why: 'closed' | 'expired', fx: ZkFx): ClientState {
   return { ...lose(s, fx), phase: 'ended', regs: NO_REGS, ready: NO_OPS };
 }
 
+function home(c: number, cfg: ZkConfig): NodeId {
+  const n = serverCount(cfg);
+  return (((cfg.voters - 1 - c) % n) + n) % n;
+}
+
 function next(s: ClientState, cfg: ZkConfig): NodeId {
   return (s.server + 1) % serverCount(cfg);
 }
@@ -127,9 +132,10 @@ export function stepClient(s: ClientState, input: Input<ZkMsg, ZkRequest>, id: N
   switch (input.kind) {
     case 'start':
       // The application opens its handle at once (new ZooKeeper(...) connects
-      // before any call); connection strings list every server, and clients
-      // start spread over them.
-      if (s.phase === 'idle') out = connect(s, c % serverCount(cfg), fx);
+      // before any call). Connection strings list every server and clients
+      // start spread over them, from the last: the highest voter (the likely
+      // leader) first, then the observers' and the other voters' turn.
+      if (s.phase === 'idle') out = connect(s, home(c, cfg), fx);
       break;
     case 'restart':
       out = endedClient();

@@ -30,7 +30,7 @@ import {
   type AppliedPayload,
 } from './config.ts';
 import { describeTxn } from './describe.ts';
-import { T_EXPIRE, ZkFx } from './fx.ts';
+import { T_APPLY, T_EXPIRE, ZkFx } from './fx.ts';
 import { dropLease, expiryTick, findLease, needsTick, prep, revalidate, setLease } from './leader.ts';
 import type { ClientMsg, Conn, OpResult, ServerState, SessionMsg, ZkConfig, ZkMsg, ZkObs, ZkRequest } from './types.ts';
 
@@ -49,6 +49,7 @@ export function initServer(zab: ZabState, cfg: ZkConfig): ServerState {
     watches: WatchTable.empty(),
     leases: zab.state === 'LEADING' && isServing(zab) ? [] : null,
     ticking: false,
+    applying: false,
   };
 }
 
@@ -176,17 +177,23 @@ function applyOne(s: ServerState, txn: Txn, id: NodeId, cfg: ZkConfig, fx: ZkFx)
   return out;
 }
 
-/** Apply ZAB's newly delivered txns; rebuild from scratch if what I applied is no longer its prefix. */
+function delivered(z: ZabState): number {
+  return z.lastCommitted < z.history.length ? z.lastCommitted : z.history.length;
+}
+
+/** If what I applied is no longer a prefix of what ZAB delivered, start over from an empty tree. */
+function reconcile(s: ServerState, cfg: ZkConfig, fx: ZkFx): ServerState {
+  const h = s.zab.history;
+  if (s.applied <= delivered(s.zab) && (s.applied === 0 || (h[s.applied - 1].z === s.lastZxid && h[s.applied - 1].v === s.lastV))) return s;
+  // Clients must never see state go back: they are disconnected before the reload.
+  return { ...dropAll(s, cfg, fx), tree: emptyTree(), applied: 0, lastZxid: 0, lastV: -1 };
+}
+
+/** The commit processor's turn: apply every txn ZAB has delivered, in order. */
 function catchUp(s: ServerState, id: NodeId, cfg: ZkConfig, fx: ZkFx): ServerState {
-  const z = s.zab;
-  const h = z.history;
-  const lc = z.lastCommitted < h.length ? z.lastCommitted : h.length;
+  const h = s.zab.history;
+  const lc = delivered(s.zab);
   let out = s;
-  if (out.applied > lc || (out.applied > 0 && (h[out.applied - 1].z !== out.lastZxid || h[out.applied - 1].v !== out.lastV))) {
-    // Clients must never see state go back: they are disconnected before the reload.
-    out = dropAll(out, cfg, fx);
-    out = { ...out, tree: emptyTree(), applied: 0, lastZxid: 0, lastV: -1 };
-  }
   if (out.applied >= lc) return out;
   if (cfg.mutant === 'apply-out-of-order' && !leading(out) && lc - out.applied >= 2) {
     // A follower applying a batch of commits newest first.
@@ -239,7 +246,11 @@ function finish(before: ServerState, s: ServerState, id: NodeId, cfg: ZkConfig, 
   if (before.serving && (!now || z.state !== before.zab.state || z.leader !== before.zab.leader || z.sess !== before.zab.sess)) {
     out = { ...dropAll(out, cfg, fx), serving: false };
   }
-  if (out.zab !== before.zab) out = catchUp(out, id, cfg, fx);
+  if (out.zab !== before.zab) out = reconcile(out, cfg, fx);
+  if (!out.applying && out.applied < delivered(out.zab)) {
+    fx.arm(T_APPLY);
+    out = { ...out, applying: true };
+  }
   if (now && !out.serving) {
     out = { ...out, serving: true, leases: leading(out) ? [] : null };
     for (let c = 0; c < out.conns.length; c++) {
@@ -406,7 +417,9 @@ export function stepServer(s: ServerState, input: Input<ZkMsg, ZkRequest>, id: N
       next = runZab(s, input, id, cfg, fx);
       break;
     case 'timeout':
-      next = input.timer === T_EXPIRE ? onExpireTick(s, id, cfg, fx) : runZab(s, input, id, cfg, fx);
+      if (input.timer === T_EXPIRE) next = onExpireTick(s, id, cfg, fx);
+      else if (input.timer === T_APPLY) next = catchUp({ ...s, applying: false }, id, cfg, fx);
+      else next = runZab(s, input, id, cfg, fx);
       break;
     case 'deliver': {
       const m = input.msg;

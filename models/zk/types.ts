@@ -135,6 +135,8 @@ export interface ServerState {
   readonly leases: readonly Lease[] | null;
   /** The expiry timer is armed. */
   readonly ticking: boolean;
+  /** The apply timer is armed: delivered txns wait for the commit processor. */
+  readonly applying: boolean;
 }
 
 export interface ClientState {

@@ -46,7 +46,7 @@ export function warmStates(topology: ZkConfig): readonly ZkState[] | null {
       run(m.to, { kind: 'deliver', from: m.from, msg: m.msg });
       continue;
     }
-    if (timers.length === 0 || done()) break;
+    if (timers.length === 0) break;
     const t = timers[0];
     timers = timers.slice(1);
     run(t.node, { kind: 'timeout', timer: t.name });
