@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { paxosProtocol } from '../properties/paxos.ts';
 import { runCheck } from '../src/explore/check.ts';
 import { withImplementation } from '../src/oracle/adapters/external.ts';
+import { closeAllProcesses } from '../src/oracle/adapters/sync-process.ts';
 import { buildTrace, replayTrace } from '../src/trace/replay.ts';
 import { getProtocol } from '../properties/index.ts';
 import { ROOT } from './helpers/cli.ts';
@@ -14,6 +15,7 @@ const buggy = join(ROOT, 'examples', 'paxos-acceptor', 'acceptor-buggy.cjs');
 const saved = process.env.ACCEPTOR_BUG;
 afterAll(() => {
   process.env.ACCEPTOR_BUG = saved;
+  closeAllProcesses();
 });
 
 describe('subprocess implementation of the acceptor role', () => {

@@ -111,10 +111,11 @@ describe('zoocheck report in headless chromium', () => {
 
   it('shows the acting node state when an event is clicked', async () => {
     const page = await open();
-    const i = trace.events.findIndex((e) => e.step === 13);
+    // The first message an acceptor (A0) receives: its state is in the event.
+    const i = trace.events.findIndex((e) => e.action === 'deliver' && e.node === 'A0');
     const e = trace.events[i];
-    expect(e.node).toBe('A0');
-    await page.locator(`.row[data-step="13"]`).click();
+    const step = String(e.step);
+    await page.locator(`.row[data-step="${step}"]`).click();
     const panel = page.locator('#panel');
     await expect.poll(() => panel.getAttribute('data-selected')).toBe(String(i));
     expect(await panel.locator('[data-state-of]').getAttribute('data-state-of')).toBe('A0');
@@ -123,7 +124,7 @@ describe('zoocheck report in headless chromium', () => {
       expect(text).toContain(k);
       expect(text).toContain(JSON.stringify(val));
     }
-    expect(await page.locator('.row.sel').getAttribute('data-step')).toBe('13');
+    expect(await page.locator('.row.sel').getAttribute('data-step')).toBe(step);
     // A start-row marker selects that node's own start event.
     const l0 = trace.events.findIndex((x) => x.action === 'start' && x.node === 'L0');
     await page.locator(`.pick[data-idx="${l0}"]`).click();

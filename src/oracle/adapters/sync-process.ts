@@ -11,6 +11,13 @@ export class ImplementationError extends Error {
   override name = 'ImplementationError';
 }
 
+const open = new Set<SyncProcess>();
+
+/** Stop every implementation process this process started (tests, long-lived hosts). */
+export function closeAllProcesses(): void {
+  for (const p of [...open]) p.close();
+}
+
 export class SyncProcess {
   private readonly child: ChildProcess;
   private readonly toChild: number;
@@ -35,8 +42,8 @@ export class SyncProcess {
     // Only the child holds the write end of `out` now: if it dies, reads see EOF.
     closeSync(childIn);
     closeSync(childOut);
-    const stop = () => this.close();
-    process.once('exit', stop);
+    open.add(this);
+    process.once('exit', () => this.close());
   }
 
   /** Send one request and wait for its one-line answer. */
@@ -67,6 +74,7 @@ export class SyncProcess {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    open.delete(this);
     try {
       closeSync(this.toChild);
       closeSync(this.fromChild);
