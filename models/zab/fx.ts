@@ -9,6 +9,9 @@ export const T_SYNC = 'sync'; // initLimit: discovery + sync must finish in time
 export const T_PERSIST = 'persist'; // the deferred log write of the epoch-before-history mutant
 /** Silent ticks of the sync timer before a learner or leader gives up (zoo.cfg initLimit, scaled down). */
 export const INIT_LIMIT = 3;
+export const T_BOOT = 'boot';
+/** Ticks a restarted server spends loading its database before it joins the election. */
+export const BOOT_TICKS = 3;
 
 export class Fx {
   send: Send<ZabMsg>[] | undefined = undefined;

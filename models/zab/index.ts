@@ -4,7 +4,7 @@ import type { Input, NodeId, NodeModel, StepResult } from '../../src/model.ts';
 import { epochOf, lastZxid } from './config.ts';
 import { abandon, onAckEpoch, onFollowerInfo, onLeaderInfo, quit } from './discovery.ts';
 import { lookForLeader, NO_VOTE, onFinalize, onFleTimer, onNotify } from './fle.ts';
-import { Fx, INIT_LIMIT, T_FINALIZE, T_FLE, T_PERSIST, T_SYNC } from './fx.ts';
+import { BOOT_TICKS, Fx, INIT_LIMIT, T_BOOT, T_FINALIZE, T_FLE, T_PERSIST, T_SYNC } from './fx.ts';
 import { dropPeer, onAck, onClientWrite, onCommit, onProposal, onRequest, onUptodate } from './broadcast.ts';
 import { onInform } from './observer.ts';
 import { finishPersist, onAckLd, onNewLeader, onSync } from './sync.ts';
@@ -35,6 +35,7 @@ function fresh(d: ZabDurable): ZabState {
     heardNote: false,
     heardFin: false,
     heardZab: false,
+    booting: 0,
     refusedBy: -1,
     silentTicks: 0,
     lastCommitted: 0,
@@ -164,10 +165,24 @@ export const zabModel: NodeModel<ZabState, ZabMsg, WriteRequest, ZabObs, ZabConf
   step(s: ZabState, input: Input<ZabMsg, WriteRequest>, id: NodeId, cfg: ZabConfig): R {
     const fx = new Fx();
     let next: ZabState;
+    if (s.booting > 0 && input.kind !== 'restart') {
+      // Still loading the database: no election port yet, nothing is answered.
+      if (input.kind === 'timeout' && input.timer === T_BOOT) {
+        if (s.booting > 1) {
+          fx.arm(T_BOOT);
+          next = { ...s, booting: s.booting - 1 };
+        } else next = lookForLeader({ ...s, booting: 0 }, id, cfg, fx);
+      } else if (input.kind === 'client') next = { ...s, queue: s.queue.concat([input.request.v]) };
+      else next = s;
+      return { state: next, effects: fx.effects() };
+    }
     switch (input.kind) {
       case 'start':
-      case 'restart':
         next = lookForLeader(s, id, cfg, fx);
+        break;
+      case 'restart':
+        fx.arm(T_BOOT);
+        next = { ...s, booting: BOOT_TICKS };
         break;
       case 'deliver':
         next = onMessage(s, id, input.from, input.msg, cfg, fx);

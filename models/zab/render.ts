@@ -95,6 +95,7 @@ export const zabRender: Render<ZabState, ZabMsg, WriteRequest, ZabObs, ZabConfig
   },
   phase(s) {
     if (s.state === 'LEADING') return `LEADING:${s.lead?.phase ?? '?'}`;
+    if (s.booting > 0) return 'BOOTING';
     if (s.state === 'LOOKING') return 'LOOKING';
     return `${s.state}:${s.lphase}`;
   },

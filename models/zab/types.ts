@@ -152,6 +152,12 @@ export interface ZabState {
   readonly heardFin: boolean;
   readonly heardZab: boolean;
   /**
+   * Ticks left before a restarted server has loaded its snapshot and replayed
+   * its log (ZKDatabase.loadDataBase) and joins the election; until then it
+   * answers nothing.
+   */
+  readonly booting: number;
+  /**
    * The leader that refused me (its epoch is below my acceptedEpoch): I do not
    * follow it again out of election before my retransmission timer has fired,
    * the reconnection delay that keeps this ZooKeeper livelock from starving
