@@ -80,8 +80,8 @@ interface Closed {
 export interface ZkGhost {
   /** The configuration's voter count (liveness properties get no configuration). */
   readonly voters: number;
-  /** Ghost updates so far: real time. */
-  readonly clock: number;
+  /** Per server, the last applied zxid the ghost saw (to notice applies cheaply). */
+  readonly appliedSeen: readonly number[];
   readonly committed: readonly CommitRec[];
   /** Per zxid, the first replica tree seen at it, and whose. */
   readonly firsts: PMap<{ readonly tree: Tree; readonly by: NodeId }>;
@@ -195,9 +195,12 @@ function learnCommits(g: ZkGhost, s: ServerState, cfg: ZkConfig): ZkGhost {
 function onServer(g: ZkGhost, node: NodeId, s: ServerState, cfg: ZkConfig): ZkGhost {
   let out = learnCommits(g, s, cfg);
   const L = s.zab.lead;
-  if (s.serving && L !== null && !out.epochs.includes(L.epoch)) out = { ...out, epochs: out.epochs.concat([L.epoch]) };
-  if (s.lastZxid > 0 && pmapGet(out.firsts, String(s.lastZxid)) === undefined) {
-    out = { ...out, firsts: pmapSet(out.firsts, String(s.lastZxid), { tree: s.tree, by: node }) };
+  if (L !== null && s.serving && !out.epochs.includes(L.epoch)) out = { ...out, epochs: out.epochs.concat([L.epoch]) };
+  if (s.lastZxid !== out.appliedSeen[node]) {
+    out = { ...out, appliedSeen: setAt(out.appliedSeen, node, s.lastZxid) };
+    if (s.lastZxid > 0 && pmapGet(out.firsts, String(s.lastZxid)) === undefined) {
+      out = { ...out, firsts: pmapSet(out.firsts, String(s.lastZxid), { tree: s.tree, by: node }) };
+    }
   }
   return out;
 }
@@ -309,7 +312,7 @@ function onClient(g: ZkGhost, c: number, obs: readonly ZkObs[], cfg: ZkConfig): 
 }
 
 function updateGhost(g0: ZkGhost, node: NodeId, s: ZkState | null, obs: readonly ZkObs[] | undefined, cfg: ZkConfig): ZkGhost {
-  let g: ZkGhost = { ...g0, clock: g0.clock + 1 };
+  let g = g0;
   if (obs !== undefined) {
     for (const o of obs) {
       if (o.t === 'rewatch') g = rewatch(g, o.c, o.z);
@@ -325,7 +328,7 @@ function initGhost(cfg: ZkConfig): ZkGhost {
   const n = cfg.ops.length;
   return {
     voters: cfg.voters,
-    clock: 0,
+    appliedSeen: new Array(cfg.voters + cfg.observers).fill(0),
     committed: NONE,
     firsts: pmapEmpty(),
     seen: new Array(n).fill(0),
