@@ -31,6 +31,8 @@ export interface GenerateOptions {
   /** Probability per op that the client's session expires (unrecorded closeSession). */
   expiries?: number;
   watchProb?: number;
+  /** Told where each unrecorded txn went (indeterminate writes that took effect, expiries): for debugging the checker's search. */
+  onHidden?: (e: { op?: number; session: string; zxid: number }) => void;
 }
 
 /** mulberry32: small, seeded, deterministic. */
@@ -252,6 +254,7 @@ export function generateHistory(o: GenerateOptions): HistoryLine[] {
         // The session expires (an unrecorded closeSession txn); the client notices later.
         const fired: WatchTrigger[] = [];
         commit({ type: 'closeSession', session: c.session }, now, fired);
+        o.onHidden?.({ session: c.session, zxid: zx(head()) });
         for (const [p, rs] of regs) {
           const keep = rs.filter((r) => r.session !== c.session);
           if (keep.length) regs.set(p, keep);
@@ -349,6 +352,7 @@ export function generateHistory(o: GenerateOptions): HistoryLine[] {
           }
           fireWatches(fired, now);
           const z = zx(head());
+          if (c.lost) o.onHidden?.({ op: op.id, session: c.session, zxid: z });
           applied[c.server] = Math.max(applied[c.server], head());
           c.seen = head();
           if (res.ok) {

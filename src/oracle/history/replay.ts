@@ -766,6 +766,10 @@ export class Replay {
     for (const z of hd.hints) add(z);
     below(top + 1);
     for (const z of obsZ) below(z);
+    // Below every zxid the observed stat names (recorded ones too): an event that must
+    // not be the node's last change sits before it.
+    const st = c.op.outcome.stat;
+    if (st) for (const z of [st.czxid, st.mzxid, st.pzxid]) below(z);
     for (const z of taken) if (z <= top + 1) below(z);
     return out;
   }
@@ -852,12 +856,23 @@ export class Replay {
     // Pairs where neither helps alone (a delete and a re-create of the same node).
     if (singles.length === 0 || singles[0].s > 0) {
       const own = rel.filter((hd) => !P.has(hd.hid) && c.op.path !== null && hd.touches.has(c.op.path));
+      // Only events on a common node pair up (a create and the delete or expiry that
+      // removes it again; the parent alone does not count when listing its children).
+      const cpath = c.op.path ?? '';
+      const skip = new Set([parentOf(cpath) ?? '/']);
+      if (c.op.type === 'children') skip.add(cpath);
+      const share = (a: Hidden, b: Hidden) => {
+        for (const x of a.touches) if (!skip.has(x) && b.touches.has(x)) return true;
+        return false;
+      };
+      const cands = own.map((hd) => this.candidates(hd, c, obsZ, takenP));
       const pairs: { Q: Map<number, number | null>; s: number }[] = [];
-      let budget = 4000;
+      let budget = 20_000;
       for (let i = 0; i < own.length && budget > 0; i++) {
-        for (const g1 of this.candidates(own[i], c, obsZ, takenP)) {
+        if (cands[i].length === 0) continue;
+        for (const g1 of cands[i]) {
           for (let j = 0; j < own.length && budget > 0; j++) {
-            if (j === i) continue;
+            if (j === i || cands[j].length === 0 || !share(own[i], own[j])) continue;
             for (const g2 of this.candidates(own[j], c, obsZ, new Set(takenP).add(g1))) {
               budget--;
               const s = this.score(this.withEvents(t0, [{ hd: own[i], g: g1 }, { hd: own[j], g: g2 }]), c);
@@ -868,6 +883,20 @@ export class Replay {
       }
       pairs.sort((a, b) => a.s - b.s);
       for (const x of pairs.slice(0, 16)) push(x.Q);
+      // The state just before the checkpoint cannot show an effect that a later recorded
+      // txn overwrote (a delete and re-create before the last recorded change): such
+      // pairs are tried unscored, a few, last.
+      let unscored = 24;
+      for (let i = 0; i < own.length && unscored > 0; i++) {
+        for (let j = 0; j < own.length && unscored > 0; j++) {
+          if (j === i || !share(own[i], own[j])) continue;
+          const g1 = cands[i].at(-1);
+          const g2 = cands[j].find((g) => g !== g1);
+          if (g1 === undefined || g2 === undefined) continue;
+          push(new Map([[own[i].hid, g1], [own[j].hid, g2]]));
+          unscored--;
+        }
+      }
     }
     // Displacing: a slot the event needs is held by a placed event, which moves to the
     // nearest free zxid below (lazy placement crowds the zxids just below observations).
@@ -882,6 +911,17 @@ export class Replay {
         others.delete(z);
         const alt = this.candidates(od, { ...c, z: z, read: false }, [], new Set(others).add(z));
         for (const g of alt.slice(0, 2)) push(new Map([[hd.hid, z], [o, g]]));
+      }
+    }
+    // Swapping: a zxid the observation names is held by another placed event (two
+    // unrecorded changes in adjacent free zxids, placed in the wrong order).
+    for (const hd of rel) {
+      const mine = P.get(hd.hid);
+      if (mine === undefined) continue;
+      for (const z of obsZ) {
+        const o = usedBy.get(z);
+        if (o === undefined || o === hd.hid || z <= hd.lo || z >= hd.hi) continue;
+        push(new Map([[hd.hid, z], [o, mine]]));
       }
     }
     // Moving or dropping what is already placed (effects a snapshot cannot undo cheaply).
