@@ -29,6 +29,17 @@ export interface Prepared {
 
 const WRITES: ReadonlySet<OpType> = new Set(['create', 'set', 'delete', 'close_session']);
 
+/**
+ * The errors the server decided (history-format.md, "Definite errors"); any other
+ * error leaves the outcome unknown, whatever the recorder labelled it.
+ */
+const DEFINITE_ERRORS: ReadonlySet<string> = new Set(['NONODE', 'NODEEXISTS', 'BADVERSION', 'NOTEMPTY', 'NOCHILDRENFOREPHEMERALS', 'NOAUTH', 'BADARGUMENTS', 'INVALIDACL']);
+
+function isDefinite(o: Outcome): boolean {
+  if (typeof o.zxid !== 'number') return false;
+  return o.type === 'ok' || (o.type === 'error' && DEFINITE_ERRORS.has(o.error ?? ''));
+}
+
 export function isWriteType(t: OpType): boolean {
   return WRITES.has(t);
 }
@@ -45,7 +56,7 @@ export function prepare(lines: readonly HistoryLine[]): Prepared {
         meta ??= l;
         break;
       case 'op': {
-        const definite = l.outcome.type !== 'info' && typeof l.outcome.zxid === 'number';
+        const definite = isDefinite(l.outcome);
         const p: POp = {
           id: l.id,
           line: l,
@@ -71,7 +82,7 @@ export function prepare(lines: readonly HistoryLine[]): Prepared {
         break;
       case 'late':
         // The first definite late reply wins; a later duplicate cannot change history.
-        if (!late.has(l.op) && l.outcome.type !== 'info') late.set(l.op, { t: l.t, outcome: l.outcome });
+        if (!late.has(l.op) && isDefinite(l.outcome)) late.set(l.op, { t: l.t, outcome: l.outcome });
         break;
       default:
         break;
@@ -80,10 +91,10 @@ export function prepare(lines: readonly HistoryLine[]): Prepared {
   const byId = late.size > 0 ? new Map(ops.map((p) => [p.id, p])) : new Map<number, POp>();
   for (const [id, r] of late) {
     const p = byId.get(id);
-    if (!p || p.definite || typeof r.outcome.zxid !== 'number') continue;
+    if (!p || p.definite) continue;
     p.outcome = r.outcome;
     p.definite = true;
-    p.zxid = r.outcome.zxid;
+    p.zxid = r.outcome.zxid as number;
     p.tComplete = r.t;
     p.late = true;
   }
