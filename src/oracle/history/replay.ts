@@ -12,12 +12,19 @@
 // and session expiries, which delete the session's ephemerals at a zxid the history
 // does not record. A hidden event can only sit at a zxid no recorded write uses,
 // within a window the guarantees allow (after what was committed before it was
-// invoked and after its session's earlier ops; before its session's later writes).
-// We place one only when an observation needs it (lazily, at the latest free zxid
-// before that observation, or exactly at a free zxid the observation itself names:
-// a stat's czxid/mzxid/pzxid, or an observed value's mzxid). Choices are explored
-// depth-first with backtracking under a step budget; the verdict says whether that
-// budget ran out.
+// invoked and after its session's earlier ops; before its session's later writes and
+// its end). We place one only when an observation needs it: when the replay first
+// disagrees with the history, the candidate changes are the hidden events touching the
+// same nodes, at zxids the observation names (a stat's czxid/mzxid/pzxid, the read's
+// own zxid, an observed unique value's mzxid) or else at the latest free zxid before
+// it; they are ranked by how close each brings the model's state to the observation
+// (single events, greedy combinations, pairs on one node), then displacements, swaps
+// and moves of events already placed. The replay resumes from the earliest changed
+// zxid (tree versions share structure, so every checkpoint's state is kept). Choices
+// are explored depth-first; an option that breaks an observation already explained is
+// not pursued, backtracking reaches over the last 64 decisions, and the whole search
+// has a step budget. It is therefore bounded, not complete: the verdict says whether
+// the budget ran out.
 import {
   applyTxn,
   emptyTree,
@@ -34,7 +41,7 @@ import {
 } from '../../../models/znode/tree.ts';
 import { hex } from './order.ts';
 import type { POp, Prepared } from './prepare.ts';
-import type { Guarantee, Stat, Violation, WatchEventType } from './types.ts';
+import type { Guarantee, Stat, Violation } from './types.ts';
 
 /** ctime/mtime the history does not tell us (a create without CREATE2, a hidden write). */
 const UNKNOWN_TIME = -1;
@@ -938,8 +945,8 @@ export class Replay {
   }
 
   /**
-   * Find placements explaining every checkpoint, depth-first from P0. Returns null on
-   * success (with the placement in `this.best`), else the furthest failure reached.
+   * Find placements explaining every checkpoint, depth-first from P0: `fail` null and
+   * the placement on success, else the furthest failure reached and its placement.
    */
   private search(P0: Placement, visited: Set<string>): { fail: RunFail | null; P: Placement; searched: boolean } {
     let res = this.run(P0);
@@ -1043,4 +1050,3 @@ function sig(P: Placement): string {
     .join(',');
 }
 
-export type { WatchEventType };
