@@ -5,7 +5,7 @@
 import type { NodeId } from '../../src/model.ts';
 import { countUpTo, isQuorum, isVoter, lastZxid, popcount, zxid } from './config.ts';
 import { abandon, quit } from './discovery.ts';
-import { Fx, T_SYNC } from './fx.ts';
+import { Fx, T_FLUSH, T_SYNC } from './fx.ts';
 import type { LeadState, Outstanding, Peer, Txn, ZabConfig, ZabState } from './types.ts';
 
 /** Which learners get PROPOSALs: every follower sent NEWLEADER (Zab.tla's ackeRecv). */
@@ -112,10 +112,29 @@ export function onProposal(s: ZabState, id: NodeId, txn: Txn, cfg: ZabConfig, fx
   const inMemory = s.synced !== null && cfg.mutant === 'ackld-before-persist';
   const h = inMemory ? (s.synced as readonly Txn[]) : s.history;
   if (txn.z <= lastZxid(h)) return s;
+  if (cfg.mutant === 'log-after-shutdown' && isVoter(id, cfg)) {
+    // ZOOKEEPER-4712: queued for the sync processor, logged (and acked) at a later flush.
+    fx.arm(T_FLUSH);
+    return { ...s, unlogged: s.unlogged.concat([txn]) };
+  }
   // A gap is only logged as a warning by ZooKeeper (Learner "Got zxid ... expected ...").
   const h2 = h.concat([txn]);
   fx.to(s.leader, { t: 'ACK', s: s.sess, z: txn.z });
   return inMemory ? { ...s, synced: h2 } : { ...s, history: h2 };
+}
+
+/**
+ * The log-after-shutdown mutant's sync processor flush (ZOOKEEPER-4712/4394):
+ * the queued proposals are written whatever happened since, even after the
+ * server left its leader, re-entered election and synced with another.
+ */
+export function flushUnlogged(s: ZabState, fx: Fx): ZabState {
+  if (s.unlogged.length === 0) return s;
+  const history = s.history.concat(s.unlogged);
+  if ((s.state === 'FOLLOWING' || s.state === 'OBSERVING') && (s.lphase === 'synced' || s.lphase === 'broadcast')) {
+    for (const t of s.unlogged) fx.to(s.leader, { t: 'ACK', s: s.sess, z: t.z });
+  }
+  return { ...s, history, unlogged: [] };
 }
 
 /**

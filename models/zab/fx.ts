@@ -10,6 +10,7 @@ export const T_PERSIST = 'persist'; // the deferred log write of the epoch-befor
 /** Silent ticks of the sync timer before a learner or leader gives up (zoo.cfg initLimit, scaled down). */
 export const INIT_LIMIT = 3;
 export const T_BOOT = 'boot';
+export const T_FLUSH = 'flush'; // the deferred log write of the log-after-shutdown mutant
 /** Ticks a restarted server spends loading its database before it joins the election. */
 export const BOOT_TICKS = 3;
 

@@ -4,8 +4,8 @@ import type { Input, NodeId, NodeModel, StepResult } from '../../src/model.ts';
 import { epochOf, lastZxid } from './config.ts';
 import { abandon, onAckEpoch, onFollowerInfo, onLeaderInfo, quit } from './discovery.ts';
 import { lookForLeader, NO_VOTE, onFinalize, onFleTimer, onNotify } from './fle.ts';
-import { BOOT_TICKS, Fx, INIT_LIMIT, T_BOOT, T_FINALIZE, T_FLE, T_PERSIST, T_SYNC } from './fx.ts';
-import { dropPeer, onAck, onClientWrite, onCommit, onProposal, onRequest, onUptodate } from './broadcast.ts';
+import { BOOT_TICKS, Fx, INIT_LIMIT, T_BOOT, T_FINALIZE, T_FLE, T_FLUSH, T_PERSIST, T_SYNC } from './fx.ts';
+import { dropPeer, flushUnlogged, onAck, onClientWrite, onCommit, onProposal, onRequest, onUptodate } from './broadcast.ts';
 import { onInform } from './observer.ts';
 import { finishPersist, onAckLd, onNewLeader, onSync } from './sync.ts';
 import type { Backlog, Txn, WriteRequest, ZabConfig, ZabDurable, ZabMsg, ZabObs, ZabState } from './types.ts';
@@ -35,6 +35,7 @@ function fresh(d: ZabDurable): ZabState {
     heardNote: false,
     heardFin: false,
     heardZab: false,
+    unlogged: EMPTY_HISTORY,
     booting: 0,
     refusedBy: -1,
     silentTicks: 0,
@@ -87,6 +88,8 @@ function onTimeout(s: ZabState, id: NodeId, timer: string, cfg: ZabConfig, fx: F
     }
     case T_PERSIST:
       return finishPersist(s, id, cfg, fx);
+    case T_FLUSH:
+      return flushUnlogged(s, fx);
     default:
       return s;
   }

@@ -13,5 +13,6 @@ export const ZAB_MUTANTS: Mutant[] = [
   { name: 'election-sid-before-zxid', description: 'FLE compares the server id before the zxid, electing a server with a shorter log' },
   { name: 'commit-before-quorum', description: 'the leader commits once any one follower has acked (two votes: a quorum only with 3 voters)' },
   { name: 'count-observer-ack', description: 'observers get PROPOSALs and the leader counts their ACKs towards the commit quorum' },
+  { name: 'log-after-shutdown', description: 'B7, ZOOKEEPER-4712/4394: a follower logs (and acks) proposals at a later flush that survives leaving its leader, so a queued one can land behind newer txns' },
   { name: 'local-write', description: 'a follower serves a client write itself: logged and applied locally, never proposed by the leader' },
 ];

@@ -151,6 +151,8 @@ export interface ZabState {
   /** Likewise for finalizeWait, which is polled again after every notification. */
   readonly heardFin: boolean;
   readonly heardZab: boolean;
+  /** Proposals queued for the log (log-after-shutdown mutant only; lost on crash). */
+  readonly unlogged: readonly Txn[];
   /**
    * Ticks left before a restarted server has loaded its snapshot and replayed
    * its log (ZKDatabase.loadDataBase) and joins the election; until then it
