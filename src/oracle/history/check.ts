@@ -26,7 +26,7 @@ export function checkHistory(lines: readonly HistoryLine[], opts: CheckOptions =
   violations.push(...r.violations);
   checkWatches(h, r.triggers, r.uncertain, r.violations.length === 0, violations);
   // One line per distinct finding, earliest-invoked op first.
-  const pos = new Map(h.ops.map((p, i) => [p.id, i]));
+  const pos = violations.length > 1 ? new Map(h.ops.map((p, i) => [p.id, i])) : new Map<number, number>();
   const seen = new Set<string>();
   const unique = violations.filter((v) => {
     const k = v.guarantee + ':' + v.ops.join(',');

@@ -195,8 +195,15 @@ export class Replay {
   readonly cps: Checkpoint[] = [];
   readonly cpZ: number[] = [];
   readonly hidden: Hidden[] = [];
-  /** zxids of recorded (definite) writes: a hidden event cannot take one of them. */
-  readonly knownZ = new Set<number>();
+  private known: Set<number> | null = null;
+  /** zxids of recorded (definite) writes: a hidden event cannot take one of them (built when first searched). */
+  get knownZ(): ReadonlySet<number> {
+    if (!this.known) {
+      this.known = new Set<number>();
+      for (const c of this.cps) if (!c.read) this.known.add(c.z);
+    }
+    return this.known;
+  }
   /** Definite close_session zxid per session. */
   readonly closedAt = new Map<string, number>();
   readonly endHid = new Map<string, number>();
@@ -224,7 +231,6 @@ export class Replay {
       if (!p.definite || p.session === null) continue;
       if (p.write) {
         this.cps.push({ z: p.zxid, k: 2 * p.zxid, read: false, op: p });
-        this.knownZ.add(p.zxid);
         if (p.type === 'close_session' && !this.closedAt.has(p.session)) this.closedAt.set(p.session, p.zxid);
       } else if (p.type === 'get' || p.type === 'exists' || p.type === 'children') {
         this.cps.push({ z: p.zxid, k: 2 * p.zxid + 1, read: true, op: p });
