@@ -186,3 +186,18 @@ describe('broadcast', () => {
     }
   });
 });
+
+describe('ZOOKEEPER-1154 (diff-instead-of-trunc), driven directly', () => {
+  // s0 logged 1:2 in epoch 1 but it never committed; s1 and s2 moved on to epoch 2.
+  const durables = [durable(1, 1, [tx(1, 1), tx(1, 2)]), durable(2, 2, [tx(1, 1), tx(2, 1)]), durable(2, 2, [tx(1, 1), tx(2, 1)])];
+  const logs = (net: Net) => net.nodes.map((s) => s.history.slice(0, s.lastCommitted).map((t) => fmtZxid(t.z)).join(' '));
+  it('correct: the stale txn is truncated and every server delivers the same log', () => {
+    const net = boot(cfgOf(3), durables);
+    expect(net.nodes[2].state).toBe('LEADING');
+    expect(logs(net)).toEqual(['1:1 2:1', '1:1 2:1', '1:1 2:1']);
+  });
+  it('mutant: the stale txn survives the DIFF and is delivered, so the logs diverge', () => {
+    const net = boot(cfgOf(3, 0, 'diff-instead-of-trunc'), durables);
+    expect(logs(net)).toEqual(['1:1 1:2 2:1', '1:1 2:1', '1:1 2:1']);
+  });
+});
