@@ -6,6 +6,7 @@ import { getProtocol, protocolNames } from '../properties/index.ts';
 import { throughput, type ThroughputRow } from './throughput.ts';
 import { timeToBug, type MutantRow } from './mutants.ts';
 import { workerSpeedup, type WorkersRow } from './workers.ts';
+import { benchHistory } from './history.ts';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -38,6 +39,9 @@ for (const name of models) workerRows.push(...(await workerSpeedup(getProtocol(n
 process.stdout.write(`\nsteps/s (one core)\n${table(throughputRows as unknown as Record<string, unknown>[])}`);
 process.stdout.write(`\ntime to first failure, per mutant and strategy\n${table(mutantRows as unknown as Record<string, unknown>[])}`);
 
+const history = await benchHistory();
+process.stdout.write(`\ncheck-history on a generated history\n${table([history as unknown as Record<string, unknown>])}`);
+
 process.stdout.write(`\ncheck on worker threads (same runs, same digest)\n${table(workerRows as unknown as Record<string, unknown>[])}`);
 
 const out = {
@@ -49,6 +53,7 @@ const out = {
   throughput: throughputRows,
   mutants: mutantRows,
   workers: workerRows,
+  history,
 };
 mkdirSync('bench/results', { recursive: true });
 writeFileSync('bench/results/latest.json', JSON.stringify(out, null, 1) + '\n');
