@@ -581,7 +581,7 @@ export function zkProtocol(): Protocol<ZkState, ZkMsg, ZkRequest, ZkObs, ZkGhost
     network: 'fifo',
     model,
     nodeCount,
-    workload: (cfg) => cfg.ops.flatMap((xs, c) => xs.map((_, k) => ({ node: serverCount(cfg) + c, request: { k } }))),
+    workload: (cfg) => cfg.ops.flatMap((xs, c) => xs.map((op, k) => ({ node: serverCount(cfg) + c, request: { k, what: describeOp(op) } }))),
     mutants: ZK_MUTANTS,
     ghost: { init: initGhost, update: (g, node, s, obs, cfg) => updateGhost(g, node, s, obs, cfg) },
     invariants: zkInvariants,

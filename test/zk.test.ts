@@ -135,7 +135,7 @@ describe('the read path', () => {
     expect(s0.applied).toBeLessThan(s0.zab.lastCommitted);
     const c2 = clientNode(2, sim.cfg);
     const conn = s0.conns[2]!;
-    const r = model.step(s0, { kind: 'deliver', from: c2, msg: { t: 'op', a: conn.a, k: 0 } }, 0, sim.cfg);
+    const r = model.step(s0, { kind: 'deliver', from: c2, msg: { t: 'op', a: conn.a, k: 0, what: 'getData /a watch' } }, 0, sim.cfg);
     expect(r.effects.send).toEqual([{ to: c2, msg: { t: 'reply', a: conn.a, k: 0, z: s0.lastZxid, res: { ok: false, code: 'NONODE' } } }]);
     // Once s0 has applied it, the same read (now through the world) sees the node.
     sim.settle();

@@ -9,6 +9,7 @@
 import type { Input, NodeId, StepResult } from '../../src/model.ts';
 import { FIRED_KINDS } from '../znode/watches.ts';
 import { clientIndex, isRead, serverCount, watchOf } from './config.ts';
+import { describeOp } from './describe.ts';
 import { T_RETRY, ZkFx } from './fx.ts';
 import type { ClientMsg, ClientState, Reg, ZkConfig, ZkMsg, ZkObs, ZkRequest } from './types.ts';
 
@@ -48,10 +49,10 @@ function lose(s: ClientState, fx: ZkFx): ClientState {
   return { ...s, out: -1 };
 }
 
-function issue(s: ClientState, fx: ZkFx): ClientState {
+function issue(s: ClientState, c: number, cfg: ZkConfig, fx: ZkFx): ClientState {
   if (s.phase !== 'connected' || s.out >= 0 || s.ready.length === 0) return s;
   const k = s.ready[0];
-  fx.to(s.server, { t: 'op', a: s.a, k });
+  fx.to(s.server, { t: 'op', a: s.a, k, what: describeOp(cfg.ops[c]?.[k]) });
   fx.note({ t: 'issue', k });
   return { ...s, out: k, ready: s.ready.slice(1) };
 }
@@ -82,7 +83,7 @@ function onMsg(s0: ClientState, from: NodeId, m: ClientMsg, c: number, cfg: ZkCo
       fx.note({ t: 'session', server: from, g: m.g, fresh: s.g < 0 });
       let out: ClientState = { ...s, phase: 'connected', g: m.g, refusals: 0 };
       if (out.regs.length > 0) fx.to(from, { t: 'setWatches', a: s.a, rel: s.lastZxid, regs: out.regs });
-      out = issue(out, fx);
+      out = issue(out, c, cfg, fx);
       return out;
     }
     case 'wait':
@@ -111,7 +112,7 @@ function onMsg(s0: ClientState, from: NodeId, m: ClientMsg, c: number, cfg: ZkCo
       }
       const out: ClientState = { ...s, out: -1, regs, lastZxid: m.z > s.lastZxid ? m.z : s.lastZxid };
       if (op.op === 'close' && m.res.ok) return end(out, 'closed', fx);
-      return issue(out, fx);
+      return issue(out, c, cfg, fx);
     }
     case 'event': {
       if (s.phase !== 'connected') return s;
@@ -142,7 +143,7 @@ export function stepClient(s: ClientState, input: Input<ZkMsg, ZkRequest>, id: N
       break;
     case 'client':
       if (s.phase === 'ended') break;
-      out = issue({ ...s, ready: s.ready.concat([input.request.k]) }, fx);
+      out = issue({ ...s, ready: s.ready.concat([input.request.k]) }, c, cfg, fx);
       break;
     case 'timeout':
       if (input.timer === T_RETRY && (s.phase === 'connecting' || s.phase === 'waiting')) {

@@ -10,7 +10,7 @@
 // server revalidates it in between.
 import type { NodeId } from '../../src/model.ts';
 import { pmapForEach, pmapHas } from '../znode/pmap.ts';
-import { decode, encode, OP_CREATE_SESSION, OP_EXPIRE } from './config.ts';
+import { decode, encode, OP_CREATE_SESSION, OP_EXPIRE, sessionId } from './config.ts';
 import type { ZkFx } from './fx.ts';
 import type { Lease, ServerState, ZkConfig } from './types.ts';
 
@@ -80,12 +80,18 @@ export function needsTick(s: ServerState, me: NodeId): boolean {
  * error txn); a session with no owner yet (a new leader) is claimed. Returns the
  * payload to propose and the new leases.
  */
-export function prep(ls: readonly Lease[], v: number, from: NodeId, os: number, cfg: ZkConfig, fx: ZkFx): { v: number; leases: readonly Lease[] } {
+export function prep(s: ServerState, v: number, from: NodeId, os: number, cfg: ZkConfig, fx: ZkFx): { v: number; leases: readonly Lease[] } {
+  const ls = s.leases as readonly Lease[];
   const p = decode(v);
   if (p.moved) return { v, leases: ls };
   if (p.op === OP_CREATE_SESSION) return { v, leases: touch(ls, p.c, p.g, from, os) };
   const l = findLease(ls, p.c, p.g);
-  if (l === null || l.owner < 0) return { v, leases: touch(ls, p.c, p.g, from, os) };
+  if (l === null || l.owner < 0) {
+    // No owner yet (a new leader): the first server to use the session claims it,
+    // if the session is alive at all (else the txn fails as SESSIONEXPIRED).
+    if (l === null && !pmapHas(s.tree.sessions, sessionId(p.c, p.g))) return { v, leases: ls };
+    return { v, leases: touch(ls, p.c, p.g, from, os) };
+  }
   // no-session-moved: the owner check is gone, so a request a client left behind on its old server still applies.
   if ((l.owner !== from || l.os !== os) && cfg.mutant !== 'no-session-moved') {
     fx.note({ t: 'moved', c: p.c, k: p.op });
@@ -97,12 +103,16 @@ export function prep(ls: readonly Lease[], v: number, from: NodeId, os: number, 
   return { v, leases };
 }
 
-/** REVALIDATE: valid while live in my tree and not closing; the asker owns it from now on. */
+/**
+ * REVALIDATE: valid while the tracker knows the session (from my tree, or since
+ * I prepared its createSession) and no close of it is under way; the asker owns
+ * it from now on.
+ */
 export function revalidate(s: ServerState, c: number, g: number, sid: string, from: NodeId, os: number): { ok: boolean; leases: readonly Lease[] } {
   const ls = s.leases as readonly Lease[];
   const l = findLease(ls, c, g);
-  const live = pmapHas(s.tree.sessions, sid);
-  if (!live || (l !== null && l.closing)) return { ok: false, leases: ls };
+  const known = l !== null || pmapHas(s.tree.sessions, sid);
+  if (!known || (l !== null && l.closing)) return { ok: false, leases: ls };
   return { ok: true, leases: touch(ls, c, g, from, os) };
 }
 

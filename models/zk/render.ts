@@ -34,7 +34,7 @@ export const zkRender: Render<ZkState, ZkMsg, ZkRequest, ZkObs, ZkConfig> = {
       case 'setWatches':
         return `setWatches(rel ${fmtZxid(m.rel)}: ${m.regs.map((r) => `${r.kind} ${r.path}`).join(', ')}) @${m.a}`;
       case 'op':
-        return `op ${m.k} @${m.a}`;
+        return `op ${m.k}: ${m.what} @${m.a}`;
       case 'reply':
         return `reply ${m.k} zxid ${fmtZxid(m.z)}: ${describeResult(m.res)} @${m.a}`;
       case 'event':
@@ -48,7 +48,7 @@ export const zkRender: Render<ZkState, ZkMsg, ZkRequest, ZkObs, ZkConfig> = {
     }
   },
   msgType: (m) => m.t,
-  request: (c) => `call op ${c.k}`,
+  request: (c) => `call op ${c.k}${c.what !== undefined ? `: ${c.what}` : ''}`,
   obs(o) {
     switch (o.t) {
       case 'apply':

@@ -128,7 +128,7 @@ function submit(s: ServerState, v: number, id: NodeId, cfg: ZkConfig, fx: ZkFx):
   let out = s;
   let pv = v;
   if (leading(s) && s.leases !== null) {
-    const r = prep(s.leases, v, id, 0, cfg, fx);
+    const r = prep(s, v, id, 0, cfg, fx);
     pv = r.v;
     out = { ...out, leases: r.leases };
   }
@@ -253,6 +253,10 @@ function finish(before: ServerState, s: ServerState, id: NodeId, cfg: ZkConfig, 
   }
   if (now && !out.serving) {
     out = { ...out, serving: true, leases: leading(out) ? [] : null };
+    // A new leader loads its whole database before it serves (Leader.lead: zk.loadData()), so its
+    // session tracker knows every live session; a learner hands the synced commits to its
+    // CommitProcessor and may serve before they are applied.
+    if (leading(out)) out = catchUp(out, id, cfg, fx);
     for (let c = 0; c < out.conns.length; c++) {
       const conn = out.conns[c];
       if (conn !== null && conn.st === 'held') out = onConnect(setConn(out, c, null), c, conn, id, cfg, fx);
@@ -429,7 +433,7 @@ export function stepServer(s: ServerState, input: Input<ZkMsg, ZkRequest>, id: N
         if (m.t === 'REQUEST' && s.leases !== null && leading(s)) {
           const p = s.zab.lead?.peers[input.from] ?? null;
           if (p !== null && p.s === m.s) {
-            const r = prep(s.leases, m.v, input.from, m.s, cfg, fx);
+            const r = prep(s, m.v, input.from, m.s, cfg, fx);
             s = { ...s, leases: r.leases };
             if (r.v !== m.v) msg = { ...m, v: r.v };
           }

@@ -49,6 +49,8 @@ export interface Reg {
 /** The workload item the scheduler injects: the application calls op k. */
 export interface ZkRequest {
   readonly k: number;
+  /** The op in words, for traces. */
+  readonly what?: string;
 }
 
 /** Client <-> server messages. `a` is the client's connection attempt (the TCP connection). */
@@ -67,7 +69,8 @@ export type ClientMsg =
   | { readonly t: 'bye'; readonly a: number }
   /** SetWatches, sent first on a new connection (ClientCnxn.primeConnection). */
   | { readonly t: 'setWatches'; readonly a: number; readonly rel: number; readonly regs: readonly Reg[] }
-  | { readonly t: 'op'; readonly a: number; readonly k: number }
+  /** Request k of the session; `what` is the op in words, for traces (the server reads the op from the workload). */
+  | { readonly t: 'op'; readonly a: number; readonly k: number; readonly what: string }
   /** z: the reply header's zxid (the server's last applied zxid when it replied). */
   | { readonly t: 'reply'; readonly a: number; readonly k: number; readonly z: number; readonly res: OpResult }
   | { readonly t: 'event'; readonly a: number; readonly type: WatchEventType; readonly path: string };
