@@ -289,15 +289,30 @@ function configArb(mutant: string | null): fc.Arbitrary<PaxosConfig> {
  * crashAfterVote) change no verdict and no later step, so they are left out.
  */
 function paxosGhostKey(g: PaxosGhost): string {
-  const set = (xs: string[]) => [...new Set(xs)].sort().join(',');
-  const votes = set(g.votes.map((x) => `${x.a}.${x.b}.${x.v}`));
-  const last = g.last.map((x) => (x === null ? '-' : `${x.b}.${x.v}`)).join(',');
-  const chosen = set(g.chosen.map((c) => `${c.b}.${c.v}`));
-  const ballots = set(g.ballots.map((x) => `${x.b}.${x.p}`));
-  return `${votes}/${last}/${chosen}/${ballots}/${set(g.submitted.slice())}`;
+  const votes: string[] = [];
+  for (const x of g.votes) votes.push(`${x.a}.${x.b}.${x.v}`);
+  let last = '';
+  for (const x of g.last) last += x === null ? '-,' : `${x.b}.${x.v},`;
+  const chosen: string[] = [];
+  for (const c of g.chosen) chosen.push(`${c.b}.${c.v}`);
+  const ballots: string[] = [];
+  for (const x of g.ballots) ballots.push(`${x.b}.${x.p}`);
+  return `${sortedSet(votes)}/${last}/${sortedSet(chosen)}/${sortedSet(ballots)}/${sortedSet(g.submitted.slice())}`;
 }
 
-const EXPLORE_DEFAULTS = { proposers: 2, acceptors: 3, learners: 1, rounds: 1, inflight: 12, crashes: 0, drops: 0, duplicates: 0, partitions: 0 };
+/** The distinct strings, sorted, comma-joined (in place: xs is scratch). */
+function sortedSet(xs: string[]): string {
+  if (xs.length < 2) return xs.length === 0 ? '' : xs[0];
+  xs.sort();
+  let out = xs[0];
+  for (let i = 1; i < xs.length; i++) if (xs[i] !== xs[i - 1]) out += ',' + xs[i];
+  return out;
+}
+
+// The README's configuration: two competing proposers, three acceptors, one
+// learner, one round each, no faults, at most five messages in flight. It is
+// exhausted in seconds; every bound can be raised with --bound.
+const EXPLORE_DEFAULTS = { proposers: 2, acceptors: 3, learners: 1, rounds: 1, inflight: 5, crashes: 0, drops: 0, duplicates: 0, partitions: 0 };
 
 /** A proposer's round, whether it is up or crashed. */
 function proposerRound(w: W, id: number): number {
@@ -346,14 +361,20 @@ const paxosSymmetry: Symmetry<PaxosState, PaxosMsg, PaxosGhost, PaxosConfig> = {
       nodes[id] = { ...s, promises: permuteBits(s.promises, perm, base), accepts: permuteBits(s.accepts, perm, base) };
     }
     const g = w.ghost;
-    const idx = (a: number) => perm[base + a] - base;
+    // Before the first vote the ghost names no acceptor.
+    if (g.votes.length === 0) return w;
     const last: (Vote | null)[] = new Array(g.last.length);
     for (let a = 0; a < g.last.length; a++) {
       const x = g.last[a];
-      last[idx(a)] = x === null ? null : { ...x, a: idx(a) };
+      const to = perm[base + a] - base;
+      last[to] = x === null ? null : { a: to, b: x.b, v: x.v };
     }
-    const ghost: PaxosGhost = { ...g, votes: g.votes.map((x) => ({ ...x, a: idx(x.a) })), last };
-    return { ...w, nodes, ghost };
+    const votes: Vote[] = new Array(g.votes.length);
+    for (let i = 0; i < votes.length; i++) {
+      const x = g.votes[i];
+      votes[i] = { a: perm[base + x.a] - base, b: x.b, v: x.v };
+    }
+    return { ...w, ghost: { ...g, votes, last } };
   },
 };
 

@@ -175,6 +175,11 @@ export class FingerprintMap {
   }
 }
 
+function isIdentity(perm: readonly number[]): boolean {
+  for (let i = 0; i < perm.length; i++) if (perm[i] !== i) return false;
+  return true;
+}
+
 /** Every permutation of `xs`, as arrays of the same elements. */
 function permutations(xs: readonly number[]): number[][] {
   if (xs.length <= 1) return [xs.slice()];
@@ -325,14 +330,17 @@ export class Fingerprinter<Cfg extends BaseConfig = BaseConfig> {
   readonly n: number;
   private readonly fifo: boolean;
   private readonly ghostKey: (g: unknown) => string;
-  /** Non-identity renamings (empty without symmetry). */
-  private readonly perms: number[][];
+  /** Groups of interchangeable nodes with at least two members (empty without symmetry). */
+  private readonly groups: number[][];
   // A strong map, emptied when large: a WeakMap over millions of short-lived
   // objects slows every garbage collection, and the objects worth remembering
   // are those of the states around the search front anyway.
   private cache = new Map<object, number>();
   private laneA = new Int32Array(CACHE_LIMIT);
   private laneB = new Int32Array(CACHE_LIMIT);
+  private readonly identity: number[];
+  private readonly labelA: Float64Array;
+  private readonly labelB: Float64Array;
   private linkPos: Int32Array;
   private linkStamp: Int32Array;
   private stamp = 0;
@@ -345,14 +353,18 @@ export class Fingerprinter<Cfg extends BaseConfig = BaseConfig> {
     this.n = p.nodeCount(cfg);
     this.fifo = p.network === 'fifo';
     this.ghostKey = p.ghostKey ? p.ghostKey.bind(p) : (g) => JSON.stringify(g);
-    this.perms = symmetry && p.symmetry ? groupPermutations(this.n, p.symmetry.groups(cfg)).slice(1) : [];
+    // Groups in id order: the sorted members fill the slots in that order.
+    this.groups = symmetry && p.symmetry ? p.symmetry.groups(cfg).filter((g) => g.length > 1).map((g) => g.slice().sort((x, y) => x - y)) : [];
+    this.identity = Array.from({ length: this.n }, (_, i) => i);
+    this.labelA = new Float64Array(this.n);
+    this.labelB = new Float64Array(this.n);
     this.linkPos = new Int32Array(64 * 64);
     this.linkStamp = new Int32Array(64 * 64);
   }
 
   /** Whether this fingerprinter reduces by symmetry (the model declares interchangeable nodes). */
   get symmetric(): boolean {
-    return this.perms.length > 0;
+    return this.groups.length > 0;
   }
 
   /** Mix the hash of one value (tagged by its kind) into HA/HB, from the cache when it is an object seen lately. */
@@ -523,20 +535,82 @@ export class Fingerprinter<Cfg extends BaseConfig = BaseConfig> {
     }
     let a = HA >>> 0;
     let b = HB >>> 0;
-    if (this.perms.length > 0) {
+    if (this.groups.length > 0) {
       const sym = this.p.symmetry!;
-      for (const perm of this.perms) {
-        this.hashWorld(sym.permute(w, perm, this.cfg));
-        const x = HA >>> 0;
-        const y = HB >>> 0;
-        if (x < a || (x === a && y < b)) {
+      let first = true;
+      for (const perm of this.candidates(w)) {
+        let x: number;
+        let y: number;
+        if (isIdentity(perm)) {
+          x = a;
+          y = b;
+        } else {
+          this.hashWorld(sym.permute(w, perm, this.cfg));
+          x = HA >>> 0;
+          y = HB >>> 0;
+        }
+        if (first || x < a || (x === a && y < b)) {
           a = x;
           b = y;
+          first = false;
         }
       }
     }
     out[0] = a;
     out[1] = b;
+  }
+
+  /**
+   * The renamings whose images symmetry reduction compares. Taking the minimum
+   * over every renaming costs a world hash per renaming (6 for three
+   * acceptors), so only those that sort each group by its members' own states
+   * are tried, every order of equal states included. A renaming of w maps that
+   * set onto the one of its image, so symmetric worlds still meet in the same
+   * minimum; and every candidate is a genuine image, so worlds that are not
+   * symmetric never do (if a model's node states name other nodes, sorting by
+   * them is less effective, never unsound).
+   */
+  private candidates(w: World): number[][] {
+    let perms: number[][] = [this.identity.slice()];
+    const la = this.labelA;
+    const lb = this.labelB;
+    for (const g of this.groups) {
+      for (const id of g) {
+        HA = 0;
+        HB = 0;
+        const st = w.nodes[id];
+        if (st === null) this.mixObj(w.durable[id], 1, false);
+        else this.mixObj(st, 2, false);
+        la[id] = HA >>> 0;
+        lb[id] = HB >>> 0;
+      }
+      const cmp = (x: number, y: number) => la[x] - la[y] || lb[x] - lb[y];
+      const sorted = g.slice().sort(cmp);
+      // The k-th member in sorted order takes the k-th slot (g is in id order);
+      // members with equal states take their slots in every order.
+      let orders: number[][] = [[]];
+      for (let i = 0; i < sorted.length; ) {
+        let j = i + 1;
+        while (j < sorted.length && cmp(sorted[i], sorted[j]) === 0) j++;
+        if (j === i + 1) for (const o of orders) o.push(sorted[i]);
+        else {
+          const next: number[][] = [];
+          for (const o of orders) for (const r of permutations(sorted.slice(i, j))) next.push(o.concat(r));
+          orders = next;
+        }
+        i = j;
+      }
+      const next: number[][] = [];
+      for (const base of perms) {
+        for (const o of orders) {
+          const perm = orders.length === 1 ? base : base.slice();
+          for (let k = 0; k < o.length; k++) perm[o[k]] = g[k];
+          next.push(perm);
+        }
+      }
+      perms = next;
+    }
+    return perms;
   }
 
   /**
