@@ -188,6 +188,9 @@ export function onNotify(s: ZabState, id: NodeId, from: NodeId, n: Notify, cfg: 
       // with a better vote be heard by one that keeps re-sending a worse one;
       // answering a re-sent worse vote of my round reaches the same point.
       if (answers && n.re === true && voteGt(vote, n, cfg)) fx.to(from, myNote(s));
+      // A copy of what I hold changes nothing.
+      const e = recv[from];
+      if (e !== null && e.round === n.round && e.st === n.st && e.leader === n.leader && e.zxid === n.zxid && e.epoch === n.epoch) return s;
       recv = recv.slice();
     }
     let next: ZabState;
