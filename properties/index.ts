@@ -1,11 +1,13 @@
 // The registry of protocols the CLI and the test suites know by name.
 import type { Protocol } from '../src/protocol.ts';
 import { paxosProtocol } from './paxos.ts';
+import { zabProtocol } from './zab.ts';
 import { zkProtocol } from './zk.ts';
 import { znodeProtocol } from './znode.ts';
 
 const factories: Record<string, () => Protocol> = {
   paxos: paxosProtocol as () => Protocol,
+  zab: zabProtocol as () => Protocol,
   znode: znodeProtocol as () => Protocol,
   zk: zkProtocol as () => Protocol,
 };
