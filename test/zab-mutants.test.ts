@@ -84,3 +84,17 @@ describe('ZAB mutants', () => {
  * txns (B9), both beyond what the explorer reaches today.
  */
 const UNTRIPPED: string[] = ['GlobalPrimaryOrder'];
+
+describe('GlobalPrimaryOrder, which no mutant reaches', () => {
+  it('fires when a server delivers an older epoch after a newer one in one life', () => {
+    const cfg = p.defaultConfig(null);
+    const inv = p.invariants(cfg).find((i) => i.name === 'GlobalPrimaryOrder')!;
+    const g0 = p.ghost.init(cfg);
+    const t = (e: number, c: number, v: number) => ({ z: e * 2 ** 32 + c, v });
+    const prev = { nodes: [], ghost: { ...g0, deliv: [[t(1, 1, 0), t(2, 1, 1)], [], [], []] } } as never;
+    const bad = { nodes: [], ghost: { ...g0, deliv: [[t(1, 1, 0), t(2, 1, 1), t(1, 2, 2)], [], [], []] } } as never;
+    const good = { nodes: [], ghost: { ...g0, deliv: [[t(1, 1, 0), t(2, 1, 1), t(2, 2, 2)], [], [], []] } } as never;
+    expect(inv.check(bad, prev)).toMatch(/delivered 1:2=w2 \(epoch 1\) after 2:1=w1 \(epoch 2\)/);
+    expect(inv.check(good, prev)).toBeNull();
+  });
+});
