@@ -9,6 +9,7 @@
 // clients reconnect elsewhere.
 import type { Input, NodeId, StepResult } from '../../src/model.ts';
 import { emptyTree, getNode, type Tree, type WatchEventType } from '../znode/tree.ts';
+import { pmapDelete } from '../znode/pmap.ts';
 import { WatchTable } from '../znode/watches.ts';
 import { zabModel, type Txn, type WriteRequest, type ZabMsg, type ZabState } from '../zab/index.ts';
 import {
@@ -144,8 +145,11 @@ function isCloseTxn(v: number, cfg: ZkConfig): boolean {
 
 function applyOne(s: ServerState, txn: Txn, id: NodeId, cfg: ZkConfig, fx: ZkFx): ServerState {
   let r: AppliedPayload;
-  // ephemeral-survives-on-follower: a follower ignores closeSession, so the session and its ephemerals stay.
-  if (cfg.mutant === 'ephemeral-survives-on-follower' && !leading(s) && isCloseTxn(txn.v, cfg)) r = { tree: s.tree, result: { ok: true }, triggers: [], deleted: [] };
+  // ephemeral-survives-on-follower: a follower ends the session but skips DataTree.killSession's deletes.
+  if (cfg.mutant === 'ephemeral-survives-on-follower' && !leading(s) && isCloseTxn(txn.v, cfg)) {
+    const p = decode(txn.v);
+    r = { tree: { ...s.tree, sessions: pmapDelete(s.tree.sessions, sessionId(p.c, p.g)) }, result: { ok: true }, triggers: [], deleted: [] };
+  }
   else r = applyPayload(s.tree, txn.v, txn.z, cfg);
   fx.note({ t: 'apply', z: txn.z, v: txn.v, ok: r.result.ok, what: describeTxn(txn.v, cfg) });
   let out: ServerState = { ...s, tree: r.tree, lastZxid: txn.z, lastV: txn.v };
