@@ -12,7 +12,7 @@ import { z } from 'zod';
 import type { Invariant, Liveness, Probe, Protocol } from '../src/protocol.ts';
 import type { World } from '../src/world.ts';
 import type { NodeId } from '../src/model.ts';
-import { budgetSchema, parseWith } from '../src/config.ts';
+import { budgetSchema, InputError, parseWith } from '../src/config.ts';
 import { fmtZxid } from '../models/zab/index.ts';
 import { CREATE_MODES, emptyTree, getNode, paths, treeEquals, type Tree, type WatchTrigger } from '../models/znode/tree.ts';
 import { FIRED_KINDS, type WatchKind } from '../models/znode/watches.ts';
@@ -512,7 +512,7 @@ const configSchema = z.object({
 function parseConfig(raw: unknown): ZkConfig {
   const cfg = parseWith(configSchema, raw) as ZkConfig;
   const items = cfg.ops.reduce((n, xs) => n + xs.length, 0);
-  if (items > 30) return parseWith(z.never(), items, 'config.ops');
+  if (items > 30) throw new InputError(`config.ops: at most 30 operations in all (the scheduler's workload limit), got ${items}`);
   return cfg;
 }
 
@@ -599,7 +599,7 @@ export function zkProtocol(): Protocol<ZkState, ZkMsg, ZkRequest, ZkObs, ZkGhost
       ],
       budget: { crashes: 1, drops: 1, duplicates: 0, partitions: 1 },
     }),
-    benchConfigs: [{ label: '3 voters, 1 observer, 3 clients', fix: (c) => ({ ...c, voters: 3, observers: 1 }) }],
+    benchConfigs: [{ label: '3 voters, 1 observer, generated clients and workload', fix: (c) => ({ ...c, voters: 3, observers: 1 }) }],
     simplerConfigs,
     parseConfig,
     maxChoices: 600,

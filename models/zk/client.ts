@@ -134,8 +134,8 @@ export function stepClient(s: ClientState, input: Input<ZkMsg, ZkRequest>, id: N
     case 'start':
       // The application opens its handle at once (new ZooKeeper(...) connects
       // before any call). Connection strings list every server and clients
-      // start spread over them, from the last: the highest voter (the likely
-      // leader) first, then the observers' and the other voters' turn.
+      // start spread over them: the highest voter (the likely leader) first,
+      // then the lower voters, then the observers.
       if (s.phase === 'idle') out = connect(s, home(c, cfg), fx);
       break;
     case 'restart':

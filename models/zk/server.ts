@@ -149,8 +149,7 @@ function applyOne(s: ServerState, txn: Txn, id: NodeId, cfg: ZkConfig, fx: ZkFx)
   if (cfg.mutant === 'ephemeral-survives-on-follower' && !leading(s) && isCloseTxn(txn.v, cfg)) {
     const p = decode(txn.v);
     r = { tree: { ...s.tree, sessions: pmapDelete(s.tree.sessions, sessionId(p.c, p.g)) }, result: { ok: true }, triggers: [], deleted: [] };
-  }
-  else r = applyPayload(s.tree, txn.v, txn.z, cfg);
+  } else r = applyPayload(s.tree, txn.v, txn.z, cfg);
   fx.note({ t: 'apply', z: txn.z, v: txn.v, ok: r.result.ok, what: describeTxn(txn.v, cfg) });
   let out: ServerState = { ...s, tree: r.tree, lastZxid: txn.z, lastV: txn.v };
   if (r.triggers.length > 0) {
@@ -251,10 +250,6 @@ function finish(before: ServerState, s: ServerState, id: NodeId, cfg: ZkConfig, 
     out = { ...dropAll(out, cfg, fx), serving: false };
   }
   if (out.zab !== before.zab) out = reconcile(out, cfg, fx);
-  if (!out.applying && out.applied < delivered(out.zab)) {
-    fx.arm(T_APPLY);
-    out = { ...out, applying: true };
-  }
   if (now && !out.serving) {
     out = { ...out, serving: true, leases: leading(out) ? [] : null };
     // A new leader loads its whole database before it serves (Leader.lead: zk.loadData()), so its
@@ -265,6 +260,10 @@ function finish(before: ServerState, s: ServerState, id: NodeId, cfg: ZkConfig, 
       const conn = out.conns[c];
       if (conn !== null && conn.st === 'held') out = onConnect(setConn(out, c, null), c, conn, id, cfg, fx);
     }
+  }
+  if (!out.applying && out.applied < delivered(out.zab)) {
+    fx.arm(T_APPLY);
+    out = { ...out, applying: true };
   }
   if (cfg.mutant === 'reply-before-commit' && out.serving) out = answerLogged(out, cfg, fx);
   if (out.leases !== null) {
