@@ -88,9 +88,6 @@ export function suffixViolation<Cfg extends BaseConfig>(
 export class SuffixMemo {
   private readonly known = new FingerprintMap();
   private readonly fp = new Uint32Array(2);
-  /** Worlds the suffixes passed through (steps run, plus their start worlds), and suffixes cut short by the memo. */
-  stepsRun = 0;
-  hits = 0;
 
   constructor(private readonly fper: Fingerprinter) {}
 
@@ -115,11 +112,11 @@ export class SuffixMemo {
       trailStep.push(x.step);
       return false;
     });
-    this.stepsRun += trailStep.length;
     if (r.violation !== null) return r.violation;
-    if (r.stopped) this.hits++;
-    else if (r.final.step < r.bound) end = r.final.step;
-    else return null;
+    if (!r.stopped) {
+      if (r.final.step >= r.bound) return null;
+      end = r.final.step;
+    }
     for (let i = 0; i < trailStep.length; i++) this.known.set(trailA[i], trailB[i], end - trailStep[i]);
     return null;
   }

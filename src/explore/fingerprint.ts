@@ -6,48 +6,26 @@
 // them may be delivered next, so their order is not behaviour), timers a set,
 // and the ghost goes through the model's ghostKey. FIFO links keep their order,
 // which is behaviour there. With symmetry, the fingerprint is the smallest one
-// over every permutation of the model's interchangeable nodes, so a state and
-// its mirror images collapse into one.
+// over renamings of the model's interchangeable nodes, so a state and its
+// mirror images collapse into one.
 //
 // The fair suffix does read packet and timer order (it delivers the oldest
 // first), so two worlds with one fingerprint may run different suffixes; the
 // explorer checks the suffix of the first one it reaches. Safety found by
-// expansion is unaffected.
+// expansion is unaffected. Fingerprinter.exact keeps the order, for the
+// explorer's memo of suffixes already run.
 //
-// Collisions: the key is two independent 32-bit hashes of the canonical string
-// (FNV-1a and a murmur3-style mix). Treating them as one 64-bit hash, the chance
-// that any two of n distinct states collide is about n^2 / 2^65: 3e-8 for a
-// million states, 3e-4 for a hundred million. A collision would silently prune
-// one state (and its successors), as in TLC and Stateright.
+// Collisions: a fingerprint is two independent 32-bit hashes (an FNV-1a-like
+// lane and a murmur3-style lane) of the canonical form described above, each
+// part (node state, message, ghost key) hashed the same two ways first.
+// Treating the pair as one 64-bit hash, the chance that any two of n distinct
+// states collide is about n^2 / 2^65: 3e-8 for a million states, 3e-4 for a
+// hundred million. A collision would silently prune one state (and what only
+// it leads to), as in TLC and Stateright; nothing here is adversarial, so the
+// additive multiset hash is no weaker than the rest.
 import type { BaseConfig } from '../model.ts';
 import type { Protocol } from '../protocol.ts';
 import type { World } from '../world.ts';
-
-/** Two 32-bit hashes of one string, written to out[0], out[1]. */
-export function hash64(s: string, out: Uint32Array | number[]): void {
-  let a = 0x811c9dc5;
-  let b = 0x9747b28c ^ s.length;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    let k = Math.imul(c, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    b ^= Math.imul(k, 0x1b873593);
-    b = (b << 13) | (b >>> 19);
-    b = (Math.imul(b, 5) + 0xe6546b64) | 0;
-  }
-  // FNV-1a's low bits mix poorly for short tails; one avalanche round each.
-  a ^= a >>> 16;
-  a = Math.imul(a, 0x7feb352d);
-  a ^= a >>> 15;
-  b ^= b >>> 16;
-  b = Math.imul(b, 0x85ebca6b);
-  b ^= b >>> 13;
-  b = Math.imul(b, 0xc2b2ae35);
-  b ^= b >>> 16;
-  out[0] = a >>> 0;
-  out[1] = b >>> 0;
-}
 
 /** 16 hex digits: how a fingerprint is printed. */
 export function fpHex(h1: number, h2: number): string {
@@ -55,8 +33,9 @@ export function fpHex(h1: number, h2: number): string {
 }
 
 /**
- * A set of 64-bit fingerprints: open addressing over two Uint32Arrays, about
- * 16 bytes per state at the load it keeps, no per-entry objects.
+ * A set of 64-bit fingerprints: open addressing over two Uint32Arrays, 16 to
+ * 32 bytes per state at the load it keeps, no per-entry objects (a Set of
+ * strings or bigints would cost ten times that and keep the collector busy).
  */
 export class FingerprintSet {
   private hi: Uint32Array;
@@ -332,10 +311,11 @@ export class Fingerprinter<Cfg extends BaseConfig = BaseConfig> {
   private readonly ghostKey: (g: unknown) => string;
   /** Groups of interchangeable nodes with at least two members (empty without symmetry). */
   private readonly groups: number[][];
-  // A strong map, emptied when large: a WeakMap over millions of short-lived
-  // objects slows every garbage collection, and the objects worth remembering
-  // are those of the states around the search front anyway.
+  // Emptied when large, so that it never holds more than the parts of the
+  // states around the search front (the ones steps keep sharing) alive.
   private cache = new Map<object, number>();
+  private ghostCache = new Map<object, number>();
+  private cacheUsed = 0;
   private laneA = new Int32Array(CACHE_LIMIT);
   private laneB = new Int32Array(CACHE_LIMIT);
   private readonly identity: number[];
@@ -367,13 +347,20 @@ export class Fingerprinter<Cfg extends BaseConfig = BaseConfig> {
     return this.groups.length > 0;
   }
 
-  /** Mix the hash of one value (tagged by its kind) into HA/HB, from the cache when it is an object seen lately. */
-  private mixObj(x: unknown, tag: number, ghost: boolean): void {
-    if (x === null || typeof x !== 'object') {
+  /**
+   * Mix the hash of one part (a node state, a durable part, a message; with
+   * `ghost`, the ghost through its key) into HA/HB, from the cache when it is
+   * an object seen lately. Callers mix in what kind of part it is: the cache
+   * is per object, and one object could serve as two kinds.
+   */
+  private mixObj(x: unknown, ghost: boolean): void {
+    const cache = ghost ? this.ghostCache : this.cache;
+    let i = x !== null && typeof x === 'object' ? cache.get(x) : undefined;
+    if (i === undefined) {
       const sa = HA;
       const sb = HB;
-      HA = 0x811c9dc5 ^ tag;
-      HB = 0x9747b28c ^ tag;
+      HA = 0x811c9dc5;
+      HB = 0x9747b28c;
       if (ghost) mixString(this.ghostKey(x));
       else mixValue(x);
       avalanche();
@@ -381,29 +368,35 @@ export class Fingerprinter<Cfg extends BaseConfig = BaseConfig> {
       const b = HB;
       HA = sa;
       HB = sb;
-      mixA(a);
-      mixB(b);
-      return;
-    }
-    let i = this.cache.get(x);
-    if (i === undefined) {
-      const sa = HA;
-      const sb = HB;
-      HA = 0x811c9dc5 ^ tag;
-      HB = 0x9747b28c ^ tag;
-      if (ghost) mixString(this.ghostKey(x));
-      else mixValue(x);
-      avalanche();
-      if (this.cache.size >= CACHE_LIMIT) this.cache = new Map();
-      i = this.cache.size;
-      this.cache.set(x, i);
-      this.laneA[i] = HA;
-      this.laneB[i] = HB;
-      HA = sa;
-      HB = sb;
+      if (x === null || typeof x !== 'object') {
+        mixA(a);
+        mixB(b);
+        return;
+      }
+      if (this.cacheUsed >= CACHE_LIMIT) {
+        this.cache = new Map();
+        this.ghostCache = new Map();
+        this.cacheUsed = 0;
+      }
+      i = this.cacheUsed++;
+      cache.set(x, i);
+      this.laneA[i] = a;
+      this.laneB[i] = b;
     }
     mixA(this.laneA[i]);
     mixB(this.laneB[i]);
+  }
+
+  /** Mix node i's part: its state, or the durable part it left when it crashed. */
+  private mixNode(w: World, i: number): void {
+    const st = w.nodes[i];
+    if (st === null) {
+      mix(1);
+      this.mixObj(w.durable[i], false);
+    } else {
+      mix(2);
+      this.mixObj(st, false);
+    }
   }
 
   /**
@@ -416,11 +409,7 @@ export class Fingerprinter<Cfg extends BaseConfig = BaseConfig> {
     const n = this.n;
     HA = 0x811c9dc5;
     HB = 0x9747b28c;
-    for (let i = 0; i < n; i++) {
-      const st = w.nodes[i];
-      if (st === null) this.mixObj(w.durable[i], 1, false);
-      else this.mixObj(st, 2, false);
-    }
+    for (let i = 0; i < n; i++) this.mixNode(w, i);
     // Ordered accumulators start from the node part; HA/HB go on as the multiset one.
     let oa = HA;
     let ob = HB;
@@ -445,7 +434,10 @@ export class Fingerprinter<Cfg extends BaseConfig = BaseConfig> {
         mix(this.linkPos[link]++);
       }
       if (pk.down) mix(-1);
-      else this.mixObj(pk.msg, 3, false);
+      else {
+        mix(3);
+        this.mixObj(pk.msg, false);
+      }
       avalanche();
       sumA = (sumA + HA) | 0;
       sumB = (sumB + HB) | 0;
@@ -492,7 +484,7 @@ export class Fingerprinter<Cfg extends BaseConfig = BaseConfig> {
     mix(u.duplicates);
     mix(u.partitions);
     mix(w.pending);
-    this.mixObj(w.ghost, 4, true);
+    this.mixObj(w.ghost, true);
     const restA = HA;
     const restB = HB;
     HA = stepA(stepA(stepA(oa, net.length), timers.length), restA);
@@ -578,9 +570,7 @@ export class Fingerprinter<Cfg extends BaseConfig = BaseConfig> {
       for (const id of g) {
         HA = 0;
         HB = 0;
-        const st = w.nodes[id];
-        if (st === null) this.mixObj(w.durable[id], 1, false);
-        else this.mixObj(st, 2, false);
+        this.mixNode(w, id);
         la[id] = HA >>> 0;
         lb[id] = HB >>> 0;
       }
