@@ -7,6 +7,8 @@ import type { Txn, ZabState } from './types.ts';
 export function onInform(s: ZabState, txn: Txn, fx: Fx): ZabState {
   if (s.lphase !== 'synced' && s.lphase !== 'broadcast') return s;
   fx.note({ t: 'inform', z: txn.z });
+  // ackld-before-persist: the synced txns are still in memory, the informed one goes after them.
+  if (s.synced !== null) return txn.z > lastZxid(s.synced) ? { ...s, synced: s.synced.concat([txn]) } : s;
   // The txn may already be in the log: it was still outstanding when this observer synced.
   const history = txn.z > lastZxid(s.history) ? s.history.concat([txn]) : s.history;
   if (s.lphase !== 'broadcast') return history === s.history ? s : { ...s, history };
