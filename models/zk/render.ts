@@ -2,8 +2,8 @@
 // c<index>; ZAB's messages as ZAB renders them; client operations and their
 // replies with zxids as epoch:counter.
 import type { Render } from '../../src/protocol.ts';
-import { fmtZxid, zabRender, type ZabMsg, type ZabObs } from '../zab/index.ts';
-import { isServer, clientIndex, zabConfig } from './config.ts';
+import { fmtZxid, zabRender, type Txn, type ZabMsg, type ZabObs } from '../zab/index.ts';
+import { clientIndex, decode, isServer, OP_CREATE_SESSION, OP_EXPIRE, zabConfig } from './config.ts';
 import { describeResult } from './describe.ts';
 import { isZabMsg } from './server.ts';
 import type { ZkConfig, ZkMsg, ZkObs, ZkRequest, ZkState } from './types.ts';
@@ -12,10 +12,37 @@ function sid(c: number, g: number): string {
   return `c${c}#${g}`;
 }
 
+/** A ZAB payload as the request it stands for: c0.2 is client c0's op 2. */
+function payload(v: number): string {
+  const p = decode(v);
+  const what = p.op === OP_CREATE_SESSION ? `createSession ${sid(p.c, p.g)}` : p.op === OP_EXPIRE ? `expire ${sid(p.c, p.g)}` : `c${p.c}.${p.op}`;
+  return p.moved ? `${what} SESSIONMOVED` : what;
+}
+
+function txn(t: Txn): string {
+  return `${fmtZxid(t.z)} ${payload(t.v)}`;
+}
+
+/** ZAB's messages with their payloads decoded; the rest as ZAB renders them. */
+function zabMsg(m: ZabMsg): string {
+  switch (m.t) {
+    case 'PROPOSAL':
+      return `PROPOSAL(${txn(m.txn)}) #${m.s}`;
+    case 'INFORM':
+      return `INFORM(${txn(m.txn)}) #${m.s}`;
+    case 'REQUEST':
+      return `REQUEST(${payload(m.v)}) #${m.s}`;
+    case 'SYNC':
+      return `${m.kind}${m.kind === 'TRUNC' ? `(${fmtZxid(m.to)})` : ''}[${m.txns.map(txn).join(', ')}] #${m.s}`;
+    default:
+      return zabRender.msg(m);
+  }
+}
+
 export const zkRender: Render<ZkState, ZkMsg, ZkRequest, ZkObs, ZkConfig> = {
   node: (id, cfg) => (isServer(id, cfg) ? zabRender.node(id, zabConfig(cfg)) : `c${clientIndex(id, cfg)}`),
   msg(m) {
-    if (isZabMsg(m)) return zabRender.msg(m as ZabMsg);
+    if (isZabMsg(m)) return zabMsg(m as ZabMsg);
     switch (m.t) {
       case 'connect':
         return `connect(${m.g < 0 ? 'new session' : `session #${m.g}`}, lastZxid ${fmtZxid(m.last)}) @${m.a}`;
@@ -73,8 +100,10 @@ export const zkRender: Render<ZkState, ZkMsg, ZkRequest, ZkObs, ZkConfig> = {
         return `${o.fresh ? 'new session' : 'session'} #${o.g} on s${o.server}`;
       case 'ended':
         return `session ${o.why}`;
-      default:
-        return zabRender.obs(o as ZabObs);
+      default: {
+        const z = o as ZabObs;
+        return z.t === 'propose' ? `proposes ${fmtZxid(z.z)} ${payload(z.v)}` : zabRender.obs(z);
+      }
     }
   },
   state(s, cfg) {
