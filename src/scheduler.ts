@@ -364,7 +364,9 @@ export class Scheduler<Cfg extends BaseConfig = BaseConfig> {
     let nextId = w.nextId;
     if (this.fifo) {
       // Every connection of the crashed node resets; its live peers are told.
-      const kept = w.net.filter((pk) => pk.from !== id && pk.to !== id);
+      // Break notices the node itself caused earlier (a partition) still reach
+      // their live peers; everything else on its links is lost.
+      const kept = w.net.filter((pk) => pk.to !== id && (pk.from !== id || pk.down));
       for (let b = 0; b < this.n; b++) {
         if (b !== id && w.nodes[b] !== null && ((w.partition >>> b) & 1) === ((w.partition >>> id) & 1)) {
           kept.push({ id: nextId++, from: id, to: b, msg: null, down: true });

@@ -14,8 +14,8 @@ const FOUND: Record<string, [number, string]> = {
   'propose-to-ackld-only': [0, 'PrefixConsistency'],
   'commitld-echoes-ackld': [628, 'Progress'],
   'epoch-before-history': [3626, 'CommittedLogDurability'],
-  'ackld-before-persist': [601, 'MajorityCommit'],
-  'epoch-from-last-zxid': [881, 'Leadership'],
+  'ackld-before-persist': [404, 'MajorityCommit'],
+  'epoch-from-last-zxid': [902, 'Leadership'],
   'non-total-vote-order': [103, 'VoteMonotonic'],
   'decide-without-quorum': [1, 'LeadingNeedsQuorum'],
   'election-sid-before-zxid': [9218, 'VoteMonotonic'],
@@ -35,8 +35,8 @@ const NOT_FOUND = ['diff-instead-of-trunc'];
 
 /** invariant -> [mutant, first failing run with seed 1 when checked alone] */
 const TRIPS: Record<string, [string, number]> = {
-  Leadership: ['epoch-from-last-zxid', 881],
-  MajorityCommit: ['propose-to-ackld-only', 709],
+  Leadership: ['epoch-from-last-zxid', 902],
+  MajorityCommit: ['propose-to-ackld-only', 4518],
   TotalOrder: ['log-after-shutdown', 3566],
   PrefixConsistency: ['propose-to-ackld-only', 0],
   Agreement: ['propose-to-ackld-only', 0],
