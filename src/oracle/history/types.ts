@@ -6,19 +6,9 @@ export type CreateMode = 'PERSISTENT' | 'EPHEMERAL' | 'PERSISTENT_SEQUENTIAL' | 
 export type WatchKind = 'data' | 'exist' | 'child';
 export type WatchEventType = 'NodeCreated' | 'NodeDeleted' | 'NodeDataChanged' | 'NodeChildrenChanged';
 
-export interface Stat {
-  czxid: number;
-  mzxid: number;
-  pzxid: number;
-  ctime: number;
-  mtime: number;
-  version: number;
-  cversion: number;
-  aversion: number;
-  ephemeralOwner: string;
-  dataLength: number;
-  numChildren: number;
-}
+/** The znode stat, shared with the tree model so the two can never drift apart. */
+export type { Stat } from '../../../models/znode/stat.ts';
+import type { Stat } from '../../../models/znode/stat.ts';
 
 export interface Outcome {
   type: 'ok' | 'error' | 'info';

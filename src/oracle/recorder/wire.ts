@@ -92,19 +92,9 @@ export function sessionHex(id: bigint): string {
   return "0x" + BigInt.asUintN(64, id).toString(16).padStart(16, "0");
 }
 
-export interface Stat {
-  czxid: number;
-  mzxid: number;
-  pzxid: number;
-  ctime: number;
-  mtime: number;
-  version: number;
-  cversion: number;
-  aversion: number;
-  ephemeralOwner: string;
-  dataLength: number;
-  numChildren: number;
-}
+/** The znode stat, shared with the tree model so the two can never drift apart. */
+export type { Stat } from "../../../models/znode/stat.ts";
+import type { Stat } from "../../../models/znode/stat.ts";
 
 // ---- encoding -------------------------------------------------------------------------
 
