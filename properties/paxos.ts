@@ -322,6 +322,17 @@ function proposerRound(w: W, id: number): number {
 
 const paxosExplore: ExploreSpec<PaxosState, PaxosMsg, PaxosGhost, PaxosConfig> = {
   defaults: EXPLORE_DEFAULTS,
+  // A mutant not listed is found within the defaults. More messages in flight
+  // make the search larger but the counterexample shorter (leftover messages
+  // need not be delivered first), so each gets what its shortest one needs.
+  mutantBounds: {
+    'promise-ge': { duplicates: 1, inflight: 3 }, // the same Prepare twice
+    'volatile-promise': { crashes: 1, inflight: 3 },
+    'volatile-accepted': { crashes: 1, inflight: 7 },
+    'resend-own-value': { inflight: 8 },
+    // Adopting the first reported value only matters with three ballots in play.
+    'first-accepted-value': { proposers: 3, learners: 0, inflight: 11 },
+  },
   config: (b, mutant) => ({
     mutant,
     proposers: b.proposers,

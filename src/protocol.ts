@@ -125,6 +125,12 @@ export interface Protocol<S = any, M = any, C = any, O = any, G = any, Cfg exten
 export interface ExploreSpec<S, M, G, Cfg> {
   /** Every bound the model knows, with the value the README's configuration uses. */
   defaults: Record<string, number>;
+  /**
+   * Per mutant, the bounds that differ from the defaults when exploring it (a
+   * crash budget, a third proposer, more messages in flight): where its
+   * shortest counterexample lies and is found in seconds.
+   */
+  mutantBounds?: Record<string, Record<string, number>>;
   /** The configuration a set of bounds (topology, fault budget) describes. */
   config(bounds: Record<string, number>, mutant: string | null): Cfg;
   /** Whether a state lies inside the bounds (and so is expanded). */

@@ -54,14 +54,17 @@ export function collectBound(v: string, prev: string[] | undefined): string[] {
   return [...(prev ?? []), v];
 }
 
-/** The model's default bounds overridden by `name=value` pairs; unknown names and bad values are input errors. */
-export function parseBounds(p: Protocol, pairs: readonly string[]): Record<string, number> {
+/**
+ * The model's default bounds, with the mutant's own where it declares them,
+ * overridden by `name=value` pairs; unknown names and bad values are input errors.
+ */
+export function parseBounds(p: Protocol, pairs: readonly string[], mutant: string | null = null): Record<string, number> {
   const spec = p.explore;
   if (spec === undefined) {
     if (pairs.length > 0) throw new InputError(`--bound: ${p.name} declares no exploration bounds`);
     return {};
   }
-  const bounds = { ...spec.defaults };
+  const bounds = { ...spec.defaults, ...(mutant !== null ? spec.mutantBounds?.[mutant] : undefined) };
   const known = Object.keys(spec.defaults);
   for (const pair of pairs) {
     const m = /^([A-Za-z][\w-]*)=(\d+)$/.exec(pair.trim());
@@ -114,7 +117,7 @@ function printHuman(rep: ExploreReport, r: ExploreResult): void {
 export function cmdExplore(model: string, o: ExploreCliOptions): number {
   const p = requireProtocol(model);
   const mutant = requireMutant(p, o.mutant);
-  const bounds = parseBounds(p, o.bound ?? []);
+  const bounds = parseBounds(p, o.bound ?? [], mutant);
   const cfg = exploreConfig(p, bounds, mutant);
   const only = parseOnlyNames(p, cfg, o.only);
   if (o.symmetry && !p.symmetry) throw new InputError(`--symmetry: ${p.name} declares no interchangeable nodes`);
