@@ -69,7 +69,7 @@ export function parseBounds(p: Protocol, pairs: readonly string[], mutant: strin
   for (const pair of pairs) {
     const m = /^([A-Za-z][\w-]*)=(\d+)$/.exec(pair.trim());
     if (!m) throw new InputError(`--bound: expected name=value with a non-negative integer value (got "${pair}")`);
-    if (!known.includes(m[1])) throw new InputError(`--bound: unknown ${p.name} bound "${m[1]}" (known: ${known.join(', ')})`);
+    if (!known.includes(m[1])) throw new InputError(`--bound: unknown ${p.name} bound "${m[1]}" (${p.name} bounds: ${spec.describe})`);
     const v = Number(m[2]);
     if (!Number.isSafeInteger(v)) throw new InputError(`--bound: ${m[1]} is too large (got "${m[2]}")`);
     bounds[m[1]] = v;
