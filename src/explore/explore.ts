@@ -78,6 +78,8 @@ export function suffixViolation<Cfg extends BaseConfig>(
   return memo.run(w, (until) => fairSuffix(p, cfg, sch, w, invariants, liveness, undefined, until), exact);
 }
 
+const MEMO_LIMIT = 4_000_000;
+
 /**
  * What is known about fair suffixes: for a world (by its order-sensitive
  * fingerprint, Fingerprinter.exact), how many steps its suffix takes to reach
@@ -86,7 +88,7 @@ export function suffixViolation<Cfg extends BaseConfig>(
  * nothing about a run with more steps left.
  */
 export class SuffixMemo {
-  private readonly known = new FingerprintMap();
+  private known = new FingerprintMap();
   private readonly fp = new Uint32Array(2);
 
   constructor(private readonly fper: Fingerprinter) {}
@@ -117,6 +119,8 @@ export class SuffixMemo {
       if (r.final.step >= r.bound) return null;
       end = r.final.step;
     }
+    // Forgetting only costs speed: start over rather than grow past ~100 MB.
+    if (this.known.size > MEMO_LIMIT) this.known = new FingerprintMap();
     for (let i = 0; i < trailStep.length; i++) this.known.set(trailA[i], trailB[i], end - trailStep[i]);
     return null;
   }
