@@ -505,6 +505,7 @@ const configSchema = z.object({
   voters: z.number().int().min(1).max(7),
   observers: z.number().int().min(0).max(3),
   warm: z.boolean(),
+  timeouts: z.boolean(),
   ops: z.array(z.array(opSchema).max(MAX_OPS)).min(1).max(6),
   budget: budgetSchema,
 });
@@ -537,6 +538,7 @@ export function configArb(mutant: string | null): fc.Arbitrary<ZkConfig> {
     .record({
       voters: fc.constant(3),
       warm: fc.oneof({ weight: 4, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+      timeouts: fc.oneof({ weight: 2, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
       observers: fc.constantFrom(0, 1),
       ops: fc.array(clientOpsArb, { minLength: 2, maxLength: 3 }),
       budget: fc.record({
@@ -553,6 +555,7 @@ function simplerConfigs(cfg: ZkConfig): ZkConfig[] {
   const out: ZkConfig[] = [];
   if (cfg.observers > 0) out.push({ ...cfg, observers: cfg.observers - 1 });
   if (!cfg.warm) out.push({ ...cfg, warm: true });
+  if (cfg.timeouts) out.push({ ...cfg, timeouts: false });
   for (let c = cfg.ops.length - 1; c >= 0 && cfg.ops.length > 1; c--) out.push({ ...cfg, ops: cfg.ops.filter((_, i) => i !== c) });
   for (let c = 0; c < cfg.ops.length; c++) {
     for (let k = cfg.ops[c].length - 1; k >= 0; k--) {
@@ -592,6 +595,7 @@ export function zkProtocol(): Protocol<ZkState, ZkMsg, ZkRequest, ZkObs, ZkGhost
       voters: 3,
       observers: 1,
       warm: true,
+      timeouts: false,
       ops: [
         [{ op: 'exists', path: '/a', watch: true }, { op: 'getData', path: '/a', watch: true }, { op: 'close' }],
         [{ op: 'create', path: '/a', mode: 'EPHEMERAL' }, { op: 'setData', path: '/a', version: 0 }],

@@ -10,7 +10,7 @@ import type { Input, NodeId, StepResult } from '../../src/model.ts';
 import { FIRED_KINDS } from '../znode/watches.ts';
 import { clientIndex, isRead, serverCount, watchOf } from './config.ts';
 import { describeOp } from './describe.ts';
-import { T_RETRY, ZkFx } from './fx.ts';
+import { T_READ, T_RETRY, ZkFx } from './fx.ts';
 import type { ClientMsg, ClientState, Reg, ZkConfig, ZkMsg, ZkObs, ZkRequest } from './types.ts';
 
 type R = StepResult<ClientState, ZkMsg, ZkObs>;
@@ -46,6 +46,7 @@ function connect(s: ClientState, server: NodeId, fx: ZkFx): ClientState {
 function lose(s: ClientState, fx: ZkFx): ClientState {
   if (s.out < 0) return s;
   fx.note({ t: 'lost', k: s.out });
+  fx.disarm(T_READ);
   return { ...s, out: -1 };
 }
 
@@ -54,6 +55,7 @@ function issue(s: ClientState, c: number, cfg: ZkConfig, fx: ZkFx): ClientState 
   const k = s.ready[0];
   fx.to(s.server, { t: 'op', a: s.a, k, what: describeOp(cfg.ops[c]?.[k]) });
   fx.note({ t: 'issue', k });
+  if (cfg.timeouts) fx.arm(T_READ);
   return { ...s, out: k, ready: s.ready.slice(1) };
 }
 
@@ -105,6 +107,7 @@ function onMsg(s0: ClientState, from: NodeId, m: ClientMsg, c: number, cfg: ZkCo
       if (s.phase !== 'connected' || s.out !== m.k) return s;
       const op = cfg.ops[c][m.k];
       fx.note({ t: 'reply', k: m.k, z: m.z, res: m.res });
+      if (cfg.timeouts) fx.disarm(T_READ);
       let regs = s.regs;
       if (isRead(op)) {
         const kind = watchOf(op, m.res);
@@ -146,7 +149,11 @@ export function stepClient(s: ClientState, input: Input<ZkMsg, ZkRequest>, id: N
       out = issue({ ...s, ready: s.ready.concat([input.request.k]) }, c, cfg, fx);
       break;
     case 'timeout':
-      if (input.timer === T_RETRY && (s.phase === 'connecting' || s.phase === 'waiting')) {
+      if (input.timer === T_READ && s.phase === 'connected' && s.out >= 0) {
+        // No answer in time: this connection is given up, the request's outcome is unknown.
+        fx.to(s.server, { t: 'bye', a: s.a });
+        out = connect(lose(s, fx), next(s, cfg), fx);
+      } else if (input.timer === T_RETRY && (s.phase === 'connecting' || s.phase === 'waiting')) {
         // Connect timeout or back-off: close this socket, try the next server.
         if (s.phase === 'connecting') fx.to(s.server, { t: 'bye', a: s.a });
         out = connect(s, next(s, cfg), fx);

@@ -5,7 +5,8 @@ import type { ZkMsg, ZkObs } from './types.ts';
 
 export const T_EXPIRE = 'expire'; // the leader's session expiry tick (SessionTrackerImpl's ExpiryQueue)
 export const T_APPLY = 'apply'; // a server's CommitProcessor applying what ZAB delivered (asynchronous, as in ZooKeeper)
-export const T_RETRY = 'retry'; // a client's connect timeout / back-off before the next server
+export const T_RETRY = 'retry';
+export const T_READ = 'read'; // a client's read timeout while a request is outstanding // a client's connect timeout / back-off before the next server
 
 export class ZkFx {
   send: Send<ZkMsg>[] | undefined = undefined;

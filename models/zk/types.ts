@@ -24,6 +24,12 @@ export interface ZkConfig extends BaseConfig {
   observers: number;
   /** Start from an ensemble that has elected its first leader (models/zk/warm.ts), or from scratch. */
   warm: boolean;
+  /**
+   * Clients give up on a request with no answer in time (ClientCnxn's read
+   * timeout: "Client session timed out, have not heard from server"), close the
+   * connection and reconnect elsewhere; without, only broken connections move them.
+   */
+  timeouts: boolean;
   /** Per client, the operations its application may issue (each injected once by the scheduler). */
   ops: ZkOp[][];
 }

@@ -21,7 +21,7 @@ const STEP_BOUND = 20000;
  * after); null if that is not reached with nothing in flight and no timer armed.
  */
 export function warmStates(topology: ZkConfig): readonly ZkState[] | null {
-  const cfg: ZkConfig = { ...topology, mutant: null, ops: topology.ops.map(() => []) };
+  const cfg: ZkConfig = { ...topology, mutant: null, timeouts: false, ops: topology.ops.map(() => []) };
   const n = nodeCount(cfg);
   const states: ZkState[] = [];
   for (let i = 0; i < n; i++) states.push(isServer(i, cfg) ? initServer(zabModel.init(i, zabConfig(cfg)), cfg) : initClient());
