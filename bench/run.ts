@@ -7,6 +7,7 @@ import { throughput, type ThroughputRow } from './throughput.ts';
 import { timeToBug, type MutantRow } from './mutants.ts';
 import { workerSpeedup, type WorkersRow } from './workers.ts';
 import { benchHistory } from './history.ts';
+import { exploreThroughput, shrinkQuality, type ExploreRow, type ShrinkRow } from './explore.ts';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -33,11 +34,22 @@ for (const name of models) {
   for (const m of p.mutants) mutantRows.push(...timeToBug(p, m.name, quick ? 5000 : 50_000, quick ? 200_000 : 2_000_000));
 }
 
+const exploreRows: ExploreRow[] = [];
+const shrinkRows: ShrinkRow[] = [];
+for (const name of models) {
+  const p = getProtocol(name)!;
+  exploreRows.push(...exploreThroughput(p));
+  shrinkRows.push(...shrinkQuality(p, mutantRows));
+}
+
 const workerRows: WorkersRow[] = [];
 for (const name of models) workerRows.push(...(await workerSpeedup(getProtocol(name)!, quick ? 2000 : 8000, [1, 2])));
 
 process.stdout.write(`\nsteps/s (one core)\n${table(throughputRows as unknown as Record<string, unknown>[])}`);
 process.stdout.write(`\ntime to first failure, per mutant and strategy\n${table(mutantRows as unknown as Record<string, unknown>[])}`);
+
+process.stdout.write(`\nexplore (breadth-first, fair suffix from every state)\n${table(exploreRows as unknown as Record<string, unknown>[])}`);
+process.stdout.write(`\nshrink quality: check's shrunk length / explore's shortest (choices)\n${table(shrinkRows as unknown as Record<string, unknown>[])}`);
 
 const history = await benchHistory();
 process.stdout.write(`\ncheck-history on a generated history\n${table([history as unknown as Record<string, unknown>])}`);
@@ -53,6 +65,8 @@ const out = {
   throughput: throughputRows,
   mutants: mutantRows,
   workers: workerRows,
+  explore: exploreRows,
+  shrink: shrinkRows,
   history,
 };
 mkdirSync('bench/results', { recursive: true });
