@@ -177,8 +177,12 @@ function learnCommits(g: ZkGhost, s: ServerState, cfg: ZkConfig): ZkGhost {
       out = { ...out, closed: out.closed.concat([{ sid: sessionId(p.c, p.g), z: t.z, paths: r.deleted }]) };
     }
     if (p.op >= MAX_OPS) continue;
-    // SessionFIFO: a session's ops take effect in the order it issued them.
-    const pos = out.order[p.c].indexOf(p.op);
+    // SessionFIFO: a session's ops take effect in the order it issued them. A
+    // request refused for its session (closed or expired: SESSIONEXPIRED) takes
+    // none: ZooKeeper checks the session before anything else, and a request
+    // can outlive its session when the client gave up on its connection.
+    const refused = !r.result.ok && r.result.code === 'SESSIONEXPIRED';
+    const pos = refused ? -1 : out.order[p.c].indexOf(p.op);
     if (pos >= 0 && pos < out.effectPos[p.c]) {
       out = fail(out, 'SessionFIFO', `c${p.c}'s op ${p.op} (${describeOp(cfg.ops[p.c][p.op])}) took effect at ${fmtZxid(t.z)}, after its later op ${out.order[p.c][out.effectPos[p.c]]}`);
     }
