@@ -5,17 +5,28 @@ import { join } from 'node:path';
 
 const dir = process.argv[2];
 const required = [
-  'engine.test.ts',
-  'paxos.test.ts',
-  'shrink.test.ts',
-  'cli.test.ts',
-  'traces.test.ts',
   'adapters.test.ts',
-  'report.test.ts',
+  'cli.test.ts',
+  'engine.test.ts',
+  'explore.test.ts',
+  'history-corrupt.test.ts',
+  'history.test.ts',
+  'paxos.test.ts',
   'report-browser.test.ts',
-  'znode-sample.test.ts',
-  'zk-real.test.ts',
+  'report.test.ts',
+  'shrink.test.ts',
+  'traces.test.ts',
+  'zab-model.test.ts',
+  'zab-mutants.test.ts',
+  'zab-unit.test.ts',
+  'zab-vote.test.ts',
   'zk-real-corrupt.test.ts',
+  'zk-real.test.ts',
+  'zk.test.ts',
+  'znode-model.test.ts',
+  'znode-protocol.test.ts',
+  'znode-sample.test.ts',
+  'znode-tree.test.ts',
 ];
 let passed = 0;
 let failed = 0;
