@@ -67,9 +67,9 @@ export const zkRender: Render<ZkState, ZkMsg, ZkRequest, ZkObs, ZkConfig> = {
       case 'event':
         return `WATCH ${m.type} ${m.path} @${m.a}`;
       case 'revalidate':
-        return `REVALIDATE(${sid(m.c, m.g)}) #${m.s}`;
+        return `REVALIDATE(${sid(m.c, m.g)} @${m.a}) #${m.s}`;
       case 'revalidated':
-        return `REVALIDATE ${m.ok ? 'ok' : 'expired'}(${sid(m.c, m.g)}) #${m.s}`;
+        return `REVALIDATE ${m.ok ? 'ok' : 'expired'}(${sid(m.c, m.g)} @${m.a}) #${m.s}`;
       case 'gone':
         return `client left(${sid(m.c, m.g)}) #${m.s}`;
     }

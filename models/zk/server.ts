@@ -316,7 +316,7 @@ function onConnect(s: ServerState, c: number, m: { a: number; g: number; last: n
     return setConn(out, c, { a: m.a, st: 'connected', g: m.g, last: m.last, wait: -1, held: [] });
   }
   fx.to(clientNode(c, cfg), { t: 'wait', a: m.a });
-  fx.to(out.zab.leader, { t: 'revalidate', s: out.zab.sess, c, g: m.g });
+  fx.to(out.zab.leader, { t: 'revalidate', s: out.zab.sess, c, g: m.g, a: m.a });
   return setConn(out, c, { a: m.a, st: 'validating', g: m.g, last: m.last, wait: -1, held: [] });
 }
 
@@ -382,7 +382,7 @@ function onSessionMsg(s: ServerState, from: NodeId, m: SessionMsg, id: NodeId, c
   if (m.t === 'revalidated') {
     if (!s.serving || leading(s) || from !== s.zab.leader || m.s !== s.zab.sess) return s;
     const conn = s.conns[m.c];
-    if (conn === null || conn.st !== 'validating' || conn.g !== m.g) return s;
+    if (conn === null || conn.st !== 'validating' || conn.g !== m.g || conn.a !== m.a) return s;
     if (!m.ok) {
       fx.to(clientNode(m.c, cfg), { t: 'expired', a: conn.a });
       return dropConn(s, m.c, false, fx);
@@ -396,7 +396,7 @@ function onSessionMsg(s: ServerState, from: NodeId, m: SessionMsg, id: NodeId, c
   if (ls === null || p === null || p.s !== m.s || p.st !== 'active') return s;
   if (m.t === 'revalidate') {
     const r = revalidate(s, m.c, m.g, sessionId(m.c, m.g), from, m.s);
-    fx.to(from, { t: 'revalidated', s: m.s, c: m.c, g: m.g, ok: r.ok });
+    fx.to(from, { t: 'revalidated', s: m.s, c: m.c, g: m.g, a: m.a, ok: r.ok });
     return { ...s, leases: r.leases };
   }
   const l = findLease(ls, m.c, m.g);

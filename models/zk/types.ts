@@ -83,9 +83,19 @@ export type ClientMsg =
 
 /** Learner <-> leader messages of the session tracker (on the quorum connection, tagged with its `s`). */
 export type SessionMsg =
-  /** Learner.validateSession: REVALIDATE of a session a client reconnects with. */
-  | { readonly t: 'revalidate'; readonly s: number; readonly c: number; readonly g: number }
-  | { readonly t: 'revalidated'; readonly s: number; readonly c: number; readonly g: number; readonly ok: boolean }
+  /**
+   * Learner.validateSession: REVALIDATE of a session a client reconnects with,
+   * on its connection attempt `a`. ZooKeeper matches the answer by session id
+   * only (Learner.pendingRevalidations), so the answer to an abandoned
+   * connection's REVALIDATE can validate a newer connection of the session on
+   * the same server while that newer connection's own REVALIDATE is still on its
+   * way, and when that one arrives the leader hands the session back to this
+   * server (setOwner), however far the client has moved on: a request left
+   * behind on this server then passes the owner check after a later request of
+   * the session. The model matches the answer to its connection.
+   */
+  | { readonly t: 'revalidate'; readonly s: number; readonly c: number; readonly g: number; readonly a: number }
+  | { readonly t: 'revalidated'; readonly s: number; readonly c: number; readonly g: number; readonly a: number; readonly ok: boolean }
   /** No more touches for this session from me (its client left). */
   | { readonly t: 'gone'; readonly s: number; readonly c: number; readonly g: number };
 
