@@ -59,7 +59,7 @@ export interface ServerState {
 }
 
 export interface Reg {
-  /** Unique per client process. */
+  /** Unique per client program. */
   id: number;
   kind: WatchKind;
   path: string;

@@ -20,8 +20,8 @@ function isFlat(s: SSet): s is readonly string[] {
   return Array.isArray(s);
 }
 
-/** First index whose element is >= x. */
-function lowerBound(xs: readonly string[], x: string): number {
+/** First index whose element is >= x (sorted strings or numbers). */
+export function lowerBound<T extends string | number>(xs: readonly T[], x: T): number {
   let lo = 0;
   let hi = xs.length;
   while (lo < hi) {

@@ -25,6 +25,7 @@
 // not pursued, backtracking reaches over the last 64 decisions, and the whole search
 // has a step budget. It is therefore bounded, not complete: the verdict says whether
 // the budget ran out.
+import { lowerBound } from '../../../models/znode/sset.ts';
 import {
   applyTxn,
   emptyTree,
@@ -175,16 +176,6 @@ function sameData(model: string | null, value: string | null | undefined, b64: s
   return (value ?? '') === (model ?? '');
 }
 
-function lowerBound(xs: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = xs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (xs[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 interface RunFail {
   idx: number;
