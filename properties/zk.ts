@@ -6,7 +6,7 @@
 // and applies it to its own data tree, so it knows the committed state and
 // every txn's result and watch triggers at each zxid. It also folds in what each
 // client observed (issue, reply, watch event, lost op, session), the history a
-// recorder would write, and the first tree each replica showed at each zxid.
+// recorder would write, and, per zxid, the tree of the first replica seen there.
 import * as fc from 'fast-check';
 import { z } from 'zod';
 import type { Invariant, Liveness, Probe, Protocol } from '../src/protocol.ts';
