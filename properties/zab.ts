@@ -232,6 +232,22 @@ function freshFrom(w: W, prev: W, i: number): number {
   return b.length;
 }
 
+/**
+ * The first newly delivered txn (server i, position q) that breaks `ordered`
+ * against the txn delivered just before it, or null: TotalOrder and
+ * GlobalPrimaryOrder differ only in the order they demand of neighbours.
+ */
+function freshDisorder(w: W, prev: W, n: number, ordered: (before: Txn, after: Txn) => boolean): [number, Txn, Txn] | null {
+  if (w.ghost.deliv === prev.ghost.deliv) return null;
+  for (let i = 0; i < n; i++) {
+    const from = freshFrom(w, prev, i);
+    if (from < 0) continue;
+    const d = w.ghost.deliv[i];
+    for (let q = Math.max(1, from); q < d.length; q++) if (!ordered(d[q - 1], d[q])) return [i, d[q - 1], d[q]];
+  }
+  return null;
+}
+
 export function zabInvariants(cfg: ZabConfig): Invariant<W>[] {
   const n = nodeCount(cfg);
   const label = (i: number) => zabRender.node(i, cfg);
@@ -273,16 +289,8 @@ export function zabInvariants(cfg: ZabConfig): Invariant<W>[] {
       name: 'TotalOrder',
       description: 'each server delivers in strictly increasing zxid order (ZAB paper total order; Zab.tla TotalOrder)',
       check(w, prev) {
-        if (w.ghost.deliv === prev.ghost.deliv) return null;
-        for (let i = 0; i < n; i++) {
-          const from = freshFrom(w, prev, i);
-          if (from < 0) continue;
-          const d = w.ghost.deliv[i];
-          for (let q = Math.max(1, from); q < d.length; q++) {
-            if (d[q].z <= d[q - 1].z) return `${label(i)} delivered ${fmt(d[q])} after ${fmt(d[q - 1])}`;
-          }
-        }
-        return null;
+        const bad = freshDisorder(w, prev, n, (a, b) => a.z < b.z);
+        return bad === null ? null : `${label(bad[0])} delivered ${fmt(bad[2])} after ${fmt(bad[1])}`;
       },
     },
     {
@@ -368,16 +376,8 @@ export function zabInvariants(cfg: ZabConfig): Invariant<W>[] {
       name: 'GlobalPrimaryOrder',
       description: "a server delivers an earlier primary's txns before a later primary's: epochs never decrease in its deliveries (ZAB paper global primary order)",
       check(w, prev) {
-        if (w.ghost.deliv === prev.ghost.deliv) return null;
-        for (let i = 0; i < n; i++) {
-          const from = freshFrom(w, prev, i);
-          if (from < 0) continue;
-          const d = w.ghost.deliv[i];
-          for (let q = Math.max(1, from); q < d.length; q++) {
-            if (epochOf(d[q].z) < epochOf(d[q - 1].z)) return `${label(i)} delivered ${fmt(d[q])} (epoch ${epochOf(d[q].z)}) after ${fmt(d[q - 1])} (epoch ${epochOf(d[q - 1].z)})`;
-          }
-        }
-        return null;
+        const bad = freshDisorder(w, prev, n, (a, b) => epochOf(a.z) <= epochOf(b.z));
+        return bad === null ? null : `${label(bad[0])} delivered ${fmt(bad[2])} (epoch ${epochOf(bad[2].z)}) after ${fmt(bad[1])} (epoch ${epochOf(bad[1].z)})`;
       },
     },
     {

@@ -88,13 +88,12 @@ export function runSchedule<Cfg extends BaseConfig>(p: Protocol<any, any, any, a
       i = sch.pick(choices[consumed++]);
     }
     const prev = w;
-    try {
-      w = sch.apply(w, i);
-    } catch (e) {
-      if (!(e instanceof StepError)) throw e;
-      violation = { invariant: e.invariant, kind: 'safety', step: w.step + 1, message: e.message };
+    const next = applyStep(sch, w, i);
+    if ('invariant' in next) {
+      violation = next;
       break;
     }
+    w = next;
     const a = mixStep(sch, w);
     h1 = Math.imul(h1 ^ a, 0x01000193);
     h2 = Math.imul((h2 ^ a) + 0x9e3779b9, 0x85ebca6b) ^ (h2 >>> 15);
@@ -149,13 +148,12 @@ export function fairSuffix<Cfg extends BaseConfig>(
     const i = sch.fairPick();
     if (i < 0) break;
     const prev = w;
-    try {
-      w = sch.apply(w, i);
-    } catch (e) {
-      if (!(e instanceof StepError)) throw e;
-      violation = { invariant: e.invariant, kind: 'safety', step: w.step + 1, message: e.message };
+    const next = applyStep(sch, w, i);
+    if ('invariant' in next) {
+      violation = next;
       break;
     }
+    w = next;
     onStep?.(prev, w);
     violation = checkAll(invariants, w, prev);
     if (violation !== null) break;
@@ -171,6 +169,16 @@ export function fairSuffix<Cfg extends BaseConfig>(
     }
   }
   return { final: w, violation, bound, stopped: false };
+}
+
+/** Apply listed action i; a node that cannot step (StepError) ends the run as a violation of its invariant. */
+function applyStep(sch: Scheduler, w: World, i: number): World | Violation {
+  try {
+    return sch.apply(w, i);
+  } catch (e) {
+    if (!(e instanceof StepError)) throw e;
+    return { invariant: e.invariant, kind: 'safety', step: w.step + 1, message: e.message };
+  }
 }
 
 /** The choice value that Scheduler.pick maps to listed action i. */
