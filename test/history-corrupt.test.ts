@@ -43,6 +43,33 @@ function withReadAfterClose(lines: Line[]): Line[] {
 }
 
 /**
+ * The sample plus one valid children listing of the root after every session closed
+ * (no stat): the last listing's names less the ephemerals whose owners closed since.
+ * With no read of a single ephemeral after its close, the ephemeral corruption falls
+ * back to naming the dead node in this listing.
+ */
+function withListingAfterClose(lines: Line[]): Line[] {
+  const ops = lines.filter((l) => l.kind === 'op');
+  const closes = ops.filter((o) => o.type === 'close_session' && o.outcome.type === 'ok');
+  const closed = new Set(closes.map((o) => o.session));
+  const root = ops[0].path;
+  const last = ops.filter((o) => o.type === 'children' && o.path === root && o.outcome.type === 'ok').at(-1)!;
+  const lastCreate = (path: string) => ops.filter((o) => o.type === 'create' && o.outcome.type === 'ok' && o.outcome.created_path === path && o.outcome.zxid <= last.outcome.zxid).at(-1);
+  const children = (last.outcome.children as string[]).filter((name) => {
+    const c = lastCreate(`${root}/${name}`);
+    return !(c && String(c.args.mode).startsWith('EPHEMERAL') && closed.has(c.session));
+  });
+  const t = Math.max(...ops.map((o) => o.t_complete)) + 1_000_000;
+  const zxid = Math.max(...closes.map((o) => o.outcome.zxid));
+  const listing = {
+    kind: 'op', id: Math.max(...ops.map((o) => o.id)) + 1, phase: 'final', process: 99, client: 99, session: '0x0300001bc5489999', server: 's3',
+    type: 'children', path: root, args: { watch: false }, t_invoke: t, t_complete: t + 1000,
+    outcome: { type: 'ok', zxid, server: 's3', children },
+  };
+  return [...lines.slice(0, -1), listing, lines.at(-1)!];
+}
+
+/**
  * Session FIFO (not a kind of corrupt.ts): of two consecutive writes of one session, the
  * later one is moved to be invoked just before the earlier one, keeping its larger zxid.
  */
@@ -80,6 +107,16 @@ describe('corrupted real histories are rejected, naming the guarantee', () => {
       expect(formatReport(r)).toContain(c!.guarantee);
     });
   }
+
+  it('ephemeral-outlives-session, planted in a children listing', () => {
+    const base = withListingAfterClose(sample);
+    expect(check(base).violations).toEqual([]);
+    const c = corrupt(base, 'ephemeral-outlives-session')!;
+    expect(c.description).toMatch(/lists ephemeral/);
+    const r = check(c.lines);
+    expect(r.violations.map((v) => v.guarantee)).toEqual(['ephemeral-lifetime']);
+    expect(r.violations[0].ops).toEqual(expect.arrayContaining([c.ops[0], c.ops[2]]));
+  });
 
   it('session-fifo', () => {
     const c = sessionFifo(sample);

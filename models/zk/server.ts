@@ -332,10 +332,7 @@ function onSetWatches(s: ServerState, c: number, m: Extract<ClientMsg, { t: 'set
   fx.note({ t: 'rewatch', c, z: s.lastZxid });
   for (const r of m.regs) {
     const node = getNode(out.tree, r.path);
-    let ev: WatchEventType | null = null;
-    if (r.kind === 'data') ev = node === null ? 'NodeDeleted' : node.stat.mzxid > m.rel ? 'NodeDataChanged' : null;
-    else if (r.kind === 'exist') ev = node !== null ? 'NodeCreated' : null;
-    else ev = node === null ? 'NodeDeleted' : node.stat.pzxid > m.rel ? 'NodeChildrenChanged' : null;
+    const ev = WatchTable.rewatch(r.kind, node === null ? null : node.stat, m.rel);
     if (ev !== null) out = sendEvent(out, c, ev, r.path, cfg, fx);
     else out = { ...out, watches: WatchTable.register(out.watches, r.kind, r.path, w) };
   }

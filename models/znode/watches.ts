@@ -110,4 +110,19 @@ function entries(t: WatchTable): { kind: WatchKind; path: string; watcher: strin
   return out.sort((a, b) => (a.kind !== b.kind ? (a.kind < b.kind ? -1 : 1) : a.path !== b.path ? (a.path < b.path ? -1 : 1) : a.watcher < b.watcher ? -1 : a.watcher > b.watcher ? 1 : 0));
 }
 
-export const WatchTable = { empty: emptyTable, register, watchers, fire, removeWatcher, entries };
+/**
+ * DataTree.setWatches, for one re-registered watch: the event it fires at once
+ * against the member's current node (null: absent), given the client's last
+ * zxid `rel`, or null when the watch is simply registered again. It looks at the
+ * current node only, so the event can differ from the first change the watch
+ * missed: a node deleted and created again while the client was away comes back
+ * as NodeDataChanged, and an exist watch misses a create that was deleted again.
+ */
+function rewatch(kind: WatchKind, node: { readonly mzxid: number; readonly pzxid: number } | null, rel: number): WatchEventType | null {
+  if (kind === 'exist') return node !== null ? 'NodeCreated' : null;
+  if (node === null) return 'NodeDeleted';
+  if (kind === 'data') return node.mzxid > rel ? 'NodeDataChanged' : null;
+  return node.pzxid > rel ? 'NodeChildrenChanged' : null;
+}
+
+export const WatchTable = { empty: emptyTable, register, watchers, fire, removeWatcher, entries, rewatch };

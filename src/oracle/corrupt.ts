@@ -306,7 +306,8 @@ export function ephemeralOutlivesSession(input: Line[]): Corruption | null {
     );
     if (!listing) continue;
     listing.outcome.children = [...listing.outcome.children, baseOf(p)].sort();
-    listing.outcome.stat = { ...listing.outcome.stat, numChildren: listing.outcome.stat.numChildren + 1 };
+    // The stat is optional on a listing (history-format.md); when there, it counts the name too.
+    if (listing.outcome.stat) listing.outcome.stat = { ...listing.outcome.stat, numChildren: listing.outcome.stat.numChildren + 1 };
     return {
       kind: "ephemeral-outlives-session",
       guarantee: "ephemeral-lifetime",

@@ -55,6 +55,14 @@ interface Checkpoint {
   op: POp;
 }
 
+/** What a read saw, as far as naming the guarantee its mismatch breaks needs. */
+interface ReadObservation {
+  present: boolean;
+  stat?: Stat | null;
+  /** A listing's names the model does not have. */
+  extraChildren?: readonly string[];
+}
+
 export interface Hidden {
   hid: number;
   /** An indeterminate write, or the unrecorded expiry (close) of a session. */
@@ -583,7 +591,7 @@ export class Replay {
     const o = p.outcome;
     const path = p.path!;
     const node = getNode(t, path);
-    let observed: { present: boolean; stat?: Stat | null } = { present: false };
+    let observed: ReadObservation = { present: false };
     let problem: string | null = null;
     if (o.type === 'error') {
       if (o.error !== 'NONODE') return { tree: t }; // NOAUTH etc.: nothing to compare
@@ -612,6 +620,7 @@ export class Replay {
           const missing = node.children.filter((x) => !sortedObs.includes(x));
           const extra = sortedObs.filter((x) => !node.children.includes(x));
           problem = `children differ: ${missing.length ? `missing ${missing.join(',')}` : ''}${missing.length && extra.length ? '; ' : ''}${extra.length ? `unexpected ${extra.join(',')}` : ''}`;
+          observed = { ...observed, extraChildren: extra };
         } else if (o.stat) {
           const d = this.diffFor(path, node.stat, o.stat);
           if (d.length) problem = `stat differs (model vs observed): ${d.join(', ')}`;
@@ -634,7 +643,7 @@ export class Replay {
    * read from the future; an ephemeral seen after its owner's end outlived its session;
    * state missing an acknowledged write at or below the read's zxid is a lost write.
    */
-  private classifyRead(t: Tree, c: Checkpoint, node: ZNode | null, obs: { present: boolean; stat?: Stat | null }, problem: string, P: Placement): Mismatch {
+  private classifyRead(t: Tree, c: Checkpoint, node: ZNode | null, obs: ReadObservation, problem: string, P: Placement): Mismatch {
     const p = c.op;
     const R = c.z;
     const head = `${opDesc(p)} served at zxid ${hex(R)} must return the tree as of exactly that zxid: ${problem}.`;
@@ -653,6 +662,25 @@ export class Replay {
         };
       }
     }
+    // A listing that still names an ephemeral whose owner had ended by R.
+    for (const name of obs.extraChildren ?? []) {
+      const child = `${p.path === '/' ? '' : p.path}/${name}`;
+      // The last create of that name at or below R is the node the listing names.
+      let made: POp | null = null;
+      for (const q of this.h.ops) {
+        if (q.type === 'create' && q.definite && q.outcome.type === 'ok' && q.outcome.created_path === child && q.zxid <= R && (!made || q.zxid > made.zxid)) made = q;
+      }
+      if (made && !isEphemeralMode(made.line.args.mode)) continue;
+      const closed = made?.session ? this.ownerClosedAt(made.session, P) : undefined;
+      if (made && closed !== undefined && made.zxid < closed && closed <= R) {
+        const closer = this.h.ops.find((q) => q.type === 'close_session' && q.session === made.session && q.definite);
+        return {
+          guarantee: 'ephemeral-lifetime',
+          ops: closer ? [p.id, made.id, closer.id] : [p.id, made.id],
+          message: `${head} ${child} is an ephemeral of session ${made.session} (${opDesc(made)}), which ended at zxid ${hex(closed)}.`,
+        };
+      }
+    }
     const lost = this.lostWrite(t, c, node, obs);
     if (lost) {
       return {
@@ -665,7 +693,7 @@ export class Replay {
   }
 
   /** The acknowledged write (at or below the read's zxid) the observation lacks, if that is what happened. */
-  private lostWrite(t: Tree, c: Checkpoint, node: ZNode | null, obs: { present: boolean; stat?: Stat | null }): POp | null {
+  private lostWrite(t: Tree, c: Checkpoint, node: ZNode | null, obs: ReadObservation): POp | null {
     if (!node) return null;
     const st = obs.stat ?? null;
     let z: number | null = null;

@@ -5,7 +5,12 @@
 // - "a client receives the event before any reply that reflects the change that fired
 //   it": no reply to the session carrying a zxid >= the firing zxid arrives before it;
 // - events are delivered in order: a session's events fire at non-decreasing zxids.
-import { FIRED_KINDS, parentOf, type WatchTrigger } from '../../../models/znode/tree.ts';
+// A registration still pending when its session moves to a new connection is sent
+// again with SetWatches (ClientCnxn.primeConnection) and the new member decides from
+// its current tree alone (DataTree.setWatches): the event can then be of another type
+// than the first change it missed, several come at once in no zxid order, and only
+// the replies of the old connection bound when it may arrive.
+import { FIRED_KINDS, parentOf, WatchTable, type WatchTrigger } from '../../../models/znode/tree.ts';
 import { hex } from './order.ts';
 import type { POp, Prepared } from './prepare.ts';
 import type { Hidden } from './replay.ts';
@@ -25,6 +30,66 @@ function upperBound(xs: readonly number[], x: number): number {
     else hi = mid;
   }
   return lo;
+}
+
+/** Session events after which a pending registration may live on a new connection. */
+const CONNECTION_EVENTS: ReadonlySet<string> = new Set(['CONNECTING', 'CONNECTED', 'DISCONNECTED', 'CLIENT_DROPS_CONNECTION']);
+
+interface Window {
+  lo: number;
+  hi: number;
+}
+
+/**
+ * Per session, the time windows in which its connection may have changed: the
+ * recorder's session lines, a connection loss, or (for histories without session
+ * lines) consecutive ops invoked through different members.
+ */
+function connectionChanges(h: Prepared, sessions: ReadonlySet<string>): Map<string, Window[]> {
+  const out = new Map<string, Window[]>();
+  const add = (s: string, lo: number, hi: number) => {
+    let xs = out.get(s);
+    if (!xs) out.set(s, (xs = []));
+    xs.push({ lo, hi });
+  };
+  for (const l of h.sessions) if (l.session !== null && sessions.has(l.session) && CONNECTION_EVENTS.has(l.event)) add(l.session, l.t, l.t);
+  const last = new Map<string, POp>();
+  for (const p of h.ops) {
+    if (p.session === null || !sessions.has(p.session)) continue;
+    if (p.outcome.error === 'CONNECTIONLOSS') add(p.session, p.tInvoke, p.tComplete);
+    const q = last.get(p.session);
+    if (q && q.line.server !== null && p.line.server !== null && q.line.server !== p.line.server) add(p.session, q.tInvoke, p.tInvoke);
+    last.set(p.session, p);
+  }
+  return out;
+}
+
+/**
+ * The event types a registration made at zxid R (the node `present` then) can get
+ * once re-sent by SetWatches to a member whose tree is at some Z >= rel >= R: what
+ * WatchTable.rewatch fires against the node at any such Z (taking rel = R, the
+ * loosest), or, re-registered, any later change that fires it.
+ */
+function rewatchTypes(kind: WatchKind, present: boolean, R: number, c: PathChanges | undefined): Set<WatchEventType> {
+  const types = new Set<WatchEventType>();
+  const node = { present, mzxid: -1, pzxid: -1 };
+  const at = () => {
+    const ev = WatchTable.rewatch(kind, node.present ? node : null, R);
+    if (ev !== null) types.add(ev);
+  };
+  at();
+  if (!c) return types;
+  for (let i = upperBound(c.z, R); i < c.z.length; i++) {
+    const z = c.z[i];
+    const type = c.type[i];
+    if (type === 'NodeCreated') Object.assign(node, { present: true, mzxid: z, pzxid: z });
+    else if (type === 'NodeDeleted') node.present = false;
+    else if (type === 'NodeDataChanged') node.mzxid = z;
+    else node.pzxid = z;
+    if (FIRES[kind].has(type)) types.add(type);
+    at();
+  }
+  return types;
 }
 
 const FIRES: Record<WatchKind, ReadonlySet<WatchEventType>> = {
@@ -65,11 +130,11 @@ export function checkWatches(h: Prepared, triggers: readonly WatchTrigger[], unc
   }
   // Replies per session by arrival time, with the running maximum of their zxids.
   const replies = new Map<string, { t: number[]; maxZ: number[]; maxOp: POp[] }>();
+  // Only sessions that received an event need their replies and connections indexed.
+  const notified = new Set<string>();
+  for (const p of h.ops) if (p.session !== null && (p.line.watch_events?.length ?? 0) > 0) notified.add(p.session);
+  for (const w of h.watches) if (w.session !== null) notified.add(w.session);
   {
-    // Only sessions that received an event need their replies indexed.
-    const notified = new Set<string>();
-    for (const p of h.ops) if (p.session !== null && (p.line.watch_events?.length ?? 0) > 0) notified.add(p.session);
-    for (const w of h.watches) if (w.session !== null) notified.add(w.session);
     const bySession = new Map<string, POp[]>();
     for (const p of h.ops) {
       if (!p.definite || p.session === null || !notified.has(p.session)) continue;
@@ -90,6 +155,13 @@ export function checkWatches(h: Prepared, triggers: readonly WatchTrigger[], unc
       replies.set(s, r);
     }
   }
+  const moves = connectionChanges(h, notified);
+  /** The earliest time after `from` and before `to` at which the session may have moved to a new connection. */
+  const movedBetween = (session: string, from: number, to: number): number | null => {
+    let first: number | null = null;
+    for (const w of moves.get(session) ?? []) if (w.lo < to && w.hi > from) first = Math.min(first ?? Infinity, Math.max(w.lo, from));
+    return first;
+  };
   const mayHide = (path: string, after: number, before: number) =>
     uncertain.some((hd) => hd.hi > after + 1 && hd.lo < before && (hd.touches.has(path) || [...hd.touches].some((x) => parentOf(x) === path)));
   const fired = new Map<string, { t: number; z: number; op: number }[]>();
@@ -124,7 +196,20 @@ export function checkWatches(h: Prepared, triggers: readonly WatchTrigger[], unc
     }
     // An indeterminate write or expiry at an unknown zxid may be what fired it.
     if (mayHide(r.path, R, Ftype === null ? Infinity : F)) continue;
-    if (Ftype === null || e.type !== Ftype || e.path !== r.path) {
+    const moved = movedBetween(r.session, r.tComplete, e.t);
+    if (moved !== null) {
+      // Re-sent by SetWatches: judged by what a member could have fired then, and
+      // bounded only by the replies that came on the connection it was made on.
+      const ok = e.path === r.path && rewatchTypes(kind, kind !== 'exist', R, c).has(e.type);
+      if (!ok) {
+        out.push({
+          guarantee: 'watch-cause',
+          ops: [r.id],
+          message: `op ${r.id} registered a ${kind} watch on ${r.path} at zxid ${hex(R)} and got ${e.type} on ${e.path} after its session reconnected, but neither SetWatches against any later state nor a later change fires that.`,
+        });
+        continue;
+      }
+    } else if (Ftype === null || e.type !== Ftype || e.path !== r.path) {
       out.push({
         guarantee: 'watch-cause',
         ops: [r.id],
@@ -136,8 +221,8 @@ export function checkWatches(h: Prepared, triggers: readonly WatchTrigger[], unc
       continue;
     }
     const rs = replies.get(r.session);
-    if (rs) {
-      const k = upperBound(rs.t, e.t - 1); // replies strictly before the event
+    if (rs && Ftype !== null) {
+      const k = upperBound(rs.t, Math.min(e.t, moved ?? Infinity) - 1); // replies strictly before the event (and the move)
       if (k > 0 && rs.maxZ[k - 1] >= F) {
         const q = rs.maxOp[k - 1];
         out.push({
@@ -149,6 +234,7 @@ export function checkWatches(h: Prepared, triggers: readonly WatchTrigger[], unc
         });
       }
     }
+    if (moved !== null) continue; // SetWatches fires in list order, not zxid order
     let xs = fired.get(r.session);
     if (!xs) fired.set(r.session, (xs = []));
     xs.push({ t: e.t, z: F, op: r.id });
