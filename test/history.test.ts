@@ -108,6 +108,23 @@ describe('checking histories', () => {
     expect(r.search.budgetExhausted).toBe(false);
   });
 
+  it('generated histories with reconnects (watches re-sent by SetWatches) and faults are consistent', () => {
+    for (const seed of [1, 2, 3, 8]) {
+      const lines = generateHistory({ ops: 3000, seed, moves: 0.05, lostReplies: 0.03, expiries: 0.002 });
+      const summary = lines.at(-1) as unknown as { moves: number; rewatch_events: number };
+      expect(summary.moves).toBeGreaterThan(50);
+      expect(summary.rewatch_events).toBeGreaterThan(0);
+      const r = checkHistory(lines);
+      expect(r.violations, `seed ${seed}: ${formatReport(r)}`).toEqual([]);
+    }
+  });
+
+  it('two hidden sequential creates under one parent are placed together (seed 3 needs both before one create)', () => {
+    const r = checkHistory(generateHistory({ ops: 3000, seed: 3, moves: 0.05, lostReplies: 0.03, expiries: 0.002 }));
+    expect(r.violations, formatReport(r)).toEqual([]);
+    expect(r.search.placed).toBeGreaterThan(10);
+  });
+
   it('an error that is not a definite refusal is indeterminate, whatever its label', () => {
     const lines = parseHistory(sampleText);
     const set = lines.find((l): l is OpLine => l.kind === 'op' && l.type === 'set' && l.outcome.type === 'ok' && l.id > 200)!;

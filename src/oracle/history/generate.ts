@@ -1,8 +1,9 @@
 // A deterministic generator of valid zk-history/1 histories: a simulated ensemble
 // (one leader ordering txns through the tree model, followers whose applied zxid lags)
 // serving several clients with a seeded workload of every op type, watches, and
-// optionally faults (lost replies that still took effect, and session expiries the
-// history does not record). Used by the throughput bench and by the tests as
+// optionally faults (lost replies that still took effect, session expiries the
+// history does not record, and broken connections after which the client comes back
+// through another member and re-sends its pending watches with SetWatches). Used by the throughput bench and by the tests as
 // histories known to be correct, larger and faultier than the real sample.
 //
 // Validity by construction: every op takes effect at one instant between its invoke
@@ -14,6 +15,7 @@ import {
   emptyTree,
   FIRED_KINDS,
   getNode,
+  WatchTable,
   type Tree,
   type Txn,
   type WatchTrigger,
@@ -31,6 +33,8 @@ export interface GenerateOptions {
   /** Probability per op that the client's session expires (unrecorded closeSession). */
   expiries?: number;
   watchProb?: number;
+  /** Probability per op that the client's connection breaks first; it reconnects to another member a while later. */
+  moves?: number;
   /** Told where each unrecorded txn went (indeterminate writes that took effect, expiries): for debugging the checker's search. */
   onHidden?: (e: { op?: number; session: string; zxid: number }) => void;
 }
@@ -50,7 +54,7 @@ function rng(seed: number): () => number {
 interface Ev {
   t: number;
   seq: number;
-  kind: 'invoke' | 'effect' | 'complete';
+  kind: 'invoke' | 'effect' | 'complete' | 'reconnect';
   client: number;
 }
 
@@ -120,6 +124,8 @@ interface Client {
   effectDone: boolean;
   /** Events that must follow that reply (their changes came after the state it reflects). */
   pendingFires: { op: OpLine; tr: WatchTrigger }[];
+  /** Disconnected: changes do not reach its registrations until SetWatches re-sends them. */
+  away: boolean;
 }
 
 const BASE_ZXID = 0x100000000;
@@ -132,6 +138,9 @@ export function generateHistory(o: GenerateOptions): HistoryLine[] {
   const pLost = o.lostReplies ?? 0;
   const pExpire = o.expiries ?? 0;
   const pWatch = o.watchProb ?? 0.15;
+  const pMove = o.moves ?? 0;
+  let nMoves = 0;
+  let nRewatchEvents = 0;
   const root = `/gen-${o.seed ?? 1}`;
   const servers = Array.from({ length: nServers }, (_, i) => `s${i + 1}`);
   const lines: HistoryLine[] = [];
@@ -200,6 +209,11 @@ export function generateHistory(o: GenerateOptions): HistoryLine[] {
         }
         const c = clients[r.client];
         if (c.session !== r.session) continue; // the session is gone: so is its watch
+        if (c.away) {
+          // The old member fires into a dead connection; the client's registration stays pending.
+          keep.push(r);
+          continue;
+        }
         // A reply already decided (from a state before this change) goes out first.
         if (c.op && c.effectDone) c.pendingFires.push({ op: r.op, tr });
         else emit(c, r.op, tr, t);
@@ -210,7 +224,7 @@ export function generateHistory(o: GenerateOptions): HistoryLine[] {
   };
 
   for (let i = 0; i < nClients; i++) {
-    const c: Client = { id: i, process: nextProcess++, session: '', server: 0, seen: 0, op: null, lost: false, dropped: false, sessionNo: 0, closed: false, lastEventT: 0, effectDone: false, pendingFires: [] };
+    const c: Client = { id: i, process: nextProcess++, session: '', server: 0, seen: 0, op: null, lost: false, dropped: false, sessionNo: 0, closed: false, lastEventT: 0, effectDone: false, pendingFires: [], away: false };
     clients.push(c);
     newSession(c, now++);
   }
@@ -246,10 +260,41 @@ export function generateHistory(o: GenerateOptions): HistoryLine[] {
       const s = Math.floor(rand() * nServers);
       applied[s] = Math.min(head(), applied[s] + 1 + Math.floor(rand() * 4));
     }
+    if (ev.kind === 'reconnect') {
+      // A caught-up member takes the session (it is at least as new as the client's
+      // last zxid) and answers SetWatches from its current tree before anything else.
+      c.away = false;
+      c.server = (c.server + 1 + Math.floor(rand() * (nServers - 1))) % nServers;
+      applied[c.server] = head();
+      lines.push({ kind: 'session', t: now, client: c.id, session: c.session, server: servers[c.server], event: 'CONNECTED' });
+      for (const [path, rs] of [...regs]) {
+        const keep: Reg[] = [];
+        for (const r of rs) {
+          const n = r.client === c.id && r.session === c.session ? getNode(trees[head()], path) : undefined;
+          const type = n === undefined ? null : WatchTable.rewatch(r.kind, n === null ? null : n.stat, zx(c.seen));
+          if (type === null) keep.push(r);
+          else {
+            emit(c, r.op, { type, path, zxid: zx(head()) }, now);
+            nRewatchEvents++;
+          }
+        }
+        if (keep.length) regs.set(path, keep);
+        else regs.delete(path);
+      }
+      heap.push({ t: Math.max(now, c.lastEventT) + 1000 + Math.floor(rand() * 20_000), seq: seq++, kind: 'invoke', client: c.id });
+      continue;
+    }
     if (ev.kind === 'invoke') {
       // Teardown: every client closes its session once the workload is done.
       const teardown = invoked >= target;
       if (teardown && c.closed) continue;
+      if (!teardown && pMove > 0 && rand() < pMove) {
+        c.away = true;
+        nMoves++;
+        lines.push({ kind: 'session', t: now, client: c.id, session: c.session, server: servers[c.server], event: 'DISCONNECTED' });
+        heap.push({ t: now + 50_000 + Math.floor(rand() * 400_000), seq: seq++, kind: 'reconnect', client: c.id });
+        continue;
+      }
       if (!teardown && pExpire > 0 && rand() < pExpire) {
         // The session expires (an unrecorded closeSession txn); the client notices later.
         const fired: WatchTrigger[] = [];
@@ -379,7 +424,8 @@ export function generateHistory(o: GenerateOptions): HistoryLine[] {
         else if (op.type === 'get') outcome = { type: 'ok', zxid: z, server: srv, value: n.data, stat: n.stat };
         else outcome = { type: 'ok', zxid: z, server: srv, children: [...n.children], stat: n.stat };
         if (op.args.watch && (outcome.type === 'ok' || op.type === 'exists') && op.type !== 'sync') {
-          const kind: WatchKind = op.type === 'get' ? 'data' : op.type === 'exists' ? 'exist' : 'child';
+          // exists on a present node leaves a data watch (ZKWatchManager's ExistsWatchRegistration).
+          const kind: WatchKind = op.type === 'get' || (op.type === 'exists' && n) ? 'data' : op.type === 'exists' ? 'exist' : 'child';
           op.watch_registered = kind;
           // Changes after zxid k fire it: one already committed fires right after the reply.
           let fired: WatchTrigger | null = null;
@@ -418,7 +464,7 @@ export function generateHistory(o: GenerateOptions): HistoryLine[] {
     if (op.type === 'close_session') continue;
     heap.push({ t: op.t_complete + 1000 + Math.floor(rand() * 20_000), seq: seq++, kind: 'invoke', client: c.id });
   }
-  lines.push({ kind: 'summary', ops_total: nextId });
+  lines.push({ kind: 'summary', ops_total: nextId, moves: nMoves, rewatch_events: nRewatchEvents });
   // Lines are in time order (t_invoke for ops, t for the rest).
   const tOf = (l: HistoryLine) => (l.kind === 'op' ? l.t_invoke : l.kind === 'meta' ? -1 : l.kind === 'summary' ? Infinity : (l as { t: number }).t);
   return lines.map((l, i) => [l, i] as const).sort((a, b) => tOf(a[0]) - tOf(b[0]) || a[1] - b[1]).map((x) => x[0]);

@@ -33,6 +33,7 @@ import {
   getNode,
   isSessionOwner,
   parentOf,
+  sequenceOf,
   type Applied,
   type Stat as ModelStat,
   type Tree,
@@ -53,6 +54,18 @@ interface Checkpoint {
   k: number;
   read: boolean;
   op: POp;
+}
+
+/**
+ * How far a created name is from the observed one: for sequential names, how many
+ * parent cversion steps apart (each hidden create or delete under the parent is one,
+ * so the search can add them one at a time); otherwise 1.
+ */
+function nameDistance(model: string, observed: string): number {
+  const a = sequenceOf(model);
+  const b = sequenceOf(observed);
+  if (a === null || b === null || model.slice(0, -10) !== observed.slice(0, -10)) return 1;
+  return Math.abs(a - b);
 }
 
 /** What a read saw, as far as naming the guarantee its mismatch breaks needs. */
@@ -745,7 +758,7 @@ export class Replay {
       const r = applyTxn(t, txnOf(p)!, { zxid: c.z, time: writeTime(p) }).result;
       if (o.type === 'error') return o.error === 'NOAUTH' || o.error === 'INVALIDACL' ? 0 : r.ok ? 2 : r.code === o.error ? 0 : 1;
       if (!r.ok) return 2;
-      let n = p.type === 'create' && o.created_path !== undefined && r.path !== o.created_path ? 1 : 0;
+      let n = p.type === 'create' && o.created_path !== undefined && r.path !== o.created_path ? nameDistance(r.path!, o.created_path) : 0;
       if (o.stat && r.stat) n += statDiffCount(r.stat, o.stat);
       return n;
     }

@@ -200,7 +200,8 @@ export function checkWatches(h: Prepared, triggers: readonly WatchTrigger[], unc
     if (moved !== null) {
       // Re-sent by SetWatches: judged by what a member could have fired then, and
       // bounded only by the replies that came on the connection it was made on.
-      const ok = e.path === r.path && rewatchTypes(kind, kind !== 'exist', R, c).has(e.type);
+      const present = r.type === 'exists' ? r.outcome.exists === true : true;
+      const ok = e.path === r.path && rewatchTypes(kind, present, R, c).has(e.type);
       if (!ok) {
         out.push({
           guarantee: 'watch-cause',
