@@ -2,7 +2,7 @@
 // per-session FIFO, monotonic reads / read-your-writes, and sync freshness.
 // Each is one pass over the ops (plus a sort), so they stay linear-ish at any size.
 import type { POp } from './prepare.ts';
-import type { Violation } from './types.ts';
+import type { MetaLine, NemesisLine, Violation } from './types.ts';
 
 export function hex(z: number): string {
   return Number.isFinite(z) ? '0x' + z.toString(16) : String(z);
@@ -13,15 +13,52 @@ function opDesc(p: POp): string {
   return `op ${p.id} (${p.type}${path}, session ${p.session ?? 'none'})`;
 }
 
+/** Whether a member may have been leading at some time in [t0, t1]. */
+export type MayLead = (server: string | null | undefined, t0: number, t1: number) => boolean;
+
+/**
+ * Who led when, as far as the history says: the meta line's `role_at_start`, then
+ * unknown from any nemesis action until a `healthy` line names each member's mode.
+ * Where nothing says, any member may have led.
+ */
+export function leadership(meta: MetaLine, nemesis: readonly NemesisLine[]): MayLead {
+  const leaderOf = (xs: unknown, role: string): string | null => {
+    if (!Array.isArray(xs)) return null;
+    const ls = xs.filter((m) => m && typeof m === 'object' && (m as Record<string, unknown>)[role] === 'leader');
+    const name = ls.length === 1 ? (ls[0] as Record<string, unknown>).name : null;
+    return typeof name === 'string' ? name : null;
+  };
+  // Periods from t on: the one known leader, or null (unknown).
+  const from: number[] = [-Infinity];
+  const leader: (string | null)[] = [leaderOf(meta.ensemble, 'role_at_start')];
+  for (const n of [...nemesis].sort((a, b) => a.t - b.t)) {
+    from.push(n.t);
+    leader.push(n.action === 'healthy' ? leaderOf(n.members, 'mode') : null);
+  }
+  return (server, t0, t1) => {
+    if (typeof server !== 'string') return true;
+    for (let i = 0; i < from.length; i++) {
+      const end = i + 1 < from.length ? from[i + 1] : Infinity;
+      if (end < t0 || from[i] > t1) continue;
+      if (leader[i] === null || leader[i] === server) return true;
+    }
+    return false;
+  };
+}
+
 /**
  * "Writes are linearizable, in zxid order, consistent with real time": once a reply
  * carrying zxid Z reached a client, Z was committed, so any write invoked later must
- * get a larger zxid. A sync is handled by the leader after it is invoked, so its
- * reply zxid is at least every zxid already seen by anyone ("sync then a read gives a
- * read at least as new as the leader's state when it handled the sync").
+ * get a larger zxid. A sync through a follower is handled by the leader after it is
+ * invoked, and the leader's SYNC follows every COMMIT it sent before, so its reply
+ * zxid is at least every zxid already seen by anyone ("sync then a read gives a read
+ * at least as new as the leader's state when it handled the sync"). A sync on the
+ * leader itself is not: the leader's CommitProcessor answers it like a read, from an
+ * applied state that may trail a txn the quorum committed and a follower has already
+ * answered, so syncs a leader may have served are left out.
  * Reads are not constrained here: they may be served by a lagging member.
  */
-export function checkRealTime(ops: readonly POp[], out: Violation[]): void {
+export function checkRealTime(ops: readonly POp[], mayLead: MayLead, out: Violation[]): void {
   const done = ops.filter((p) => p.definite);
   const byComplete = [...done].sort((a, b) => a.tComplete - b.tComplete);
   let k = 0;
@@ -45,7 +82,7 @@ export function checkRealTime(ops: readonly POp[], out: Violation[]): void {
           `${opDesc(p)} was invoked after ${opDesc(maxOp)} had completed with zxid ${hex(maxZ)}, ` +
           `so its txn must have a larger zxid; observed ${hex(p.zxid)}.`,
       });
-    } else if (p.type === 'sync' && p.zxid < maxZ) {
+    } else if (p.type === 'sync' && p.zxid < maxZ && !mayLead(p.outcome.server ?? p.line.server, p.tInvoke, p.tComplete)) {
       out.push({
         guarantee: 'sync',
         ops: [p.id, maxOp.id],

@@ -1,7 +1,7 @@
 // Normalises parsed lines into the ops the checks work on. A `late` reply turns an op
 // recorded as TIMEOUT back into a definite one: the server did answer, and its zxid
 // tells us exactly where the op took effect (history-format.md, "late").
-import type { HistoryLine, MetaLine, OpLine, OpType, Outcome, SessionLine, WatchLine } from './types.ts';
+import type { HistoryLine, MetaLine, NemesisLine, OpLine, OpType, Outcome, SessionLine, WatchLine } from './types.ts';
 
 export interface POp {
   id: number;
@@ -25,6 +25,7 @@ export interface Prepared {
   ops: POp[];
   watches: WatchLine[];
   sessions: SessionLine[];
+  nemesis: NemesisLine[];
 }
 
 const WRITES: ReadonlySet<OpType> = new Set(['create', 'set', 'delete', 'close_session']);
@@ -49,6 +50,7 @@ export function prepare(lines: readonly HistoryLine[]): Prepared {
   const ops: POp[] = [];
   const watches: WatchLine[] = [];
   const sessions: SessionLine[] = [];
+  const nemesis: NemesisLine[] = [];
   const late = new Map<number, { t: number; outcome: Outcome }>();
   for (const l of lines) {
     switch (l.kind) {
@@ -80,6 +82,9 @@ export function prepare(lines: readonly HistoryLine[]): Prepared {
       case 'session':
         sessions.push(l);
         break;
+      case 'nemesis':
+        nemesis.push(l);
+        break;
       case 'late':
         // The first definite late reply wins; a later duplicate cannot change history.
         if (!late.has(l.op) && isDefinite(l.outcome)) late.set(l.op, { t: l.t, outcome: l.outcome });
@@ -101,5 +106,5 @@ export function prepare(lines: readonly HistoryLine[]): Prepared {
   let sorted = true;
   for (let i = 1; i < ops.length && sorted; i++) sorted = ops[i - 1].tInvoke < ops[i].tInvoke || (ops[i - 1].tInvoke === ops[i].tInvoke && ops[i - 1].id < ops[i].id);
   if (!sorted) ops.sort((a, b) => a.tInvoke - b.tInvoke || a.id - b.id);
-  return { meta: meta ?? { kind: 'meta', format: 'zk-history/1', root: '/' }, ops, watches, sessions };
+  return { meta: meta ?? { kind: 'meta', format: 'zk-history/1', root: '/' }, ops, watches, sessions, nemesis };
 }
