@@ -97,6 +97,15 @@ export interface Protocol<S = any, M = any, C = any, O = any, G = any, Cfg exten
   parseConfig(raw: unknown): Cfg;
   /** Longest adversarial prefix fast-check generates. */
   maxChoices: number;
+  /**
+   * A warm start: when this returns a predicate for the config, every run first
+   * takes fair, fault-free steps (the suffix's policy, no client requests) until
+   * it holds, with every invariant checked as usual, and only then reads its
+   * choices: the whole workload is still the adversary's to place. The adversary's
+   * budget then goes where the bugs are (after the first election) instead of
+   * into bringing the system up.
+   */
+  warmUntil?(cfg: Cfg): ((w: World<S, M, G>) => boolean) | null;
   /** Step bound of the fair suffix, on top of 3 steps per message then in flight (liveness is checked at its end). */
   suffixBound(cfg: Cfg): number;
   /** Runs `check` does by default, and the minimum CI must hold. */

@@ -72,6 +72,18 @@ export function runSchedule<Cfg extends BaseConfig>(p: Protocol<any, any, any, a
   }
   let violation: Violation | null = checkAll(invariants, w, w);
   let consumed = 0;
+  const warm = violation === null ? p.warmUntil?.(cfg) : null;
+  if (warm) {
+    const s = fairSuffix(p, cfg, sch, w, invariants, [], (prev, next) => {
+      const a = mixStep(sch, next);
+      h1 = Math.imul(h1 ^ a, 0x01000193);
+      h2 = Math.imul((h2 ^ a) + 0x9e3779b9, 0x85ebca6b) ^ (h2 >>> 15);
+      cov?.count(sch, p, prev, next);
+      rec?.step(next, 'warmup', null);
+    }, warm, false);
+    w = s.final;
+    violation = s.violation;
+  }
   // Adversarial prefix: each choice picks an enabled action (Scheduler.pick).
   const chooser = opts.chooser;
   const limit = chooser ? (opts.depth ?? 0) : choices.length;
@@ -137,6 +149,7 @@ export function fairSuffix<Cfg extends BaseConfig>(
   liveness: readonly Liveness<World>[],
   onStep?: (prev: World, w: World) => void,
   until?: (w: World, bound: number) => boolean,
+  clients = true,
 ): { final: World; violation: Violation | null; bound: number; stopped: boolean } {
   let violation: Violation | null = null;
   // The bound grows with the backlog: every message still in flight may be
@@ -145,7 +158,7 @@ export function fairSuffix<Cfg extends BaseConfig>(
   if (until?.(w, bound)) return { final: w, violation: null, bound, stopped: true };
   while (w.step < bound) {
     sch.enumerate(w, false);
-    const i = sch.fairPick();
+    const i = sch.fairPick(clients);
     if (i < 0) break;
     const prev = w;
     const next = applyStep(sch, w, i);

@@ -254,11 +254,12 @@ export class Scheduler<Cfg extends BaseConfig = BaseConfig> {
    * restart the lowest crashed node, deliver the oldest packet, inject the next
    * client request, fire the oldest timer. -1 when quiescent.
    */
-  fairPick(): number {
+  fairPick(clients = true): number {
     let best = -1;
     let bestRank = 99;
     for (let i = 0; i < this.count; i++) {
       const k = this.kinds[i];
+      if (!clients && k === CLIENT) continue;
       const rank = k === HEAL ? 0 : k === RESTART ? 1 : k === DELIVER ? 2 : k === CLIENT ? 3 : k === FIRE ? 4 : 99;
       if (rank < bestRank) {
         bestRank = rank;

@@ -12,46 +12,43 @@ const p = zabProtocol();
 /** mutant -> [first failing run with seed 1, the property it breaks] */
 const FOUND: Record<string, [number, string]> = {
   'propose-to-ackld-only': [0, 'PrefixConsistency'],
-  'commitld-echoes-ackld': [628, 'Progress'],
-  'epoch-before-history': [3626, 'CommittedLogDurability'],
-  'ackld-before-persist': [404, 'MajorityCommit'],
-  'epoch-from-last-zxid': [902, 'Leadership'],
-  'non-total-vote-order': [103, 'VoteMonotonic'],
+  'commitld-echoes-ackld': [680, 'Progress'],
+  // Its precondition (a server holding an uncommitted txn of an old epoch rejoins
+  // a leader whose log runs past it) needs a crash right after a proposal and a
+  // second election: reached once warm starts put the whole fault budget after
+  // the first election (about 1 run in 50,000 before, 1 in a few hundred now).
+  'diff-instead-of-trunc': [1267, 'MajorityCommit'],
+  'epoch-before-history': [19561, 'CommittedLogDurability'],
+  'ackld-before-persist': [20, 'MajorityCommit'],
+  'epoch-from-last-zxid': [21, 'Leadership'],
+  'non-total-vote-order': [134, 'VoteMonotonic'],
   'decide-without-quorum': [1, 'LeadingNeedsQuorum'],
-  'election-sid-before-zxid': [9218, 'VoteMonotonic'],
-  'commit-before-quorum': [3370, 'MajorityCommit'],
-  'count-observer-ack': [86, 'MajorityCommit'],
+  'election-sid-before-zxid': [26, 'VoteMonotonic'],
+  'commit-before-quorum': [12, 'MajorityCommit'],
+  'count-observer-ack': [17, 'MajorityCommit'],
   'log-after-shutdown': [1, 'Progress'],
-  'local-write': [100, 'MajorityCommit'],
+  'local-write': [1, 'MajorityCommit'],
 };
-
-/**
- * Not found by random exploration within 20,000 runs: its precondition (a
- * server holding an uncommitted txn of an old epoch rejoins a leader whose log
- * runs past it) needs two elections and a crash right after a proposal. Its
- * guard is checked directly in zab-unit.test.ts (planSync) and below.
- */
-const NOT_FOUND = ['diff-instead-of-trunc'];
 
 /** invariant -> [mutant, first failing run with seed 1 when checked alone] */
 const TRIPS: Record<string, [string, number]> = {
-  Leadership: ['epoch-from-last-zxid', 902],
-  MajorityCommit: ['propose-to-ackld-only', 4518],
-  TotalOrder: ['log-after-shutdown', 3566],
+  Leadership: ['epoch-from-last-zxid', 21],
+  MajorityCommit: ['propose-to-ackld-only', 1501],
+  TotalOrder: ['log-after-shutdown', 215],
   PrefixConsistency: ['propose-to-ackld-only', 0],
   Agreement: ['propose-to-ackld-only', 0],
-  Integrity: ['local-write', 100],
-  PrimaryIntegrity: ['local-write', 19038],
+  Integrity: ['local-write', 1],
+  PrimaryIntegrity: ['local-write', 1],
   LocalPrimaryOrder: ['propose-to-ackld-only', 0],
-  CommittedLogDurability: ['ackld-before-persist', 3626],
+  CommittedLogDurability: ['ackld-before-persist', 1058],
   LeadingNeedsQuorum: ['decide-without-quorum', 1],
-  VoteMonotonic: ['non-total-vote-order', 103],
+  VoteMonotonic: ['non-total-vote-order', 134],
   Progress: ['propose-to-ackld-only', 0],
 };
 
 describe('ZAB mutants', () => {
   it('every mutant is listed here', () => {
-    expect(Object.keys(FOUND).concat(NOT_FOUND).sort()).toEqual(p.mutants.map((m) => m.name).sort());
+    expect(Object.keys(FOUND).sort()).toEqual(p.mutants.map((m) => m.name).sort());
   });
 
   for (const [mutant, [run, property]] of Object.entries(FOUND)) {

@@ -8,6 +8,12 @@ export interface ZabConfig extends BaseConfig {
   observers: number;
   /** Client writes in the workload (each submitted once, to a fixed server). */
   writes: number;
+  /**
+   * Warm start: the run begins once a first leader is established and every
+   * server has synced with it (reached by fair, fault-free steps without client
+   * writes; see Protocol.warmUntil).
+   */
+  warm?: boolean;
 }
 
 /** A logged transaction ⟨v, z⟩: zxid z = epoch·2^32 + counter (§1.1), v = client write id. */

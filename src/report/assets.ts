@@ -119,7 +119,7 @@ export const CLIENT_JS = `
   var E = data.events;
   var panel = document.getElementById('panel');
   var arrows = Array.prototype.slice.call(document.querySelectorAll('.arrow, .albl'));
-  var PHASE = { start: 'start', adversary: 'adversarial schedule', suffix: 'fair suffix' };
+  var PHASE = { start: 'start', warmup: 'warm start', adversary: 'adversarial schedule', suffix: 'fair suffix' };
   var sel = -1;
 
   function h(tag, cls, text) {

@@ -31,6 +31,7 @@ function n1(x: number): string {
 
 const PHASE_LABEL: Record<TraceEvent['phase'], string> = {
   start: 'start',
+  warmup: 'warm start: fair, fault-free steps until the system is up',
   adversary: 'adversarial schedule: every step is a choice of the checker, faults allowed',
   suffix: 'fair suffix: heal, restart, deliver in order, fire timers',
 };

@@ -14,7 +14,7 @@ export interface TraceSend {
 
 export interface TraceEvent {
   step: number;
-  phase: 'start' | 'adversary' | 'suffix';
+  phase: 'start' | 'warmup' | 'adversary' | 'suffix';
   /** The choice value read for this step (adversary phase only). */
   choice?: number;
   action: 'start' | ActionName;
@@ -58,7 +58,7 @@ export class Recorder<Cfg extends BaseConfig> {
     this.events.push(ev);
   }
 
-  step(w: World, phase: 'adversary' | 'suffix', choice: number | null): void {
+  step(w: World, phase: 'warmup' | 'adversary' | 'suffix', choice: number | null): void {
     const info = this.sch.info;
     const r = this.p.render;
     const ev: TraceEvent = { step: w.step, phase, action: ACTION_NAMES[info.kind] };

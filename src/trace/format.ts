@@ -34,7 +34,7 @@ const violationSchema = z.object({
 
 const eventSchema = z.looseObject({
   step: z.number().int().min(0),
-  phase: z.enum(['start', 'adversary', 'suffix']),
+  phase: z.enum(['start', 'warmup', 'adversary', 'suffix']),
   action: z.string(),
 });
 

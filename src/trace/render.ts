@@ -30,6 +30,13 @@ export function describe(e: TraceEvent): string {
   }
 }
 
+const PHASE_HEADINGS: Record<TraceEvent['phase'], string> = {
+  start: '-- start',
+  warmup: '-- warm start (fair, fault-free, until the system is up)',
+  adversary: '-- adversarial schedule',
+  suffix: '-- fair suffix (heal, restart, deliver in order, fire timers)',
+};
+
 export function renderText(t: TraceFile): string {
   const out: string[] = [];
   const mut = t.mutant ?? 'none (correct model)';
@@ -41,7 +48,7 @@ export function renderText(t: TraceFile): string {
   for (const e of t.events) {
     if (e.phase !== phase) {
       phase = e.phase;
-      out.push(phase === 'start' ? '-- start' : phase === 'adversary' ? '-- adversarial schedule' : '-- fair suffix (heal, restart, deliver in order, fire timers)');
+      out.push(PHASE_HEADINGS[e.phase]);
     }
     const marker = t.violation !== null && e.step === t.violation.step && e.phase !== 'start' ? '!!' : '  ';
     out.push(`${marker}${String(e.step).padStart(4)}  ${describe(e)}`);
