@@ -25,7 +25,8 @@
 // not pursued, backtracking reaches over the last 64 decisions, and the whole search
 // has a step budget. It is therefore bounded, not complete: the verdict says whether
 // the budget ran out.
-import { lowerBound } from '../../../models/znode/sset.ts';
+import { pmapGet, pmapHas, pmapSet } from '../../../models/znode/pmap.ts';
+import { lowerBound, SSET_EMPTY } from '../../../models/znode/sset.ts';
 import {
   applyTxn,
   emptyTree,
@@ -780,9 +781,31 @@ export class Replay {
     return n;
   }
 
+  /**
+   * Hidden event hd applied, for scoring, to the state just before the failing
+   * checkpoint, which is later than the zxid g it would sit at. Two things of that
+   * later state must not decide the score: its session may have ended since (the
+   * real placement is before the end, so the write is applied as if still live),
+   * and a node's mzxid/pzxid must not move back to g (in zxid order they never do).
+   */
   private applyHidden(t: Tree, hd: Hidden, g: number): Tree {
     const txn = this.hiddenTxn(hd);
-    return txn ? applyTxn(t, txn, { zxid: g, time: UNKNOWN_TIME }).tree : t;
+    if (!txn) return t;
+    const revive = hd.kind === 'op' && !pmapHas(t.sessions, hd.session);
+    const base: Tree = revive ? { ...t, sessions: pmapSet(t.sessions, hd.session, SSET_EMPTY) } : t;
+    let out = applyTxn(base, txn, { zxid: g, time: UNKNOWN_TIME }).tree;
+    if (out === base) return t;
+    if (revive) out = { ...out, sessions: t.sessions };
+    let nodes = out.nodes;
+    for (const path of hd.touches) {
+      const before = pmapGet(t.nodes, path);
+      const after = pmapGet(nodes, path);
+      if (!before || !after || after === before) continue;
+      const mz = Math.max(before.stat.mzxid, after.stat.mzxid);
+      const pz = Math.max(before.stat.pzxid, after.stat.pzxid);
+      if (mz !== after.stat.mzxid || pz !== after.stat.pzxid) nodes = pmapSet(nodes, path, { ...after, stat: { ...after.stat, mzxid: mz, pzxid: pz } });
+    }
+    return nodes === out.nodes ? out : { ...out, nodes };
   }
 
   /**
