@@ -42,12 +42,23 @@ describe('sync freshness', () => {
     expect(guarantees(history('s1'))).toEqual([]);
   });
 
+  it('but never a reply the same member had already sent', () => {
+    const lines = history('s1');
+    // The create of /r/a answered through the leader itself.
+    const w = lines[2] as unknown as { server: string; outcome: { server: string } };
+    w.server = 's1';
+    w.outcome.server = 's1';
+    const r = checkHistory(lines);
+    expect(r.violations.map((v) => v.guarantee)).toEqual(['sync']);
+    expect(r.violations[0].message).toMatch(/through the same member s1/);
+  });
+
   it('after a fault, any member may be leading until a healthy line says who is', () => {
     const pause = { kind: 'nemesis', t: 4500, action: 'pause', target: 's1', pid: 1, role: 'leader' };
     expect(guarantees(history('s3', [pause]))).toEqual([]);
-    const healthy = { kind: 'nemesis', t: 4800, action: 'healthy', target: null, members: [{ name: 's1', mode: 'follower' }, { name: 's2', mode: 'leader' }, { name: 's3', mode: 'follower' }] };
-    expect(guarantees(history('s3', [pause, healthy]))).toEqual(['sync']);
-    expect(guarantees(history('s2', [pause, healthy]))).toEqual([]);
+    const healthy = { kind: 'nemesis', t: 4800, action: 'healthy', target: null, members: [{ name: 's1', mode: 'follower' }, { name: 's2', mode: 'follower' }, { name: 's3', mode: 'leader' }] };
+    expect(guarantees(history('s1', [pause, healthy]))).toEqual(['sync']);
+    expect(guarantees(history('s3', [pause, healthy]))).toEqual([]);
   });
 
   it('without roles in the meta line, no member is known to follow', () => {

@@ -55,7 +55,8 @@ export function leadership(meta: MetaLine, nemesis: readonly NemesisLine[]): May
  * at least as new as the leader's state when it handled the sync"). A sync on the
  * leader itself is not: the leader's CommitProcessor answers it like a read, from an
  * applied state that may trail a txn the quorum committed and a follower has already
- * answered, so syncs a leader may have served are left out.
+ * answered, so a sync a leader may have served is bounded only by the replies that
+member had already sent (one member's applied state never goes back).
  * Reads are not constrained here: they may be served by a lagging member.
  */
 export function checkRealTime(ops: readonly POp[], mayLead: MayLead, out: Violation[]): void {
@@ -64,6 +65,8 @@ export function checkRealTime(ops: readonly POp[], mayLead: MayLead, out: Violat
   let k = 0;
   let maxZ = -Infinity;
   let maxOp: POp | undefined;
+  // Per member: the newest reply it had sent (its applied state never goes back).
+  const byMember = new Map<string, POp>();
   for (const p of ops) {
     if (!p.definite) continue;
     while (k < byComplete.length && byComplete[k].tComplete < p.tInvoke) {
@@ -71,6 +74,11 @@ export function checkRealTime(ops: readonly POp[], mayLead: MayLead, out: Violat
       if (q.zxid > maxZ) {
         maxZ = q.zxid;
         maxOp = q;
+      }
+      const m = q.outcome.server;
+      if (m) {
+        const b = byMember.get(m);
+        if (!b || q.zxid > b.zxid) byMember.set(m, q);
       }
     }
     if (!maxOp) continue;
@@ -82,14 +90,21 @@ export function checkRealTime(ops: readonly POp[], mayLead: MayLead, out: Violat
           `${opDesc(p)} was invoked after ${opDesc(maxOp)} had completed with zxid ${hex(maxZ)}, ` +
           `so its txn must have a larger zxid; observed ${hex(p.zxid)}.`,
       });
-    } else if (p.type === 'sync' && p.zxid < maxZ && !mayLead(p.outcome.server ?? p.line.server, p.tInvoke, p.tComplete)) {
-      out.push({
-        guarantee: 'sync',
-        ops: [p.id, maxOp.id],
-        message:
-          `${opDesc(p)} was invoked after ${opDesc(maxOp)} had completed with zxid ${hex(maxZ)}; ` +
-          `the sync must return a state at least that new; observed zxid ${hex(p.zxid)}.`,
-      });
+    } else if (p.type === 'sync' && p.zxid < maxZ) {
+      const member = p.outcome.server ?? p.line.server;
+      // A member the leader may have been: only its own earlier replies bound it.
+      const led = mayLead(member, p.tInvoke, p.tComplete);
+      const q = led ? (member ? byMember.get(member) : undefined) : maxOp;
+      if (q && p.zxid < q.zxid) {
+        out.push({
+          guarantee: 'sync',
+          ops: [p.id, q.id],
+          message:
+            `${opDesc(p)} was invoked after ${opDesc(q)} had completed with zxid ${hex(q.zxid)}` +
+            (led ? ` through the same member ${member}` : '') +
+            `; the sync must return a state at least that new; observed zxid ${hex(p.zxid)}.`,
+        });
+      }
     }
   }
 }
