@@ -91,3 +91,45 @@ describe('watch events re-sent by SetWatches', () => {
     expect(guarantees(lines)).toEqual([]);
   });
 });
+
+describe('watch events in zxid order', () => {
+  /** A watches /r/x and /r/y; B sets y (zxid 4), then x (zxid 5); A's events arrive x first. */
+  function crossed(move: boolean): HistoryLine[] {
+    let t = 1_000;
+    const tick = () => (t += 1_000);
+    const lines: Record<string, unknown>[] = [{ kind: 'meta', format: 'zk-history/1', root: '/r' }];
+    const op = (id: number, client: number, session: string, server: string, type: string, path: string, args: object, outcome: object, more: object = {}) => {
+      const t0 = tick();
+      lines.push({ kind: 'op', id, phase: 'main', process: client, client, session, server, type, path, args, t_invoke: t0, t_complete: tick(), outcome: { server, ...outcome }, ...more });
+      return lines.length - 1;
+    };
+    op(0, 1, B, 's2', 'create', '/r', { mode: 'PERSISTENT', value: 'root' }, { type: 'ok', zxid: 1, created_path: '/r', stat: stat(1, 1, 1, 'root') });
+    op(1, 1, B, 's2', 'create', '/r/x', { mode: 'PERSISTENT', value: 'x1' }, { type: 'ok', zxid: 2, created_path: '/r/x', stat: stat(2, 2, 2, 'x1') });
+    op(2, 1, B, 's2', 'create', '/r/y', { mode: 'PERSISTENT', value: 'y2' }, { type: 'ok', zxid: 3, created_path: '/r/y', stat: stat(3, 3, 3, 'y2') });
+    const gx = op(3, 0, A, 's1', 'get', '/r/x', { watch: true }, { type: 'ok', zxid: 3, value: 'x1', stat: stat(2, 2, 2, 'x1') }, { watch_registered: 'data' });
+    const gy = op(4, 0, A, 's1', 'get', '/r/y', { watch: true }, { type: 'ok', zxid: 3, value: 'y2', stat: stat(3, 3, 3, 'y2') }, { watch_registered: 'data' });
+    op(5, 1, B, 's2', 'set', '/r/y', { value: 'y5', version: -1 }, { type: 'ok', zxid: 4, stat: stat(3, 4, 3, 'y5', { version: 1 }) });
+    op(6, 1, B, 's2', 'set', '/r/x', { value: 'x6', version: -1 }, { type: 'ok', zxid: 5, stat: stat(2, 5, 2, 'x6', { version: 1 }) });
+    const ex = tick();
+    lines.push({ kind: 'watch', t: ex, client: 0, session: A, server: 's1', type: 'NodeDataChanged', path: '/r/x', ops: [3] });
+    if (move) {
+      lines.push({ kind: 'session', t: tick(), client: 0, session: A, server: 's1', event: 'DISCONNECTED' });
+      lines.push({ kind: 'session', t: tick(), client: 0, session: A, server: 's3', event: 'CONNECTED' });
+    }
+    const ey = tick();
+    lines.push({ kind: 'watch', t: ey, client: 0, session: A, server: move ? 's3' : 's1', type: 'NodeDataChanged', path: '/r/y', ops: [4] });
+    (lines[gx] as { watch_events?: object[] }).watch_events = [{ type: 'NodeDataChanged', path: '/r/x', t: ex }];
+    (lines[gy] as { watch_events?: object[] }).watch_events = [{ type: 'NodeDataChanged', path: '/r/y', t: ey }];
+    return lines as unknown as HistoryLine[];
+  }
+
+  it('on one connection an event for an earlier change cannot come after one for a later change', () => {
+    const r = checkHistory(crossed(false));
+    expect(r.violations.map((v) => v.guarantee)).toEqual(['watch-order']);
+    expect(r.violations[0].ops).toEqual([4, 3]);
+  });
+
+  it('across a move to another member the order is not judged', () => {
+    expect(guarantees(crossed(true))).toEqual([]);
+  });
+});

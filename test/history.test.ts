@@ -170,6 +170,21 @@ describe('checking histories', () => {
     expect(r.search.hiddenEvents).toBe(0);
   });
 
+  it("a watch a late reply set is judged like any other (one-shot here)", () => {
+    const lines = parseHistory(sampleText);
+    const op = lines.find((l): l is OpLine => l.kind === 'op' && l.type === 'get' && l.outcome.type === 'ok' && !l.args.watch && l.id > 100)!;
+    const outcome = op.outcome;
+    op.outcome = { type: 'info', error: 'TIMEOUT' };
+    op.args = { ...op.args, watch: true };
+    const t = op.t_complete + 5;
+    const w = { kind: 'watch', t: t + 10, client: op.client, session: op.session, server: outcome.server, type: 'NodeDataChanged', path: op.path, ops: [op.id] };
+    const late = { kind: 'late', t, op: op.id, outcome, watch_registered: 'data' };
+    const withLate = [...lines.slice(0, -1), late, w, { ...w, t: t + 20 }, lines.at(-1)!];
+    const r = checkHistory(parseHistory(withLate.map((l) => JSON.stringify(l)).join('\n')));
+    expect(r.violations.map((v) => v.guarantee)).toContain('watch-one-shot');
+    expect(r.violations.find((v) => v.guarantee === 'watch-one-shot')!.ops).toEqual([op.id]);
+  });
+
   it('is a pure function of the lines', () => {
     const lines = readHistoryFile(SAMPLE);
     const before = JSON.stringify(lines);

@@ -133,6 +133,8 @@ const lateBase = z.object({
   t: int,
   op: nonNegInt,
   outcome: z.object({ type: z.enum(['ok', 'error', 'info']) }).loose(),
+  // The recorder's: the late reply set a watch (history-format.md leaves it out).
+  watch_registered: z.enum(['data', 'exist', 'child']).optional(),
 });
 const summarySchema = z.object({ kind: z.literal('summary') }).loose();
 

@@ -51,7 +51,7 @@ export function prepare(lines: readonly HistoryLine[]): Prepared {
   const watches: WatchLine[] = [];
   const sessions: SessionLine[] = [];
   const nemesis: NemesisLine[] = [];
-  const late = new Map<number, { t: number; outcome: Outcome }>();
+  const late = new Map<number, { t: number; outcome: Outcome; watch?: OpLine['watch_registered'] }>();
   for (const l of lines) {
     switch (l.kind) {
       case 'meta':
@@ -87,7 +87,7 @@ export function prepare(lines: readonly HistoryLine[]): Prepared {
         break;
       case 'late':
         // The first definite late reply wins; a later duplicate cannot change history.
-        if (!late.has(l.op) && isDefinite(l.outcome)) late.set(l.op, { t: l.t, outcome: l.outcome });
+        if (!late.has(l.op) && isDefinite(l.outcome)) late.set(l.op, { t: l.t, outcome: l.outcome, watch: l.watch_registered });
         break;
       default:
         break;
@@ -102,6 +102,8 @@ export function prepare(lines: readonly HistoryLine[]): Prepared {
     p.zxid = r.outcome.zxid as number;
     p.tComplete = r.t;
     p.late = true;
+    // A watch the late reply set is judged like any other registration.
+    if (r.watch && !p.line.watch_registered) p.line = { ...p.line, watch_registered: r.watch };
   }
   let sorted = true;
   for (let i = 1; i < ops.length && sorted; i++) sorted = ops[i - 1].tInvoke < ops[i].tInvoke || (ops[i - 1].tInvoke === ops[i].tInvoke && ops[i - 1].id < ops[i].id);

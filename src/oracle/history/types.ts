@@ -95,6 +95,8 @@ export interface LateLine {
   t: number;
   op: number;
   outcome: Outcome;
+  /** The late reply registered a watch (written by zoocheck's recorder). */
+  watch_registered?: WatchKind;
 }
 
 export interface SummaryLine {

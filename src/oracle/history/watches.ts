@@ -240,9 +240,11 @@ export function checkWatches(h: Prepared, triggers: readonly WatchTrigger[], unc
     if (!xs) fired.set(r.session, (xs = []));
     xs.push({ t: e.t, z: F, op: r.id });
   }
-  for (const xs of fired.values()) {
+  for (const [session, xs] of fired) {
     xs.sort((a, b) => a.t - b.t);
     for (let i = 1; i < xs.length; i++) {
+      // In order per connection: a member the session moved to may lag the one before.
+      if (movedBetween(session, xs[i - 1].t, xs[i].t) !== null) continue;
       if (xs[i].z < xs[i - 1].z && xs[i].t > xs[i - 1].t) {
         out.push({
           guarantee: 'watch-order',
