@@ -105,6 +105,16 @@ export function prepare(lines: readonly HistoryLine[]): Prepared {
     // A watch the late reply set is judged like any other registration.
     if (r.watch && !p.line.watch_registered) p.line = { ...p.line, watch_registered: r.watch };
   }
+  // An op invoked while its client's new session was still connecting is sent once
+  // it connects: it belongs to the session of the client's next CONNECTED line.
+  if (ops.some((p) => p.session === null)) {
+    const connected = sessions.filter((l) => l.event === 'CONNECTED' && l.session !== null).sort((a, b) => a.t - b.t);
+    for (const p of ops) {
+      if (p.session !== null) continue;
+      const c = connected.find((l) => l.client === p.line.client && l.t >= p.tInvoke && l.t <= p.tComplete);
+      if (c) p.session = c.session;
+    }
+  }
   let sorted = true;
   for (let i = 1; i < ops.length && sorted; i++) sorted = ops[i - 1].tInvoke < ops[i].tInvoke || (ops[i - 1].tInvoke === ops[i].tInvoke && ops[i - 1].id < ops[i].id);
   if (!sorted) ops.sort((a, b) => a.tInvoke - b.tInvoke || a.id - b.id);
