@@ -27,14 +27,21 @@ interface Opts {
   event: string;
 }
 
-function history(o: Opts): HistoryLine[] {
+/** A history under construction: lines, a clock, and an op writer that returns the op's line index. */
+function builder() {
   let t = 1_000;
   const tick = () => (t += 1_000);
   const lines: Record<string, unknown>[] = [{ kind: 'meta', format: 'zk-history/1', root: '/r' }];
   const op = (id: number, client: number, session: string, server: string, type: string, path: string, args: object, outcome: object, more: object = {}) => {
     const t0 = tick();
     lines.push({ kind: 'op', id, phase: 'main', process: client, client, session, server, type, path, args, t_invoke: t0, t_complete: tick(), outcome: { server, ...outcome }, ...more });
+    return lines.length - 1;
   };
+  return { lines, tick, op };
+}
+
+function history(o: Opts): HistoryLine[] {
+  const { lines, tick, op } = builder();
   op(0, 0, A, 's1', 'create', '/r', { mode: 'PERSISTENT', value: 'root' }, { type: 'ok', zxid: 1, created_path: '/r', stat: stat(1, 1, 1, 'root') });
   op(1, 0, A, 's1', 'create', '/r/x', { mode: 'PERSISTENT', value: 'v1' }, { type: 'ok', zxid: 2, created_path: '/r/x', stat: stat(2, 2, 2, 'v1') });
   const watched = lines.length;
@@ -95,14 +102,7 @@ describe('watch events re-sent by SetWatches', () => {
 describe('watch events in zxid order', () => {
   /** A watches /r/x and /r/y; B sets y (zxid 4), then x (zxid 5); A's events arrive x first. */
   function crossed(move: boolean): HistoryLine[] {
-    let t = 1_000;
-    const tick = () => (t += 1_000);
-    const lines: Record<string, unknown>[] = [{ kind: 'meta', format: 'zk-history/1', root: '/r' }];
-    const op = (id: number, client: number, session: string, server: string, type: string, path: string, args: object, outcome: object, more: object = {}) => {
-      const t0 = tick();
-      lines.push({ kind: 'op', id, phase: 'main', process: client, client, session, server, type, path, args, t_invoke: t0, t_complete: tick(), outcome: { server, ...outcome }, ...more });
-      return lines.length - 1;
-    };
+    const { lines, tick, op } = builder();
     op(0, 1, B, 's2', 'create', '/r', { mode: 'PERSISTENT', value: 'root' }, { type: 'ok', zxid: 1, created_path: '/r', stat: stat(1, 1, 1, 'root') });
     op(1, 1, B, 's2', 'create', '/r/x', { mode: 'PERSISTENT', value: 'x1' }, { type: 'ok', zxid: 2, created_path: '/r/x', stat: stat(2, 2, 2, 'x1') });
     op(2, 1, B, 's2', 'create', '/r/y', { mode: 'PERSISTENT', value: 'y2' }, { type: 'ok', zxid: 3, created_path: '/r/y', stat: stat(3, 3, 3, 'y2') });
