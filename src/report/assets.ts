@@ -50,6 +50,7 @@ body{margin:0;font:13px/1.35 var(--sans);color:#0f172a;background:#fff}
 .ph .phl{grid-column:2 / 4;font-size:10.5px;font-weight:700;text-transform:uppercase;letter-spacing:.05em;color:#475569;padding-left:8px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .ph-adversary,.ph-adversary:hover{background:#fff7ed}.ph-adversary .phl{color:#9a3412}
 .ph-suffix,.ph-suffix:hover{background:#f0fdf4}.ph-suffix .phl{color:#166534}
+.ph-warmup,.ph-warmup:hover{background:#eff6ff}.ph-warmup .phl{color:#1e40af}
 .pick{position:absolute;top:0;height:100%}
 .what{font-family:var(--mono)}
 .k-crash{color:#b91c1c;font-weight:700}.k-restart{color:#15803d;font-weight:600}
