@@ -78,7 +78,9 @@ describe('ZAB mutants', () => {
  * epoch-from-last-zxid, checked alone): a server must deliver an older epoch's
  * txn after a newer one in one life, which needs a queued proposal to survive
  * an epoch change (B7) or an epoch reuse followed by a truncation of delivered
- * txns (B9), both beyond what the explorer reaches today.
+ * txns (B9), both beyond what the explorer reaches today (seeds 1 and 2, warm
+ * starts included). With zxid = epoch:counter it is implied by TotalOrder, so a
+ * mutant that breaks it breaks TotalOrder at the same step.
  */
 const UNTRIPPED: string[] = ['GlobalPrimaryOrder'];
 
