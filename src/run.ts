@@ -72,15 +72,17 @@ export function runSchedule<Cfg extends BaseConfig>(p: Protocol<any, any, any, a
   }
   let violation: Violation | null = checkAll(invariants, w, w);
   let consumed = 0;
+  // A step the fair policy took (warm start or suffix): into the digest, coverage and trace.
+  const fairStep = (phase: 'warmup' | 'suffix') => (prev: World, next: World) => {
+    const a = mixStep(sch, next);
+    h1 = Math.imul(h1 ^ a, 0x01000193);
+    h2 = Math.imul((h2 ^ a) + 0x9e3779b9, 0x85ebca6b) ^ (h2 >>> 15);
+    cov?.count(sch, p, prev, next);
+    rec?.step(next, phase, null);
+  };
   const warm = violation === null ? p.warmUntil?.(cfg) : null;
   if (warm) {
-    const s = fairSuffix(p, cfg, sch, w, invariants, [], (prev, next) => {
-      const a = mixStep(sch, next);
-      h1 = Math.imul(h1 ^ a, 0x01000193);
-      h2 = Math.imul((h2 ^ a) + 0x9e3779b9, 0x85ebca6b) ^ (h2 >>> 15);
-      cov?.count(sch, p, prev, next);
-      rec?.step(next, 'warmup', null);
-    }, warm, false);
+    const s = fairSuffix(p, cfg, sch, w, invariants, [], fairStep('warmup'), warm, false);
     w = s.final;
     violation = s.violation;
   }
@@ -114,13 +116,7 @@ export function runSchedule<Cfg extends BaseConfig>(p: Protocol<any, any, any, a
     violation = checkAll(invariants, w, prev);
   }
   if (violation === null && !opts.noSuffix) {
-    const s = fairSuffix(p, cfg, sch, w, invariants, liveness, (prev, next) => {
-      const a = mixStep(sch, next);
-      h1 = Math.imul(h1 ^ a, 0x01000193);
-      h2 = Math.imul((h2 ^ a) + 0x9e3779b9, 0x85ebca6b) ^ (h2 >>> 15);
-      cov?.count(sch, p, prev, next);
-      rec?.step(next, 'suffix', null);
-    });
+    const s = fairSuffix(p, cfg, sch, w, invariants, liveness, fairStep('suffix'));
     w = s.final;
     violation = s.violation;
   }

@@ -56,7 +56,7 @@ export function leadership(meta: MetaLine, nemesis: readonly NemesisLine[]): May
  * leader itself is not: the leader's CommitProcessor answers it like a read, from an
  * applied state that may trail a txn the quorum committed and a follower has already
  * answered, so a sync a leader may have served is bounded only by the replies that
-member had already sent (one member's applied state never goes back).
+ * member had already sent (one member's applied state never goes back).
  * Reads are not constrained here: they may be served by a lagging member.
  */
 export function checkRealTime(ops: readonly POp[], mayLead: MayLead, out: Violation[]): void {
