@@ -61,6 +61,13 @@ describe('sync freshness', () => {
     expect(guarantees(history('s3', [pause, healthy]))).toEqual([]);
   });
 
+  it('a lost connection (a leader change no nemesis line recorded drops clients) makes the leader unknown too', () => {
+    const lost = { kind: 'session', t: 4500, client: 7, session: '0x0000000000000c00', server: 's2', event: 'DISCONNECTED' };
+    expect(guarantees(history('s3', [lost]))).toEqual([]);
+    const healthy = { kind: 'nemesis', t: 4800, action: 'healthy', target: null, members: [{ name: 's1', mode: 'leader' }, { name: 's2', mode: 'follower' }, { name: 's3', mode: 'follower' }] };
+    expect(guarantees(history('s3', [lost, healthy]))).toEqual(['sync']);
+  });
+
   it('without roles in the meta line, no member is known to follow', () => {
     const lines = history('s3');
     delete (lines[0] as unknown as Record<string, unknown>).ensemble;

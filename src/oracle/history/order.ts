@@ -18,10 +18,11 @@ export type MayLead = (server: string | null | undefined, t0: number, t1: number
 
 /**
  * Who led when, as far as the history says: the meta line's `role_at_start`, then
- * unknown from any nemesis action until a `healthy` line names each member's mode.
- * Where nothing says, any member may have led.
+ * unknown from any nemesis action, or any lost connection (a leader change drops
+ * every follower's clients, so an unrecorded one shows up as one), until a
+ * `healthy` line names each member's mode. Where nothing says, any member may have led.
  */
-export function leadership(meta: MetaLine, nemesis: readonly NemesisLine[]): MayLead {
+export function leadership(meta: MetaLine, nemesis: readonly NemesisLine[], disruptions: readonly number[] = []): MayLead {
   const leaderOf = (xs: unknown, role: string): string | null => {
     if (!Array.isArray(xs)) return null;
     const ls = xs.filter((m) => m && typeof m === 'object' && (m as Record<string, unknown>)[role] === 'leader');
@@ -31,9 +32,10 @@ export function leadership(meta: MetaLine, nemesis: readonly NemesisLine[]): May
   // Periods from t on: the one known leader, or null (unknown).
   const from: number[] = [-Infinity];
   const leader: (string | null)[] = [leaderOf(meta.ensemble, 'role_at_start')];
-  for (const n of [...nemesis].sort((a, b) => a.t - b.t)) {
-    from.push(n.t);
-    leader.push(n.action === 'healthy' ? leaderOf(n.members, 'mode') : null);
+  const marks = [...nemesis.map((n) => ({ t: n.t, leader: n.action === 'healthy' ? leaderOf(n.members, 'mode') : null })), ...disruptions.map((t) => ({ t, leader: null }))];
+  for (const m of marks.sort((a, b) => a.t - b.t)) {
+    from.push(m.t);
+    leader.push(m.leader);
   }
   return (server, t0, t1) => {
     if (typeof server !== 'string') return true;
