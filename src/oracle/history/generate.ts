@@ -2,8 +2,9 @@
 // (one leader ordering txns through the tree model, followers whose applied zxid lags)
 // serving several clients with a seeded workload of every op type, watches, and
 // optionally faults (lost replies that still took effect, session expiries the
-// history does not record, and broken connections after which the client comes back
-// through another member and re-sends its pending watches with SetWatches). Used by the throughput bench and by the tests as
+// history does not record, and broken connections after which the client comes
+// back through another member and re-sends its pending watches with SetWatches).
+// Used by the throughput bench and by the tests as
 // histories known to be correct, larger and faultier than the real sample.
 //
 // Validity by construction: every op takes effect at one instant between its invoke
