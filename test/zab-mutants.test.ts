@@ -30,8 +30,8 @@ const FOUND: Record<string, [number, string]> = {
   'local-write': [1, 'MajorityCommit'],
 };
 
-/** invariant -> [mutant, first failing run with seed 1 when checked alone] */
-const TRIPS: Record<string, [string, number]> = {
+/** invariant -> [mutant, first failing run when checked alone, seed (default 1)] */
+const TRIPS: Record<string, [string, number, number?]> = {
   Leadership: ['epoch-from-last-zxid', 21],
   MajorityCommit: ['propose-to-ackld-only', 1501],
   TotalOrder: ['log-after-shutdown', 215],
@@ -44,6 +44,10 @@ const TRIPS: Record<string, [string, number]> = {
   LeadingNeedsQuorum: ['decide-without-quorum', 1],
   VoteMonotonic: ['non-total-vote-order', 134],
   Progress: ['propose-to-ackld-only', 0],
+  // B7 (ZOOKEEPER-4712): the queued txn of epoch 1 is logged after the server
+  // synced with the epoch-2 leader, behind 2:x, and delivered there. Rare: seeds
+  // 1 to 3 do not reach it within 100,000 runs, seed 4 does.
+  GlobalPrimaryOrder: ['log-after-shutdown', 13600, 4],
 };
 
 describe('ZAB mutants', () => {
@@ -61,12 +65,12 @@ describe('ZAB mutants', () => {
 
   it('every invariant and the liveness property are tripped by some mutant', () => {
     const names = p.invariants(p.defaultConfig(null)).map((i) => i.name);
-    for (const n of names) expect(Object.keys(TRIPS).concat(UNTRIPPED)).toContain(n);
+    for (const n of names) expect(Object.keys(TRIPS)).toContain(n);
   });
 
-  for (const [inv, [mutant, run]] of Object.entries(TRIPS)) {
-    it(`${inv} is tripped by ${mutant} at run ${run} when checked alone`, () => {
-      const r = runCheck(p, { runs: run + 1, seed: 1, mutant, only: [inv], noShrink: true });
+  for (const [inv, [mutant, run, seed = 1]] of Object.entries(TRIPS)) {
+    it(`${inv} is tripped by ${mutant} at run ${run} (seed ${seed}) when checked alone`, () => {
+      const r = runCheck(p, { runs: run + 1, seed, mutant, only: [inv], noShrink: true });
       expect(r.failure?.run).toBe(run);
       expect(r.failure?.violation.invariant).toBe(inv);
     });
@@ -74,17 +78,11 @@ describe('ZAB mutants', () => {
 });
 
 /**
- * Not tripped by any mutant within 50,000 runs (log-after-shutdown and
- * epoch-from-last-zxid, checked alone): a server must deliver an older epoch's
- * txn after a newer one in one life, which needs a queued proposal to survive
- * an epoch change (B7) or an epoch reuse followed by a truncation of delivered
- * txns (B9), both beyond what the explorer reaches today (seeds 1 and 2, warm
- * starts included). With zxid = epoch:counter it is implied by TotalOrder, so a
- * mutant that breaks it breaks TotalOrder at the same step.
+ * GlobalPrimaryOrder on a crafted delivery order, besides the rare mutant run
+ * above. With zxid = epoch:counter it is implied by TotalOrder, so a mutant that
+ * breaks it breaks TotalOrder at the same step.
  */
-const UNTRIPPED: string[] = ['GlobalPrimaryOrder'];
-
-describe('GlobalPrimaryOrder, which no mutant reaches', () => {
+describe('GlobalPrimaryOrder, driven directly', () => {
   it('fires when a server delivers an older epoch after a newer one in one life', () => {
     const cfg = p.defaultConfig(null);
     const inv = p.invariants(cfg).find((i) => i.name === 'GlobalPrimaryOrder')!;
