@@ -58,7 +58,7 @@ export class Recorder<Cfg extends BaseConfig> {
     this.events.push(ev);
   }
 
-  step(w: World, phase: 'warmup' | 'adversary' | 'suffix', choice: number | null): void {
+  step(w: World, phase: Exclude<TraceEvent['phase'], 'start'>, choice: number | null): void {
     const info = this.sch.info;
     const r = this.p.render;
     const ev: TraceEvent = { step: w.step, phase, action: ACTION_NAMES[info.kind] };

@@ -19,10 +19,7 @@ export function checkHistory(lines: readonly HistoryLine[], opts: CheckOptions =
   const t0 = performance.now();
   const h = prepare(lines);
   const violations: Violation[] = [];
-  const lost = new Set(['DISCONNECTED', 'CLIENT_DROPS_CONNECTION', 'SESSION_EXPIRED']);
-  const disruptions = h.sessions.filter((l) => lost.has(l.event)).map((l) => l.t);
-  for (const p of h.ops) if (p.outcome.error === 'CONNECTIONLOSS') disruptions.push(p.tInvoke);
-  checkRealTime(h.ops, leadership(h.meta, h.nemesis, disruptions), violations);
+  checkRealTime(h.ops, leadership(h), violations);
   checkSessions(h.ops, violations);
   const replay = new Replay(h, opts.searchBudget);
   const r = replay.check(opts.maxViolations ?? 20);

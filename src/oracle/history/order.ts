@@ -1,8 +1,8 @@
 // Checks that need only zxids and times, not the tree: real-time order of writes,
 // per-session FIFO, monotonic reads / read-your-writes, and sync freshness.
 // Each is one pass over the ops (plus a sort), so they stay linear-ish at any size.
-import type { POp } from './prepare.ts';
-import type { MetaLine, NemesisLine, Violation } from './types.ts';
+import { connectionLosses, type POp, type Prepared } from './prepare.ts';
+import type { Violation } from './types.ts';
 
 export function hex(z: number): string {
   return Number.isFinite(z) ? '0x' + z.toString(16) : String(z);
@@ -22,7 +22,7 @@ export type MayLead = (server: string | null | undefined, t0: number, t1: number
  * every follower's clients, so an unrecorded one shows up as one), until a
  * `healthy` line names each member's mode. Where nothing says, any member may have led.
  */
-export function leadership(meta: MetaLine, nemesis: readonly NemesisLine[], disruptions: readonly number[] = []): MayLead {
+export function leadership(h: Prepared): MayLead {
   const leaderOf = (xs: unknown, role: string): string | null => {
     if (!Array.isArray(xs)) return null;
     const ls = xs.filter((m) => m && typeof m === 'object' && (m as Record<string, unknown>)[role] === 'leader');
@@ -31,8 +31,11 @@ export function leadership(meta: MetaLine, nemesis: readonly NemesisLine[], disr
   };
   // Periods from t on: the one known leader, or null (unknown).
   const from: number[] = [-Infinity];
-  const leader: (string | null)[] = [leaderOf(meta.ensemble, 'role_at_start')];
-  const marks = [...nemesis.map((n) => ({ t: n.t, leader: n.action === 'healthy' ? leaderOf(n.members, 'mode') : null })), ...disruptions.map((t) => ({ t, leader: null }))];
+  const leader: (string | null)[] = [leaderOf(h.meta.ensemble, 'role_at_start')];
+  const marks = [
+    ...h.nemesis.map((n) => ({ t: n.t, leader: n.action === 'healthy' ? leaderOf(n.members, 'mode') : null })),
+    ...connectionLosses(h).map((c) => ({ t: c.lo, leader: null })),
+  ];
   for (const m of marks.sort((a, b) => a.t - b.t)) {
     from.push(m.t);
     leader.push(m.leader);

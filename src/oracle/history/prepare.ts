@@ -30,6 +30,17 @@ export interface Prepared {
 
 const WRITES: ReadonlySet<OpType> = new Set(['create', 'set', 'delete', 'close_session']);
 
+/** Session lines that say a session's connection is gone (history-format.md, `session`). */
+export const CONNECTION_LOST: ReadonlySet<string> = new Set(['DISCONNECTED', 'CLIENT_DROPS_CONNECTION', 'SESSION_EXPIRED']);
+
+/** Times at which some session lost its connection: its session lines, or an op ending in CONNECTIONLOSS. */
+export function connectionLosses(h: Prepared): { session: string | null; lo: number; hi: number }[] {
+  const out: { session: string | null; lo: number; hi: number }[] = [];
+  for (const l of h.sessions) if (CONNECTION_LOST.has(l.event)) out.push({ session: l.session, lo: l.t, hi: l.t });
+  for (const p of h.ops) if (p.outcome.error === 'CONNECTIONLOSS') out.push({ session: p.session, lo: p.tInvoke, hi: p.tComplete });
+  return out;
+}
+
 /**
  * The errors the server decided (history-format.md, "Definite errors"); any other
  * error leaves the outcome unknown, whatever the recorder labelled it.

@@ -510,6 +510,11 @@ export class Replay {
 
   // ---- comparing observations with the model ---------------------------------------
 
+  /** The definite close_session of a session, if it has one. */
+  private closerOf(session: string | null): POp | undefined {
+    return this.h.ops.find((q) => q.type === 'close_session' && q.session === session && q.definite);
+  }
+
   private ownerClosedAt(owner: string, P: Placement): number | undefined {
     const c = this.closedAt.get(owner);
     if (c !== undefined) return c;
@@ -668,7 +673,7 @@ export class Replay {
     if (obs.present && !node && st && isSessionOwner(st.ephemeralOwner)) {
       const closed = this.ownerClosedAt(st.ephemeralOwner, P);
       if (closed !== undefined && closed <= R) {
-        const closer = this.h.ops.find((q) => q.type === 'close_session' && q.session === st.ephemeralOwner && q.definite);
+        const closer = this.closerOf(st.ephemeralOwner);
         return {
           guarantee: 'ephemeral-lifetime',
           ops: closer ? [p.id, closer.id] : [p.id],
@@ -687,7 +692,7 @@ export class Replay {
       if (made && !isEphemeralMode(made.line.args.mode)) continue;
       const closed = made?.session ? this.ownerClosedAt(made.session, P) : undefined;
       if (made && closed !== undefined && made.zxid < closed && closed <= R) {
-        const closer = this.h.ops.find((q) => q.type === 'close_session' && q.session === made.session && q.definite);
+        const closer = this.closerOf(made.session);
         return {
           guarantee: 'ephemeral-lifetime',
           ops: closer ? [p.id, made.id, closer.id] : [p.id, made.id],

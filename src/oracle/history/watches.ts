@@ -12,7 +12,7 @@
 // the replies of the old connection bound when it may arrive.
 import { FIRED_KINDS, parentOf, WatchTable, type WatchTrigger } from '../../../models/znode/tree.ts';
 import { hex } from './order.ts';
-import type { POp, Prepared } from './prepare.ts';
+import { connectionLosses, type POp, type Prepared } from './prepare.ts';
 import type { Hidden } from './replay.ts';
 import type { Violation, WatchEvent, WatchEventType, WatchKind } from './types.ts';
 
@@ -32,8 +32,8 @@ function upperBound(xs: readonly number[], x: number): number {
   return lo;
 }
 
-/** Session events after which a pending registration may live on a new connection. */
-const CONNECTION_EVENTS: ReadonlySet<string> = new Set(['CONNECTING', 'CONNECTED', 'DISCONNECTED', 'CLIENT_DROPS_CONNECTION']);
+/** Besides a lost connection: session lines of a new one. */
+const CONNECTION_OPENED: ReadonlySet<string> = new Set(['CONNECTING', 'CONNECTED']);
 
 interface Window {
   lo: number;
@@ -52,11 +52,11 @@ function connectionChanges(h: Prepared, sessions: ReadonlySet<string>): Map<stri
     if (!xs) out.set(s, (xs = []));
     xs.push({ lo, hi });
   };
-  for (const l of h.sessions) if (l.session !== null && sessions.has(l.session) && CONNECTION_EVENTS.has(l.event)) add(l.session, l.t, l.t);
+  for (const c of connectionLosses(h)) if (c.session !== null && sessions.has(c.session)) add(c.session, c.lo, c.hi);
+  for (const l of h.sessions) if (l.session !== null && sessions.has(l.session) && CONNECTION_OPENED.has(l.event)) add(l.session, l.t, l.t);
   const last = new Map<string, POp>();
   for (const p of h.ops) {
     if (p.session === null || !sessions.has(p.session)) continue;
-    if (p.outcome.error === 'CONNECTIONLOSS') add(p.session, p.tInvoke, p.tComplete);
     const q = last.get(p.session);
     if (q && q.line.server !== null && p.line.server !== null && q.line.server !== p.line.server) add(p.session, q.tInvoke, p.tInvoke);
     last.set(p.session, p);
