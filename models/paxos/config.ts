@@ -1,5 +1,7 @@
 // Node layout and quorum arithmetic, shared by the roles and the properties.
 import type { NodeId } from '../../src/model.ts';
+import { majority } from '../common/quorum.ts';
+export { popcount } from '../common/quorum.ts';
 import { BALLOT_SPAN, type PaxosConfig } from './types.ts';
 
 export function nodeCount(cfg: PaxosConfig): number {
@@ -26,8 +28,8 @@ export function learnerId(k: number, cfg: PaxosConfig): NodeId {
 
 /** A majority of acceptors; the `minority-quorum` mutant takes one fewer. */
 export function quorum(cfg: PaxosConfig): number {
-  const majority = Math.floor(cfg.acceptors / 2) + 1;
-  return cfg.mutant === 'minority-quorum' ? majority - 1 : majority;
+  const m = majority(cfg.acceptors);
+  return cfg.mutant === 'minority-quorum' ? m - 1 : m;
 }
 
 export function ballotOf(round: number, proposer: NodeId, cfg: PaxosConfig): number {
@@ -37,12 +39,6 @@ export function ballotOf(round: number, proposer: NodeId, cfg: PaxosConfig): num
 
 export function roundOf(ballot: number): number {
   return Math.floor(ballot / BALLOT_SPAN);
-}
-
-export function popcount(x: number): number {
-  x = x - ((x >>> 1) & 0x55555555);
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) as number;
 }
 
 export function formatBallot(b: number): string {

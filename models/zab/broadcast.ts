@@ -3,7 +3,7 @@
 // COMMIT strictly in zxid order, a commit needs a quorum of voters including
 // the leader; observers get INFORM and never count.
 import type { NodeId } from '../../src/model.ts';
-import { countUpTo, isQuorum, isVoter, lastZxid, popcount, zxid } from './config.ts';
+import { countUpTo, isQuorum, isVoter, lastZxid, popcount, quorumSize, zxid } from './config.ts';
 import { abandon, quit } from './discovery.ts';
 import { Fx, T_FLUSH, T_SYNC } from './fx.ts';
 import type { LeadState, Outstanding, Peer, Txn, ZabConfig, ZabState } from './types.ts';
@@ -19,7 +19,7 @@ function getsProposals(p: Peer, j: NodeId, cfg: ZabConfig): boolean {
 /** A quorum of voters, the leader included, logged it. */
 function committable(acks: number, cfg: ZabConfig): boolean {
   if (cfg.mutant === 'commit-before-quorum') return popcount(acks) >= 2;
-  if (cfg.mutant === 'count-observer-ack') return popcount(acks) >= (cfg.voters >> 1) + 1;
+  if (cfg.mutant === 'count-observer-ack') return popcount(acks) >= quorumSize(cfg);
   return isQuorum(acks, cfg);
 }
 

@@ -1,5 +1,6 @@
 // Node layout, quorums and zxid arithmetic (§1.1: zxid = (epoch, counter)).
 import type { NodeId } from '../../src/model.ts';
+import { hasMajority, majority, popcount } from '../common/quorum.ts';
 import type { Txn, ZabConfig } from './types.ts';
 
 export const EPOCH_SPAN = 4294967296; // 2^32
@@ -29,19 +30,15 @@ export function isVoter(id: NodeId, cfg: ZabConfig): boolean {
   return id < cfg.voters;
 }
 
-export function quorumSize(cfg: ZabConfig): number {
-  return (cfg.voters >> 1) + 1;
-}
+export { popcount };
 
-export function popcount(x: number): number {
-  x = x - ((x >>> 1) & 0x55555555);
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) as number;
+export function quorumSize(cfg: ZabConfig): number {
+  return majority(cfg.voters);
 }
 
 /** A majority of the voters is in the bit set; observers' bits never count (§4.2 step 7). */
 export function isQuorum(mask: number, cfg: ZabConfig): boolean {
-  return popcount(mask & ((1 << cfg.voters) - 1)) >= quorumSize(cfg);
+  return hasMajority(mask, cfg.voters);
 }
 
 export function lastZxid(h: readonly Txn[]): number {

@@ -3,6 +3,7 @@
 // arrays instead of the whole namespace: the history checker replays thousands of
 // transactions and backtracks over tree versions, and the explorer keeps every
 // world alive for shrinking, so versions must share structure.
+import { popcount } from '../common/quorum.ts';
 
 interface Leaf<V> {
   readonly t: 0;
@@ -43,12 +44,6 @@ function hash(s: string): number {
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
   return h >>> 0;
-}
-
-function popcount(x: number): number {
-  x = x - ((x >>> 1) & 0x55555555);
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) as number;
 }
 
 export function pmapGet<V>(m: PMap<V>, k: string): V | undefined {
