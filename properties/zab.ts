@@ -21,10 +21,13 @@ import {
   zabModel,
   zabRender,
   ZAB_MUTANTS,
+  ZAB_PROFILES,
   type PeerState,
   type Txn,
   type WriteRequest,
   type ZabConfig,
+  type ZabDisk,
+  replay,
   type ZabMsg,
   type ZabObs,
   type ZabState,
@@ -96,6 +99,8 @@ const F_SNAP = 4;
 const F_INFORM = 8;
 const F_CRASH_IN_SYNC = 16;
 const F_EXIT = 32;
+/** A crash lost queued disk writes (it landed between a write and its flush). */
+const F_CRASH_UNFLUSHED = 64;
 
 type W = World<ZabState, ZabMsg, ZabGhost>;
 const NO_TXNS: readonly Txn[] = Object.freeze([]);
@@ -120,7 +125,7 @@ function containsTxn(xs: readonly Txn[], t: Txn, end = xs.length): boolean {
   return false;
 }
 
-function updateGhost(g: ZabGhost, node: NodeId, s: ZabState | null, obs: readonly ZabObs[] | undefined, cfg: ZabConfig): ZabGhost {
+function updateGhost(g: ZabGhost, node: NodeId, s: ZabState | null, obs: readonly ZabObs[] | undefined, cfg: ZabConfig, lostWrites = 0): ZabGhost {
   let flags = g.flags;
   if (obs !== undefined) {
     for (const o of obs) {
@@ -134,6 +139,7 @@ function updateGhost(g: ZabGhost, node: NodeId, s: ZabState | null, obs: readonl
     // A crash ends this life's deliveries; the log stays on disk.
     const bit = 1 << node;
     if (g.syncing & bit) flags |= F_CRASH_IN_SYNC;
+    if (lostWrites > 0) flags |= F_CRASH_UNFLUSHED;
     return { ...g, seen: setAt(g.seen, node, null), lc: setAt(g.lc, node, 0), deliv: setAt(g.deliv, node, NO_TXNS), syncing: g.syncing & ~bit, flags };
   }
   if (
@@ -267,20 +273,22 @@ export function zabInvariants(cfg: ZabConfig): Invariant<W>[] {
     },
     {
       name: 'MajorityCommit',
-      description: "a committed txn was logged by a quorum of the voters when it committed; observers never count (ZAB paper, Zab.tla's ACK quorum)",
+      description: "a txn is first delivered only once it is on the disk of a quorum of voters, at its position in their replayed logs; observers never count (ZAB paper, Zab.tla's ACK quorum over durable logs)",
       check(w, prev) {
         const c = w.ghost.committed;
         if (c === prev.ghost.committed) return null;
+        const durable: (readonly Txn[])[] = [];
+        for (let j = 0; j < cfg.voters; j++) durable.push(replay(w.disk[j] as ZabDisk));
         for (let k = prev.ghost.committed.length; k < c.length; k++) {
           let mask = 0;
           for (let j = 0; j < cfg.voters; j++) {
-            const h = w.ghost.hist[j];
+            const h = durable[j];
             if (k < h.length && sameTxn(h[k], c[k])) mask |= 1 << j;
           }
           if (popcount(mask) < quorumSize(cfg)) {
             const who = [];
             for (let j = 0; j < cfg.voters; j++) if ((mask >>> j) & 1) who.push(label(j));
-            return `${fmt(c[k])} committed while logged only by ${who.length ? who.join(', ') : 'no voter'} (quorum ${quorumSize(cfg)} of ${cfg.voters})`;
+            return `${fmt(c[k])} delivered while on the disk of only ${who.length ? who.join(', ') : 'no voter'} (quorum ${quorumSize(cfg)} of ${cfg.voters})`;
           }
         }
         return null;
@@ -397,19 +405,18 @@ export function zabInvariants(cfg: ZabConfig): Invariant<W>[] {
     },
     {
       name: 'CommittedLogDurability',
-      description: "a committed entry is never truncated or overwritten in any server's log, across crashes too (NJU CommittedLogDurability, §1.4)",
+      description: "a committed txn on a server's disk is never truncated or overwritten there: what a restart replays keeps it (NJU CommittedLogDurability, §1.4)",
       check(w, prev) {
-        const g = w.ghost;
-        if (g.hist === prev.ghost.hist) return null;
-        const c = g.committed;
+        if (w.disk === prev.disk) return null;
+        const c = w.ghost.committed;
         for (let i = 0; i < n; i++) {
-          const before = prev.ghost.hist[i];
-          const after = g.hist[i];
-          if (before === after) continue;
+          if (w.disk[i] === prev.disk[i]) continue;
+          const before = replay(prev.disk[i] as ZabDisk);
+          const after = replay(w.disk[i] as ZabDisk);
           const end = Math.min(before.length, c.length);
           for (let k = 0; k < end; k++) {
             if (sameTxn(before[k], c[k]) && (k >= after.length || !sameTxn(after[k], before[k]))) {
-              return `${label(i)} ${k >= after.length ? 'truncated' : `overwrote with ${fmt(after[k])}`} committed ${fmt(before[k])} at position ${k + 1}`;
+              return `${label(i)}'s disk ${k >= after.length ? 'lost' : `overwrote with ${fmt(after[k])}`} committed ${fmt(before[k])} at position ${k + 1}`;
             }
           }
         }
@@ -488,12 +495,20 @@ const probes: Probe<W>[] = [
   { name: 'leader established', hit: (w) => w.ghost.leaders.length > 0 },
   { name: 'epoch change', hit: (w) => w.ghost.leaders.some((l) => l.e !== w.ghost.leaders[0].e) },
   { name: 'crash during sync', hit: (w) => (w.ghost.flags & F_CRASH_IN_SYNC) !== 0 },
+  { name: 'crash between a write and its flush', hit: (w) => (w.ghost.flags & F_CRASH_UNFLUSHED) !== 0 },
+  { name: 'torn write', hit: (w) => (w.used.torn ?? 0) > 0 },
   { name: 'commit', hit: (w) => w.ghost.committed.length > 0 },
   { name: 'observer received INFORM', hit: (w) => (w.ghost.flags & F_INFORM) !== 0 },
   { name: 'TRUNC sent', hit: (w) => (w.ghost.flags & F_TRUNC) !== 0 },
   { name: 'DIFF sent', hit: (w) => (w.ghost.flags & F_DIFF) !== 0 },
   { name: 'SNAP sent', hit: (w) => (w.ghost.flags & F_SNAP) !== 0 },
 ];
+
+/** The version profile and committedLog window fields, shared with the ensemble's config. */
+export const zabVersionFields = {
+  profile: z.enum(Object.keys(ZAB_PROFILES) as [string, ...string[]]).optional(),
+  window: z.number().int().min(1).max(64).optional(),
+};
 
 const configSchema = z.object({
   mutant: z.string().nullable(),
@@ -502,6 +517,7 @@ const configSchema = z.object({
   writes: z.number().int().min(0).max(8),
   warm: z.boolean().optional(),
   budget: budgetSchema,
+  ...zabVersionFields,
 });
 
 /** Up: every server synced under an established leader (no write made yet). */
@@ -535,6 +551,8 @@ export function configArb(mutant: string | null): fc.Arbitrary<ZabConfig> {
         drops: fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 0, max: 1 }) }, { weight: 1, arbitrary: fc.integer({ min: 2, max: 3 }) }),
         duplicates: fc.constant(0),
         partitions: fc.oneof({ weight: 2, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.constant(1) }),
+        // A crash that keeps the oldest unflushed log batch (its fsync never returned).
+        torn: fc.oneof({ weight: 2, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.constant(1) }),
       }),
     })
     .map((c) => ({ mutant, ...c }));
@@ -557,7 +575,7 @@ export function zabProtocol(): Protocol<ZabState, ZabMsg, WriteRequest, ZabObs, 
     nodeCount,
     workload: (cfg) => writeTargets(cfg).map((node, v) => ({ node, request: { v } })),
     mutants: ZAB_MUTANTS,
-    ghost: { init: initGhost, update: (g, node, s, obs, cfg) => updateGhost(g, node, s, obs, cfg) },
+    ghost: { init: initGhost, update: (g, node, s, obs, cfg, _req, lost) => updateGhost(g, node, s, obs, cfg, lost) },
     invariants: zabInvariants,
     liveness,
     probes,

@@ -13,6 +13,7 @@ import type { Invariant, Liveness, Probe, Protocol } from '../src/protocol.ts';
 import type { World } from '../src/world.ts';
 import type { NodeId } from '../src/model.ts';
 import { budgetSchema, InputError, parseWith } from '../src/config.ts';
+import { zabVersionFields } from './zab.ts';
 import { fmtZxid } from '../models/zab/index.ts';
 import { CREATE_MODES, emptyTree, getNode, paths, treeEquals, type Tree, type WatchTrigger } from '../models/znode/tree.ts';
 import { FIRED_KINDS, type WatchKind } from '../models/znode/watches.ts';
@@ -35,6 +36,7 @@ import {
   watchOf,
   makeZkModel,
   warmStates,
+  type WarmStart,
   zkRender,
   ZK_MUTANTS,
   type OpResult,
@@ -512,6 +514,7 @@ const configSchema = z.object({
   timeouts: z.boolean(),
   ops: z.array(z.array(opSchema).max(MAX_OPS)).min(1).max(6),
   budget: budgetSchema,
+  ...zabVersionFields,
 });
 
 function parseConfig(raw: unknown): ZkConfig {
@@ -571,9 +574,9 @@ function simplerConfigs(cfg: ZkConfig): ZkConfig[] {
 
 export function zkProtocol(): Protocol<ZkState, ZkMsg, ZkRequest, ZkObs, ZkGhost, ZkConfig> {
   // Warm-start states depend on the topology only: computed once per topology for this instance.
-  const warm = new Map<string, readonly ZkState[] | null>();
+  const warm = new Map<string, WarmStart | null>();
   const model = makeZkModel((cfg) => {
-    const key = `${cfg.voters}/${cfg.observers}/${cfg.ops.length}`;
+    const key = `${cfg.voters}/${cfg.observers}/${cfg.ops.length}/${cfg.profile ?? ''}/${cfg.window ?? ''}`;
     let states = warm.get(key);
     if (states === undefined) {
       states = warmStates(cfg);

@@ -7,6 +7,7 @@ export const budgetSchema = z.object({
   drops: z.number().int().min(0),
   duplicates: z.number().int().min(0),
   partitions: z.number().int().min(0),
+  torn: z.number().int().min(0).optional(),
 });
 
 /** Parse with a zod schema; on failure throw an InputError naming the first bad field. */

@@ -13,7 +13,9 @@ export type Input<M, C> =
   | { kind: 'client'; request: C }
   | { kind: 'restart' } // first step after recover() following a crash
   /** FIFO networks only: the connection to `peer` broke (drop, partition or crash). */
-  | { kind: 'linkDown'; peer: NodeId };
+  | { kind: 'linkDown'; peer: NodeId }
+  /** Models with a disk: the oldest batch of writes this node queued on one channel is on disk (fsync returned). */
+  | { kind: 'flushed'; writes: readonly unknown[] };
 
 export interface Send<M> {
   to: NodeId;
@@ -26,6 +28,14 @@ export interface Effects<M, O> {
   timers?: { set?: string[]; cancel?: string[] };
   /** Ghost events for invariants and traces: 'elected', 'commit', 'deliver', 'chosen', ... */
   observe?: O[];
+  /**
+   * Models with a disk: one batch of writes for this node's disk queue. They are
+   * durable only once the scheduler flushes the batch (then the node steps on
+   * `flushed`); a crash before that loses them.
+   */
+  write?: unknown[];
+  /** Models with a disk: the writes still queued on this channel are abandoned (a writer thread shut down without draining). */
+  discard?: number;
 }
 
 export interface StepResult<S, M, O> {
@@ -46,13 +56,34 @@ export interface FaultBudget {
   drops: number;
   duplicates: number;
   partitions: number;
+  /** Crashes that keep the oldest unflushed batch on disk without its completion (a torn tail: data landed, fsync never returned). Models with a disk only. */
+  torn?: number;
+}
+
+/**
+ * A node's durable storage as a device (DESIGN.md "Disk as a device"): the world
+ * keeps each node's disk and its queue of unflushed write batches; `apply` is
+ * what one completed write does to the disk. A crash keeps the disk, not the
+ * node's state; recover() rebuilds the node from it.
+ */
+export interface DiskModel<D, Cfg> {
+  init(id: NodeId, cfg: Cfg): D;
+  apply(d: D, write: unknown, cfg: Cfg): D;
+  /**
+   * Writes go to independent channels (files written by different threads:
+   * a txn log and the epoch files, say), each a FIFO queue the scheduler flushes
+   * on its own; channel 0 is the one a torn crash tears. 0 <= channel < 4.
+   */
+  channel(write: unknown): number;
 }
 
 export interface NodeModel<S, M, C, O, Cfg extends BaseConfig> {
   init(id: NodeId, cfg: Cfg): S;
   step(state: S, input: Input<M, C>, id: NodeId, cfg: Cfg): StepResult<S, M, O>;
-  /** What survives a crash: promises, accepted proposals, epochs, the logged history. */
+  /** What survives a crash: promises, accepted proposals, epochs, the logged history. Models with a `disk` keep the disk instead. */
   durable(state: S, id: NodeId, cfg: Cfg): unknown;
+  /** The node's disk, when its writes are asynchronous: then a crash keeps only what was flushed. */
+  disk?: DiskModel<unknown, Cfg>;
   recover(durable: unknown, id: NodeId, cfg: Cfg): S;
 }
 

@@ -45,9 +45,10 @@ export interface Ghost<S, C, O, G, Cfg> {
   init(cfg: Cfg): G;
   /**
    * Fold one node step into the ghost: `state` is the node's state after the
-   * step (null when it just crashed), `input` what it stepped on.
+   * step (null when it just crashed), `input` what it stepped on. On a crash of
+   * a model with a disk, `lostWrites` counts the queued write batches it lost.
    */
-  update(g: G, node: NodeId, state: S | null, observe: readonly O[] | undefined, cfg: Cfg, clientRequest: C | undefined): G;
+  update(g: G, node: NodeId, state: S | null, observe: readonly O[] | undefined, cfg: Cfg, clientRequest: C | undefined, lostWrites?: number): G;
 }
 
 export interface Render<S, M, C, O, Cfg> {

@@ -4,7 +4,7 @@
 // only what the node's own reducer allocates plus the new world record.
 import type { BaseConfig, Effects, Input, NodeId, WorkItem } from './model.ts';
 import type { Protocol } from './protocol.ts';
-import type { Packet, Timer, World } from './world.ts';
+import type { Batch, Packet, Timer, World } from './world.ts';
 
 export const DELIVER = 0;
 export const FIRE = 1;
@@ -15,7 +15,11 @@ export const PARTITION = 5;
 export const HEAL = 6;
 export const CRASH = 7;
 export const RESTART = 8;
-export const ACTION_NAMES = ['deliver', 'fire', 'client', 'drop', 'duplicate', 'partition', 'heal', 'crash', 'restart'] as const;
+/** Models with a disk: the oldest queued write batch of a node completes (fsync returns). Benign. */
+export const FLUSH = 9;
+/** Models with a disk: a crash after the oldest queued batch reached the disk but before its fsync returned. A fault. */
+export const TORN = 10;
+export const ACTION_NAMES = ['deliver', 'fire', 'client', 'drop', 'duplicate', 'partition', 'heal', 'crash', 'restart', 'flush', 'torn'] as const;
 export type ActionName = (typeof ACTION_NAMES)[number];
 
 /** What the last applied step did, for traces and coverage (overwritten each step). */
@@ -47,6 +51,8 @@ export class Scheduler<Cfg extends BaseConfig = BaseConfig> {
   benign = 0;
   readonly info: StepInfo = { kind: -1, arg: 0, node: -1, input: null, effects: null, packet: null, timer: null, pair: null };
   private readonly crashable: boolean[];
+  /** The model keeps a disk: writes are queued and completed by FLUSH. */
+  readonly hasDisk: boolean;
   private readonly cuts: number[];
   private linkSeen: Uint32Array;
   private stamp = 0;
@@ -63,6 +69,7 @@ export class Scheduler<Cfg extends BaseConfig = BaseConfig> {
     this.crashable = [];
     for (let i = 0; i < this.n; i++) this.crashable.push(p.crashable ? p.crashable(i, cfg) : true);
     this.cuts = partitionCuts(this.n);
+    this.hasDisk = p.model.disk !== undefined;
     this.linkSeen = new Uint32Array(this.n * this.n);
   }
 
@@ -71,14 +78,23 @@ export class Scheduler<Cfg extends BaseConfig = BaseConfig> {
     const { p, cfg, n } = this;
     const nodes: unknown[] = [];
     const durable: unknown[] = [];
+    const disk: unknown[] = [];
+    const io: (readonly Batch[])[] = [];
+    const dm = p.model.disk;
     for (let i = 0; i < n; i++) {
       nodes.push(p.model.init(i, cfg));
       durable.push(undefined);
+      if (dm !== undefined) {
+        disk.push(dm.init(i, cfg));
+        io.push(EMPTY as never);
+      }
     }
     let w: World = {
       step: 0,
       nodes,
       durable,
+      disk: dm !== undefined ? disk : EMPTY,
+      io: dm !== undefined ? io : EMPTY,
       net: EMPTY,
       timers: EMPTY,
       partition: 0,
@@ -119,9 +135,10 @@ export class Scheduler<Cfg extends BaseConfig = BaseConfig> {
   }
 
   /**
-   * List the enabled actions in canonical order: deliver · fire · client · drop ·
-   * duplicate · partition · heal · crash · restart. With `faults` false, only the
-   * benign ones plus heal and restart (the fair suffix).
+   * List the enabled actions in canonical order: flush · deliver · fire · client ·
+   * drop · duplicate · partition · heal · crash · torn · restart. With `faults`
+   * false, only the benign ones plus heal and restart (the fair suffix). Flushes
+   * come first so that choice 0 is the prompt disk: shrinking pulls towards it.
    */
   enumerate(w: World, faults: boolean): number {
     this.listBenign(w);
@@ -153,6 +170,21 @@ export class Scheduler<Cfg extends BaseConfig = BaseConfig> {
     this.count = 0;
     const n = this.n;
     const net = w.net;
+    if (this.hasDisk) {
+      const io = w.io;
+      for (let i = 0; i < n; i++) {
+        const q = io[i];
+        if (q.length === 0 || w.nodes[i] === null) continue;
+        // One flush per channel with queued writes: its oldest batch.
+        let seen = 0;
+        for (let k = 0; k < q.length; k++) {
+          const bit = 1 << q[k].ch;
+          if (seen & bit) continue;
+          seen |= bit;
+          this.push(FLUSH, i * 4 + q[k].ch);
+        }
+      }
+    }
     // deliver: datagram, any deliverable packet; fifo, the head of each link.
     if (this.fifo) {
       const stamp = ++this.stamp;
@@ -219,6 +251,13 @@ export class Scheduler<Cfg extends BaseConfig = BaseConfig> {
         else this.count++;
       }
     }
+    if (crashes && this.hasDisk && (used.torn ?? 0) < (budget.torn ?? 0)) {
+      for (let i = 0; i < n; i++) {
+        if (nodes[i] === null || !this.crashable[i] || !w.io[i].some((b) => b.ch === 0)) continue;
+        if (materialize) this.push(TORN, i);
+        else this.count++;
+      }
+    }
     for (let i = 0; i < n; i++) {
       if (nodes[i] !== null) continue;
       if (materialize) this.push(RESTART, i);
@@ -251,8 +290,9 @@ export class Scheduler<Cfg extends BaseConfig = BaseConfig> {
 
   /**
    * The fair suffix's deterministic choice among the listed benign actions: heal,
-   * restart the lowest crashed node, deliver the oldest packet, inject the next
-   * client request, fire the oldest timer. -1 when quiescent.
+   * restart the lowest crashed node, flush the lowest node's disk, deliver the
+   * oldest packet, inject the next client request, fire the oldest timer. -1
+   * when quiescent.
    */
   fairPick(clients = true): number {
     let best = -1;
@@ -260,7 +300,7 @@ export class Scheduler<Cfg extends BaseConfig = BaseConfig> {
     for (let i = 0; i < this.count; i++) {
       const k = this.kinds[i];
       if (!clients && k === CLIENT) continue;
-      const rank = k === HEAL ? 0 : k === RESTART ? 1 : k === DELIVER ? 2 : k === CLIENT ? 3 : k === FIRE ? 4 : 99;
+      const rank = k === HEAL ? 0 : k === RESTART ? 1 : k === FLUSH ? 2 : k === DELIVER ? 3 : k === CLIENT ? 4 : k === FIRE ? 5 : 99;
       if (rank < bestRank) {
         bestRank = rank;
         best = i;
@@ -338,9 +378,21 @@ export class Scheduler<Cfg extends BaseConfig = BaseConfig> {
       case HEAL:
         return { ...w, step: w.step + 1, partition: 0 };
       case CRASH:
-        return this.crash(w, arg);
+        return this.crash(w, arg, false);
+      case TORN:
+        return this.crash(w, arg, true);
+      case FLUSH: {
+        const node = arg >> 2;
+        const q = w.io[node];
+        const k = oldest(q, arg & 3);
+        const io = w.io.slice();
+        io[node] = without(q, k);
+        const disk = w.disk.slice();
+        disk[node] = this.persist(w.disk[node], q[k].writes);
+        return this.stepNode({ ...w, disk, io }, node, { kind: 'flushed', writes: q[k].writes }, w.net, w.timers, w.pending, undefined);
+      }
       case RESTART: {
-        const node = this.p.model.recover(w.durable[arg], arg, this.cfg);
+        const node = this.p.model.recover(this.hasDisk ? w.disk[arg] : w.durable[arg], arg, this.cfg);
         const nodes = w.nodes.slice();
         nodes[arg] = node;
         const durable = w.durable.slice();
@@ -352,14 +404,57 @@ export class Scheduler<Cfg extends BaseConfig = BaseConfig> {
     }
   }
 
-  private crash(w: World, id: NodeId): World {
+  /** Drop a channel's queue, then queue this step's writes: one batch per channel, in channel order. */
+  private queueWrites(io0: World['io'], id: NodeId, writes: unknown[] | undefined, discard: number | undefined): World['io'] {
+    const dm = this.p.model.disk;
+    if (dm === undefined) throw new Error(`${this.p.name}: node ${id} wrote to a disk the model does not declare`);
+    let q: readonly Batch[] = io0[id];
+    if (discard !== undefined) q = q.filter((b) => b.ch !== discard);
+    if (writes !== undefined && writes.length > 0) {
+      const byCh: unknown[][] = [];
+      for (const wr of writes) (byCh[dm.channel(wr)] ??= []).push(wr);
+      const add: Batch[] = [];
+      for (let ch = 0; ch < byCh.length; ch++) if (byCh[ch] !== undefined) add.push({ ch, writes: byCh[ch] });
+      q = q.concat(add);
+    }
+    const io = io0.slice();
+    io[id] = q;
+    return io;
+  }
+
+  private persist(d: unknown, batch: readonly unknown[]): unknown {
+    const dm = this.p.model.disk as NonNullable<typeof this.p.model.disk>;
+    for (let k = 0; k < batch.length; k++) d = dm.apply(d, batch[k], this.cfg);
+    return d;
+  }
+
+  /**
+   * A crash keeps the disk and loses the node's memory and its unflushed
+   * writes; `torn`: the oldest queued batch reached the disk first, but its
+   * fsync never returned (so the node never stepped on it).
+   */
+  private crash(w: World, id: NodeId, torn: boolean): World {
     const { p, cfg } = this;
     this.info.node = id;
     const st = w.nodes[id];
     const nodes = w.nodes.slice();
     nodes[id] = null;
     const durable = w.durable.slice();
-    durable[id] = p.model.durable(st, id, cfg);
+    let disk = w.disk;
+    let io = w.io;
+    let used = { ...w.used, crashes: w.used.crashes + 1 };
+    if (this.hasDisk) {
+      disk = w.disk.slice();
+      if (torn) {
+        (disk as unknown[])[id] = this.persist(w.disk[id], w.io[id][oldest(w.io[id], 0)].writes);
+        used = { ...used, torn: (w.used.torn ?? 0) + 1 };
+      }
+      durable[id] = disk[id];
+      if (w.io[id].length > 0) {
+        io = w.io.slice();
+        (io as (readonly Batch[])[])[id] = EMPTY;
+      }
+    } else durable[id] = p.model.durable(st, id, cfg);
     const timers = w.timers.filter((t) => t.node !== id);
     let net = w.net;
     let nextId = w.nextId;
@@ -375,8 +470,9 @@ export class Scheduler<Cfg extends BaseConfig = BaseConfig> {
       }
       net = kept;
     }
-    const ghost = p.ghost.update(w.ghost, id, null, undefined, cfg, undefined);
-    return { ...w, step: w.step + 1, nodes, durable, timers, net, nextId, ghost, used: { ...w.used, crashes: w.used.crashes + 1 } };
+    const lost = this.hasDisk ? w.io[id].length - (torn ? 1 : 0) : 0;
+    const ghost = p.ghost.update(w.ghost, id, null, undefined, cfg, undefined, lost);
+    return { ...w, step: w.step + 1, nodes, durable, disk, io, timers, net, nextId, ghost, used };
   }
 
   /** Step node `id` on `input` and fold in its effects (sends, timers, ghost). */
@@ -410,9 +506,17 @@ export class Scheduler<Cfg extends BaseConfig = BaseConfig> {
     if (tfx !== undefined) timers = applyTimers(timers0, id, tfx.set, tfx.cancel);
     const nodes = w.nodes.slice();
     nodes[id] = r.state;
+    let io = w.io;
+    if (fx.discard !== undefined || (fx.write !== undefined && fx.write.length > 0)) io = this.queueWrites(io, id, fx.write, fx.discard);
     const ghost = p.ghost.update(w.ghost, id, r.state, fx.observe, cfg, request);
-    return { step: w.step + 1, nodes, durable: w.durable, net, timers, partition: w.partition, used: w.used, nextId, pending, ghost };
+    return { step: w.step + 1, nodes, durable: w.durable, disk: w.disk, io, net, timers, partition: w.partition, used: w.used, nextId, pending, ghost };
   }
+}
+
+/** Index of the oldest batch queued on channel ch. */
+function oldest(q: readonly Batch[], ch: number): number {
+  for (let k = 0; k < q.length; k++) if (q[k].ch === ch) return k;
+  return -1;
 }
 
 function without<T>(xs: readonly T[], i: number): T[] {

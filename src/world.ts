@@ -13,6 +13,12 @@ export interface Packet<M> {
   readonly down: boolean;
 }
 
+/** The writes one step queued on one disk channel. */
+export interface Batch {
+  readonly ch: number;
+  readonly writes: readonly unknown[];
+}
+
 export interface Timer {
   readonly node: NodeId;
   readonly name: string;
@@ -24,6 +30,10 @@ export interface World<S = any, M = any, G = any> {
   readonly nodes: readonly (S | null)[];
   /** The durable state of each crashed node (undefined for live ones). */
   readonly durable: readonly unknown[];
+  /** Models with a disk: each node's disk, live or crashed (what a crash keeps). Empty otherwise. */
+  readonly disk: readonly unknown[];
+  /** Models with a disk: per node, its unflushed write batches, oldest first. Empty otherwise. */
+  readonly io: readonly (readonly Batch[])[];
   /** In flight, sorted by id (= send order). */
   readonly net: readonly Packet<M>[];
   /** Armed timers in arm order. */

@@ -1,28 +1,34 @@
 // Broadcast (§4.2 step 7; Leader.propose / processAck / tryToCommit,
 // Follower.processPacket, FollowerZooKeeperServer.commit): PROPOSAL, ACK and
-// COMMIT strictly in zxid order, a commit needs a quorum of voters including
-// the leader; observers get INFORM and never count.
+// COMMIT strictly in zxid order; a commit needs a quorum of voters whose log
+// flush completed (the leader's own ack comes from its flush too,
+// AckRequestProcessor); observers get INFORM and never count.
 import type { NodeId } from '../../src/model.ts';
-import { countUpTo, isQuorum, isVoter, lastZxid, popcount, quorumSize, zxid } from './config.ts';
+import { countUpTo, epochOf, isQuorum, isVoter, lastZxid, popcount, quorumSize, zxid } from './config.ts';
 import { abandon, quit } from './discovery.ts';
-import { Fx, T_FLUSH, T_SYNC } from './fx.ts';
+import { Fx, T_SYNC } from './fx.ts';
+import { variant } from './mutants.ts';
+import { onNewLeaderAck } from './sync.ts';
 import type { LeadState, Outstanding, Peer, Txn, ZabConfig, ZabState } from './types.ts';
 
 /** Which learners get PROPOSALs: every follower sent NEWLEADER (Zab.tla's ackeRecv). */
 function getsProposals(p: Peer, j: NodeId, cfg: ZabConfig): boolean {
-  if (!isVoter(j, cfg) && cfg.mutant !== 'count-observer-ack') return false;
-  // Spec issue 1: proposing to ACK-LD senders only starves a follower between NEWLEADER and ACK-LD.
-  if (cfg.mutant === 'propose-to-ackld-only') return p.st === 'active';
+  const v = variant(cfg);
+  if (!isVoter(j, cfg) && !v.countObserverAck) return false;
+  // Spec issue 1: proposing to NEWLEADER-ACK senders only starves a follower between NEWLEADER and its ACK.
+  if (v.proposeToAckedOnly) return p.st === 'active';
   return p.st === 'newleader' || p.st === 'active';
 }
 
-/** A quorum of voters, the leader included, logged it. */
+/** A quorum of voters logged it. */
 function committable(acks: number, cfg: ZabConfig): boolean {
-  if (cfg.mutant === 'commit-before-quorum') return popcount(acks) >= 2;
-  if (cfg.mutant === 'count-observer-ack') return popcount(acks) >= quorumSize(cfg);
+  const v = variant(cfg);
+  if (v.commitBeforeQuorum) return popcount(acks) >= 2;
+  if (v.countObserverAck) return popcount(acks) >= quorumSize(cfg);
   return isQuorum(acks, cfg);
 }
 
+/** Leader.propose: send the PROPOSAL and hand the txn to my own log; I ack it when the write completes. */
 export function propose(s: ZabState, id: NodeId, v: number, cfg: ZabConfig, fx: Fx): ZabState {
   const L = s.lead as LeadState;
   const counter = L.counter + 1;
@@ -32,9 +38,9 @@ export function propose(s: ZabState, id: NodeId, v: number, cfg: ZabConfig, fx: 
     if (p !== null && getsProposals(p, j, cfg)) fx.to(j, { t: 'PROPOSAL', s: p.s, txn });
   }
   fx.note({ t: 'propose', z: txn.z, v });
-  const outstanding: Outstanding[] = L.outstanding.concat([{ z: txn.z, acks: 1 << id }]);
-  // The leader logs its own proposal before counting itself.
-  return tryCommit({ ...s, history: s.history.concat([txn]), lead: { ...L, counter, outstanding } }, cfg, fx);
+  fx.write({ w: 'append', txns: [txn], ack: -1, self: true, nl: false });
+  const outstanding: Outstanding[] = L.outstanding.concat([{ z: txn.z, acks: 0 }]);
+  return { ...s, history: s.history.concat([txn]), lead: { ...L, counter, outstanding } };
 }
 
 export function proposeQueued(s: ZabState, id: NodeId, cfg: ZabConfig, fx: Fx): ZabState {
@@ -55,7 +61,7 @@ function tryCommit(s: ZabState, cfg: ZabConfig, fx: Fx): ZabState {
       const p = L.peers[j];
       if (p === null) continue;
       if (isVoter(j, cfg)) {
-        // COMMIT goes to learners whose ACK-LD is in; the others learn the commit point from UPTODATE.
+        // COMMIT goes to learners whose NEWLEADER ACK is in; the others learn the commit point from UPTODATE.
         if (p.st === 'active') fx.to(j, { t: 'COMMIT', s: p.s, z: o.z });
       } else if (p.st === 'newleader' || p.st === 'active') fx.to(j, { t: 'INFORM', s: p.s, txn });
     }
@@ -66,11 +72,10 @@ function tryCommit(s: ZabState, cfg: ZabConfig, fx: Fx): ZabState {
   return { ...s, lastCommitted: s.lastCommitted + k, lead: { ...L, outstanding: L.outstanding.slice(k) } };
 }
 
-export function onAck(s: ZabState, from: NodeId, z: number, cfg: ZabConfig, fx: Fx): ZabState {
+/** Count voter j's ack of z (Leader.processAck). */
+function countAck(s: ZabState, j: NodeId, z: number, cfg: ZabConfig, fx: Fx): ZabState {
   const L = s.lead as LeadState;
-  const p = L.peers[from] as Peer;
-  if (p.st !== 'active' || L.phase !== 'broadcast') return s;
-  const bit = 1 << from;
+  const bit = 1 << j;
   for (let k = 0; k < L.outstanding.length; k++) {
     const o = L.outstanding[k];
     if (o.z !== z) continue;
@@ -80,6 +85,24 @@ export function onAck(s: ZabState, from: NodeId, z: number, cfg: ZabConfig, fx: 
     return tryCommit({ ...s, lead: { ...L, outstanding } }, cfg, fx);
   }
   return s;
+}
+
+/** An ACK from a learner: after NEWLEADER the first one is taken as its NEWLEADER ACK (one packet type). */
+export function onAck(s: ZabState, id: NodeId, from: NodeId, z: number, cfg: ZabConfig, fx: Fx): ZabState {
+  const L = s.lead as LeadState;
+  const p = L.peers[from] as Peer;
+  if (p.st === 'newleader') return onNewLeaderAck(s, id, from, z, cfg, fx);
+  if (p.st !== 'active' || L.phase !== 'broadcast') return s;
+  return countAck(s, from, z, cfg, fx);
+}
+
+/** My own log write of my proposals completed: I count my ack (AckRequestProcessor). */
+export function selfAck(s: ZabState, id: NodeId, txns: readonly Txn[], cfg: ZabConfig, fx: Fx): ZabState {
+  const L = s.lead;
+  if (s.state !== 'LEADING' || L === null || L.phase !== 'broadcast') return s;
+  let out = s;
+  for (const t of txns) if (epochOf(t.z) === L.epoch) out = countAck(out, id, t.z, cfg, fx);
+  return out;
 }
 
 /** A learner lost or closed its connection to me. */
@@ -106,35 +129,36 @@ export function keepQuorum(s: ZabState, id: NodeId, cfg: ZabConfig, fx: Fx): Zab
   return quit(s, id, 'lost its quorum of synced followers', cfg, fx);
 }
 
-/** PROPOSAL on a follower: log it and ACK; a zxid already logged is a duplicate (spec issue 2). */
-export function onProposal(s: ZabState, id: NodeId, txn: Txn, cfg: ZabConfig, fx: Fx): ZabState {
-  if (s.lphase !== 'synced' && s.lphase !== 'broadcast') return s;
-  const inMemory = s.synced !== null && cfg.mutant === 'ackld-before-persist';
-  const h = inMemory ? (s.synced as readonly Txn[]) : s.history;
-  if (txn.z <= lastZxid(h)) return s;
-  if (cfg.mutant === 'log-after-shutdown' && isVoter(id, cfg)) {
-    // ZOOKEEPER-4712: queued for the sync processor, logged (and acked) at a later flush.
-    fx.arm(T_FLUSH);
-    return { ...s, unlogged: s.unlogged.concat([txn]) };
-  }
-  // A gap is only logged as a warning by ZooKeeper (Learner "Got zxid ... expected ...").
-  const h2 = h.concat([txn]);
-  fx.to(s.leader, { t: 'ACK', s: s.sess, z: txn.z });
-  return inMemory ? { ...s, synced: h2 } : { ...s, history: h2 };
+/** Hand txns to my log; learners that ack name the connection the acks go out on. */
+export function logTxns(s: ZabState, txns: readonly Txn[], ack: number, fx: Fx, cfg: ZabConfig): ZabState {
+  fx.write({ w: 'append', txns, ack, self: false, nl: false });
+  const history = s.history.concat(txns);
+  // log-after-shutdown keeps track of what its log thread still holds.
+  return variant(cfg).logAfterShutdown ? { ...s, history, queuedLog: s.queuedLog.concat(txns) } : { ...s, history };
 }
 
 /**
- * The log-after-shutdown mutant's sync processor flush (ZOOKEEPER-4712/4394):
- * the queued proposals are written whatever happened since, even after the
- * server left its leader, re-entered election and synced with another.
+ * PROPOSAL on a follower: handed to the log; the ACK leaves when the write
+ * completes (SendAckRequestProcessor). A zxid already logged is a duplicate (spec issue 2).
  */
-export function flushUnlogged(s: ZabState, fx: Fx): ZabState {
-  if (s.unlogged.length === 0) return s;
-  const history = s.history.concat(s.unlogged);
-  if ((s.state === 'FOLLOWING' || s.state === 'OBSERVING') && (s.lphase === 'synced' || s.lphase === 'broadcast')) {
-    for (const t of s.unlogged) fx.to(s.leader, { t: 'ACK', s: s.sess, z: t.z });
+export function onProposal(s: ZabState, id: NodeId, txn: Txn, cfg: ZabConfig, fx: Fx): ZabState {
+  if (s.lphase !== 'synced' && s.lphase !== 'broadcast') return s;
+  if (txn.z <= lastZxid(s.history)) return s;
+  // A gap is only logged as a warning by ZooKeeper (Learner "Got zxid ... expected ...").
+  return logTxns(s, [txn], isVoter(id, cfg) ? s.sess : -1, fx, cfg);
+}
+
+/** A log write of mine completed: ACK its txns if the connection it was for is still mine and serving. */
+export function learnerLogged(s: ZabState, id: NodeId, txns: readonly Txn[], ack: number, nl: boolean, cfg: ZabConfig, fx: Fx): ZabState {
+  let out = s;
+  if (variant(cfg).logAfterShutdown && s.queuedLog.length > 0) {
+    let k = 0;
+    while (k < s.queuedLog.length && k < txns.length && s.queuedLog[k] === txns[k]) k++;
+    if (k > 0) out = { ...s, queuedLog: s.queuedLog.slice(k) };
   }
-  return { ...s, history, unlogged: [] };
+  if (ack < 0 || ack !== s.sess || s.state !== 'FOLLOWING' || (s.lphase !== 'synced' && s.lphase !== 'broadcast')) return out;
+  for (const t of txns) if (!nl || epochOf(t.z) === s.currentEpoch) fx.to(s.leader, { t: 'ACK', s: s.sess, z: t.z });
+  return out;
 }
 
 /**
@@ -154,13 +178,11 @@ export function onCommit(s: ZabState, id: NodeId, z: number, cfg: ZabConfig, fx:
 /** §4.2 step 6 on the learner: commit up to the leader's commit point and start serving. */
 export function onUptodate(s: ZabState, z: number, fx: Fx): ZabState {
   if (s.lphase !== 'synced') return s;
-  // ZOOKEEPER-3911 (ackld-before-persist): the synced txns reached the disk only now.
-  const history = s.synced !== null ? s.synced : s.history;
-  const upTo = countUpTo(history, z);
+  const upTo = countUpTo(s.history, z);
   const lastCommitted = upTo > s.lastCommitted ? upTo : s.lastCommitted;
   fx.disarm(T_SYNC);
   for (const v of s.queue) fx.to(s.leader, { t: 'REQUEST', s: s.sess, v });
-  return { ...s, history, synced: null, lastCommitted, lphase: 'broadcast', queue: s.queue.length === 0 ? s.queue : [] };
+  return { ...s, lastCommitted, lphase: 'broadcast', queue: s.queue.length === 0 ? s.queue : [] };
 }
 
 /**
@@ -170,11 +192,10 @@ export function onUptodate(s: ZabState, z: number, fx: Fx): ZabState {
 export function onClientWrite(s: ZabState, id: NodeId, v: number, cfg: ZabConfig, fx: Fx): ZabState {
   if (s.state === 'LEADING' && s.lead !== null && s.lead.phase === 'broadcast') return propose(s, id, v, cfg, fx);
   if ((s.state === 'FOLLOWING' || s.state === 'OBSERVING') && s.lphase === 'broadcast') {
-    if (cfg.mutant === 'local-write' && s.state === 'FOLLOWING') {
+    if (variant(cfg).localWrite && s.state === 'FOLLOWING') {
       // A follower that serves a write itself: logged and applied, never proposed.
-      const txn: Txn = { z: lastZxid(s.history) + 1, v };
-      const history = s.history.concat([txn]);
-      return { ...s, history, lastCommitted: history.length };
+      const out = logTxns(s, [{ z: lastZxid(s.history) + 1, v }], -1, fx, cfg);
+      return { ...out, lastCommitted: out.history.length };
     }
     fx.to(s.leader, { t: 'REQUEST', s: s.sess, v });
     return s;

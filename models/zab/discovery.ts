@@ -1,10 +1,14 @@
 // Discovery (§4.2 steps 1-3; Leader.getEpochToPropose / waitForEpochAck,
 // Learner.registerWithLeader): FOLLOWERINFO(acceptedEpoch), the new epoch
 // max(acceptedEpoch over a quorum)+1, LEADERINFO, ACKEPOCH(currentEpoch, lastZxid).
+// An epoch is written to its file before anyone is told of it: LEADERINFO and
+// ACKEPOCH leave from the write's completion (flushed), not from the step that
+// asked for it.
 import type { NodeId } from '../../src/model.ts';
 import { epochOf, isQuorum, isVoter, lastZxid } from './config.ts';
 import { lookForLeader } from './fle.ts';
 import { Fx, T_FLE, T_SYNC } from './fx.ts';
+import { variant } from './mutants.ts';
 import { syncPeer } from './sync.ts';
 import { keepQuorum } from './broadcast.ts';
 import type { LeadState, Peer, ZabConfig, ZabMsg, ZabState } from './types.ts';
@@ -12,6 +16,7 @@ import type { LeadState, Peer, ZabConfig, ZabMsg, ZabState } from './types.ts';
 export function startLeading(s: ZabState, id: NodeId, cfg: ZabConfig, fx: Fx): ZabState {
   const lead: LeadState = {
     phase: 'discovery',
+    epochDurable: false,
     epoch: -1,
     infoFrom: 1 << id,
     maxAccepted: s.acceptedEpoch,
@@ -23,7 +28,10 @@ export function startLeading(s: ZabState, id: NodeId, cfg: ZabConfig, fx: Fx): Z
   };
   fx.arm(T_SYNC);
   fx.note({ t: 'lead', round: s.round });
-  let next: ZabState = { ...s, state: 'LEADING', leader: id, lphase: 'none', synced: null, lead, heardZab: false, silentTicks: 0, backlog: null };
+  // ZooKeeperServer.loadData ends with a clean snapshot of what the leader will
+  // serve: its whole history is then on disk before its epoch file is written.
+  fx.write({ w: 'snap', z: lastZxid(s.history), txns: s.history });
+  let next: ZabState = { ...s, state: 'LEADING', leader: id, lphase: 'none', synced: null, syncSnap: null, lead, heardZab: false, silentTicks: 0, backlog: null };
   // Learners that were already knocking while I was LOOKING.
   const b = s.backlog;
   if (b !== null) for (let j = 0; j < b.length; j++) {
@@ -44,7 +52,7 @@ export function startLearning(s: ZabState, id: NodeId, leader: NodeId, cfg: ZabC
   fx.to(leader, { t: 'FOLLOWERINFO', s: sess, acc: s.acceptedEpoch });
   fx.arm(T_SYNC);
   fx.note({ t: 'follow', leader, round: s.round });
-  return { ...s, state: isVoter(id, cfg) ? 'FOLLOWING' : 'OBSERVING', leader, sess, lphase: 'discovery', synced: null, lead: null, backlog: null, silentTicks: 0, heardZab: false };
+  return { ...s, state: isVoter(id, cfg) ? 'FOLLOWING' : 'OBSERVING', leader, sess, lphase: 'discovery', synced: null, syncSnap: null, lead: null, backlog: null, silentTicks: 0, heardZab: false };
 }
 
 /** The leader shuts down: every learner connection is closed, back to election. */
@@ -60,11 +68,24 @@ export function quit(s: ZabState, id: NodeId, why: string, cfg: ZabConfig, fx: F
   return lookForLeader(s, id, cfg, fx);
 }
 
-/** A learner gives up on its leader; `close` when the connection is still up. */
+/**
+ * A learner gives up on its leader; `close` when the connection is still up.
+ * Its follower pipeline shuts down: in the correct model the log thread drains
+ * its queue (the writes stay queued and complete in order); 3.8.0 abandons it
+ * while the txns stay in memory (ZOOKEEPER-4712/4785).
+ */
 export function abandon(s: ZabState, id: NodeId, why: string, close: boolean, cfg: ZabConfig, fx: Fx): ZabState {
   if (close && s.leader >= 0) fx.to(s.leader, { t: 'CLOSE', s: s.sess });
   fx.note({ t: 'abandon', why });
-  return lookForLeader(s, id, cfg, fx);
+  const v = variant(cfg);
+  let out = s;
+  if (v.dropLogQueueOnLeave || v.logAfterShutdown) {
+    fx.dropLogQueue();
+    // log-after-shutdown: the old processor's queue is written later, behind the next sync.
+    if (v.logAfterShutdown && s.queuedLog.length > 0) out = { ...s, unlogged: s.unlogged.concat(s.queuedLog) };
+    out = { ...out, queuedLog: [] };
+  }
+  return lookForLeader(out, id, cfg, fx);
 }
 
 export function withPeer(L: LeadState, j: NodeId, p: Peer | null): LeadState {
@@ -87,47 +108,84 @@ export function onFollowerInfo(s: ZabState, id: NodeId, from: NodeId, acc: numbe
   const p: Peer = { s: sess, st: 'info', last: -1, nlz: -1 };
   L = withPeer(L, from, p);
   if (L.epoch >= 0) {
-    // Late joiner (or a learner reconnecting): the epoch is already fixed.
-    fx.to(from, leaderInfo(p, L.epoch));
+    // Late joiner (or a learner reconnecting): the epoch is already fixed; it is
+    // told once the epoch is on my disk.
+    if (L.epochDurable) fx.to(from, leaderInfo(p, L.epoch));
     return known !== null ? keepQuorum({ ...s, lead: L }, id, cfg, fx) : { ...s, lead: L };
   }
   const infoFrom = isVoter(from, cfg) ? L.infoFrom | (1 << from) : L.infoFrom;
   const maxAccepted = acc > L.maxAccepted ? acc : L.maxAccepted;
   L = { ...L, infoFrom, maxAccepted };
   if (!isQuorum(infoFrom, cfg)) return { ...s, lead: L };
-  // ZOOKEEPER-335: derived from the last zxid, the epoch can repeat after back-to-back crashes.
-  const epoch = cfg.mutant === 'epoch-from-last-zxid' ? epochOf(lastZxid(s.history)) + 1 : maxAccepted + 1;
-  L = { ...L, epoch };
+  fx.note({ t: 'epoch', e: maxAccepted + 1 });
+  if (variant(cfg).epochFromLastZxid) {
+    // ZOOKEEPER-335: derived from the last zxid and never written, the epoch can
+    // repeat after back-to-back crashes.
+    const epoch = epochOf(lastZxid(s.history)) + 1;
+    return announceEpoch({ ...s, acceptedEpoch: epoch, lead: { ...L, epoch, epochDurable: true } }, fx);
+  }
+  // acceptedEpoch is written before anyone is told (Leader.getEpochToPropose).
+  const epoch = maxAccepted + 1;
+  fx.write({ w: 'accepted', e: epoch });
+  return { ...s, acceptedEpoch: epoch, lead: { ...L, epoch } };
+}
+
+/** LEADERINFO to every learner waiting for the epoch. */
+function announceEpoch(s: ZabState, fx: Fx): ZabState {
+  const L = s.lead as LeadState;
   for (let j = 0; j < L.peers.length; j++) {
     const q = L.peers[j];
-    if (q !== null) fx.to(j, leaderInfo(q, epoch));
+    if (q !== null && q.st === 'info') fx.to(j, leaderInfo(q, L.epoch));
   }
-  fx.note({ t: 'epoch', e: epoch });
-  // acceptedEpoch is persisted before anyone is told (Leader.getEpochToPropose).
-  return { ...s, acceptedEpoch: epoch, lead: L };
+  return s;
+}
+
+/** The leader's acceptedEpoch write completed. */
+export function leaderEpochDurable(s: ZabState, e: number, fx: Fx): ZabState {
+  const L = s.lead;
+  if (s.state !== 'LEADING' || L === null || L.epoch !== e || L.epochDurable) return s;
+  return announceEpoch({ ...s, lead: { ...L, epochDurable: true } }, fx);
+}
+
+/** The zxid a learner syncs from (ACKEPOCH): the last one in its log. */
+function syncPoint(s: ZabState, cfg: ZabConfig): number {
+  const v = variant(cfg);
+  // ZOOKEEPER-2845/2832: the data tree's last processed zxid, behind logged uncommitted txns.
+  if (v.syncPointFromApplied) return s.lastCommitted === 0 ? 0 : s.history[s.lastCommitted - 1].z;
+  const last = lastZxid(s.history);
+  // ZOOKEEPER-2355: a DIFF header already moved the last zxid to the leader's.
+  if (v.diffAdvancesLastZxid && s.diffZxid > last) return s.diffZxid;
+  return last;
+}
+
+function ackEpoch(s: ZabState, cur: number, cfg: ZabConfig, fx: Fx): ZabState {
+  fx.to(s.leader, { t: 'ACKEPOCH', s: s.sess, cur, last: syncPoint(s, cfg) });
+  return { ...s, lphase: 'sync' };
 }
 
 /** §4.2 step 2, on the learner. */
 export function onLeaderInfo(s: ZabState, id: NodeId, e: number, cfg: ZabConfig, fx: Fx): ZabState {
   if (s.lphase !== 'discovery') return s;
-  const last = lastZxid(s.history);
-  if (cfg.mutant === 'epoch-from-last-zxid') {
+  if (variant(cfg).epochFromLastZxid) {
     // Before ZOOKEEPER-335 there was no acceptedEpoch to refuse an epoch with.
-    fx.to(s.leader, { t: 'ACKEPOCH', s: s.sess, cur: s.currentEpoch, last });
-    return { ...s, acceptedEpoch: e, lphase: 'sync' };
+    return ackEpoch({ ...s, acceptedEpoch: e }, s.currentEpoch, cfg, fx);
   }
   if (e > s.acceptedEpoch) {
-    fx.to(s.leader, { t: 'ACKEPOCH', s: s.sess, cur: s.currentEpoch, last });
-    return { ...s, acceptedEpoch: e, lphase: 'sync' };
+    // setAcceptedEpoch, then ACKEPOCH: the ack leaves from the write's completion.
+    fx.write({ w: 'accepted', e });
+    return { ...s, acceptedEpoch: e, lphase: 'accepting' };
   }
-  if (e === s.acceptedEpoch) {
-    // Already acked this epoch once: -1 is not counted again, but drives the sync.
-    fx.to(s.leader, { t: 'ACKEPOCH', s: s.sess, cur: -1, last });
-    return { ...s, lphase: 'sync' };
-  }
+  // Already acked this epoch once: -1 is not counted again, but drives the sync.
+  if (e === s.acceptedEpoch) return ackEpoch(s, -1, cfg, fx);
   const next = abandon(s, id, `leader epoch ${e} < accepted epoch ${s.acceptedEpoch}`, true, cfg, fx);
   fx.arm(T_FLE);
   return { ...next, refusedBy: s.leader };
+}
+
+/** The learner's acceptedEpoch write completed: now ACKEPOCH. */
+export function learnerEpochAccepted(s: ZabState, e: number, cfg: ZabConfig, fx: Fx): ZabState {
+  if (s.lphase !== 'accepting' || s.acceptedEpoch !== e) return s;
+  return ackEpoch(s, s.currentEpoch, cfg, fx);
 }
 
 /** §4.2 step 3, on the leader. */
@@ -136,24 +194,29 @@ export function onAckEpoch(s: ZabState, id: NodeId, from: NodeId, cur: number, l
   const p = L.peers[from] as Peer;
   if (p.st !== 'info' || L.epoch < 0) return s;
   L = withPeer(L, from, { ...p, st: 'acked', last });
-  if (L.phase !== 'discovery') return syncPeer({ ...s, lead: L }, id, from, cfg, fx);
-  if (cur === -1) return { ...s, lead: L };
+  if (L.phase === 'sync' || L.phase === 'broadcast') return syncPeer({ ...s, lead: L }, id, from, cfg, fx);
+  if (L.phase === 'epoching' || cur === -1) return { ...s, lead: L };
   const myLast = lastZxid(s.history);
   if (cur > s.currentEpoch || (cur === s.currentEpoch && last > myLast)) {
     return quit(s, id, `follower ${from} is ahead of the leader`, cfg, fx);
   }
-  const ackEpoch = isVoter(from, cfg) ? L.ackEpoch | (1 << from) : L.ackEpoch;
-  L = { ...L, ackEpoch };
-  if (!isQuorum(ackEpoch, cfg)) return { ...s, lead: L };
-  // The quorum acked: currentEpoch = e, then every learner waiting is synced.
-  let next: ZabState = {
-    ...s,
-    currentEpoch: L.epoch,
-    vote: { ...s.vote, epoch: L.epoch },
-    lead: { ...L, phase: 'sync' },
-  };
-  for (let j = 0; j < L.peers.length; j++) {
-    const q = L.peers[j];
+  const ackEpochMask = isVoter(from, cfg) ? L.ackEpoch | (1 << from) : L.ackEpoch;
+  L = { ...L, ackEpoch: ackEpochMask };
+  if (!isQuorum(ackEpochMask, cfg)) return { ...s, lead: L };
+  // The quorum acked: currentEpoch = e is written, and the learners are synced once it is on disk.
+  const next: ZabState = { ...s, currentEpoch: L.epoch, vote: { ...s.vote, epoch: L.epoch }, lead: { ...L, phase: 'epoching' } };
+  if (variant(cfg).epochFromLastZxid) return leaderEpochCurrent(next, id, L.epoch, cfg, fx);
+  fx.write({ w: 'current', e: L.epoch });
+  return next;
+}
+
+/** The leader's currentEpoch write completed: every learner that acked the epoch is synced. */
+export function leaderEpochCurrent(s: ZabState, id: NodeId, e: number, cfg: ZabConfig, fx: Fx): ZabState {
+  const L0 = s.lead;
+  if (s.state !== 'LEADING' || L0 === null || L0.phase !== 'epoching' || L0.epoch !== e) return s;
+  let next: ZabState = { ...s, lead: { ...L0, phase: 'sync' } };
+  for (let j = 0; j < L0.peers.length; j++) {
+    const q = L0.peers[j];
     if (q !== null && q.st === 'acked') next = syncPeer(next, id, j, cfg, fx);
   }
   return next;

@@ -5,7 +5,8 @@ import type { NodeId } from '../../src/model.ts';
 import { isQuorum, isVoter, lastZxid } from './config.ts';
 import { abandon, startLeading, startLearning } from './discovery.ts';
 import { dropPeer } from './broadcast.ts';
-import { Fx, T_FINALIZE, T_FLE, T_PERSIST, T_SYNC } from './fx.ts';
+import { Fx, T_FINALIZE, T_FLE, T_SYNC } from './fx.ts';
+import { variant } from './mutants.ts';
 import type { Notify, Vote, ZabConfig, ZabState } from './types.ts';
 import { sameVote, voteGt, voteOf } from './vote.ts';
 
@@ -52,6 +53,9 @@ export function lookForLeader(s: ZabState, id: NodeId, cfg: ZabConfig, fx: Fx): 
     leader: -1,
     lphase: 'none',
     synced: null,
+    syncSnap: null,
+    held: s.held.length === 0 ? s.held : [],
+    nlEpoch: -1,
     lead: null,
     backlog: null,
   };
@@ -60,7 +64,6 @@ export function lookForLeader(s: ZabState, id: NodeId, cfg: ZabConfig, fx: Fx): 
   if (isVoter(id, cfg)) recv[id] = n;
   broadcast(n, id, cfg, fx);
   fx.disarm(T_SYNC);
-  fx.disarm(T_PERSIST);
   fx.disarm(T_FINALIZE);
   fx.arm(T_FLE);
   return next;
@@ -107,7 +110,7 @@ function decide(s: ZabState, id: NodeId, vote: Vote, round: number, cfg: ZabConf
 
 /** Re-check termination after recvset or my proposal changed (§4.1 "Termination"). */
 function settle(s: ZabState, id: NodeId, cfg: ZabConfig, fx: Fx): ZabState {
-  if (cfg.mutant === 'decide-without-quorum') {
+  if (variant(cfg).decideWithoutQuorum) {
     // ZOOKEEPER-975: decided once every voter had been heard from, matching or not.
     let heard = 0;
     for (let j = 0; j < s.recv.length; j++) if (s.recv[j] !== null) heard++;

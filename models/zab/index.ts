@@ -2,24 +2,28 @@
 // ServerState (QuorumPeer.run) and on the message type.
 import type { Input, NodeId, NodeModel, StepResult } from '../../src/model.ts';
 import { epochOf, lastZxid } from './config.ts';
-import { abandon, onAckEpoch, onFollowerInfo, onLeaderInfo, quit } from './discovery.ts';
+import { abandon, leaderEpochCurrent, leaderEpochDurable, learnerEpochAccepted, onAckEpoch, onFollowerInfo, onLeaderInfo, quit } from './discovery.ts';
 import { lookForLeader, NO_VOTE, onFinalize, onFleTimer, onNotify } from './fle.ts';
-import { BOOT_TICKS, Fx, INIT_LIMIT, T_BOOT, T_FINALIZE, T_FLE, T_FLUSH, T_PERSIST, T_SYNC } from './fx.ts';
-import { dropPeer, flushUnlogged, onAck, onClientWrite, onCommit, onProposal, onRequest, onUptodate } from './broadcast.ts';
+import { BOOT_TICKS, Fx, INIT_LIMIT, T_BOOT, T_FINALIZE, T_FLE, T_SYNC } from './fx.ts';
+import { dropPeer, learnerLogged, onAck, onClientWrite, onCommit, onProposal, onRequest, onUptodate, selfAck } from './broadcast.ts';
+import { durableOf, zabDisk } from './disk.ts';
+import { variant } from './mutants.ts';
 import { onInform } from './observer.ts';
-import { finishPersist, onAckLd, onNewLeader, onSync } from './sync.ts';
-import type { Backlog, Txn, WriteRequest, ZabConfig, ZabDurable, ZabMsg, ZabObs, ZabState } from './types.ts';
+import { onNewLeader, onSyncHeader, onSyncProposal, syncedEpoch, syncedLogged } from './sync.ts';
+import type { Backlog, Txn, WriteRequest, ZabConfig, ZabDisk, ZabDurable, ZabMsg, ZabObs, ZabState, ZabWrite } from './types.ts';
 
 export * from './types.ts';
 export * from './config.ts';
 export { voteGt, sameVote } from './vote.ts';
 export { planSync } from './sync.ts';
-export { ZAB_MUTANTS } from './mutants.ts';
+export { ZAB_MUTANTS, ZAB_PROFILES, DEFAULT_PROFILE, profileProblem, variant } from './mutants.ts';
+export { replay, durableOf, zabDisk, EMPTY_DISK } from './disk.ts';
 export { zabRender } from './render.ts';
 
 type R = StepResult<ZabState, ZabMsg, ZabObs>;
 const EMPTY_HISTORY: readonly Txn[] = Object.freeze([]);
 const NO_QUEUE: readonly number[] = Object.freeze([]);
+const NO_MSGS: readonly ZabMsg[] = Object.freeze([]);
 
 function fresh(d: ZabDurable): ZabState {
   return {
@@ -36,6 +40,12 @@ function fresh(d: ZabDurable): ZabState {
     heardFin: false,
     heardZab: false,
     unlogged: EMPTY_HISTORY,
+    queuedLog: EMPTY_HISTORY,
+    held: NO_MSGS,
+    nlEpoch: -1,
+    nlZxid: -1,
+    diffZxid: -1,
+    syncSnap: null,
     booting: 0,
     refusedBy: -1,
     silentTicks: 0,
@@ -78,18 +88,17 @@ function onTimeout(s: ZabState, id: NodeId, timer: string, cfg: ZabConfig, fx: F
         return { ...s, heardZab: false, silentTicks: silent };
       }
       if (s.state !== 'LEADING' || s.lead === null || s.lead.phase === 'broadcast') return s;
-      // The leader's initLimit counts ticks of silence: traffic from learners resets it.
-      const silent = s.heardZab ? 0 : s.silentTicks + 1;
-      if (silent < INIT_LIMIT) {
+      // The leader's initLimit is a deadline, not a read timeout: getEpochToPropose,
+      // waitForEpochAck and waitForNewLeaderAck each wait at most initLimit ticks in
+      // all, however much the learners say meanwhile (a learner that keeps coming
+      // back with an epoch it already acked, -1, never completes the quorum).
+      const ticks = s.silentTicks + 1;
+      if (ticks < INIT_LIMIT) {
         fx.arm(T_SYNC);
-        return { ...s, heardZab: false, silentTicks: silent };
+        return { ...s, silentTicks: ticks };
       }
       return quit(s, id, 'no quorum synced within initLimit', cfg, fx);
     }
-    case T_PERSIST:
-      return finishPersist(s, id, cfg, fx);
-    case T_FLUSH:
-      return flushUnlogged(s, fx);
     default:
       return s;
   }
@@ -108,10 +117,8 @@ function onMessage(s: ZabState, id: NodeId, from: NodeId, m: ZabMsg, cfg: ZabCon
     switch (m.t) {
       case 'ACKEPOCH':
         return onAckEpoch(s, id, from, m.cur, m.last, cfg, fx);
-      case 'ACKLD':
-        return onAckLd(s, id, from, m.z, cfg, fx);
       case 'ACK':
-        return onAck(s, from, m.z, cfg, fx);
+        return onAck(s, id, from, m.z, cfg, fx);
       case 'REQUEST':
         return onRequest(s, id, m.v, cfg, fx);
       case 'CLOSE':
@@ -131,28 +138,72 @@ function onMessage(s: ZabState, id: NodeId, from: NodeId, m: ZabMsg, cfg: ZabCon
     return s;
   }
   if (from !== s.leader || m.s !== s.sess) return s;
-  let cur = s.heardZab ? s : { ...s, heardZab: true };
-  if (cur.lphase === 'persisting' && m.t !== 'CLOSE') cur = finishPersist(cur, id, cfg, fx);
+  const cur = s.heardZab ? s : { ...s, heardZab: true };
+  // Handling NEWLEADER blocks the learner thread on its disk: what follows waits in the socket.
+  if ((cur.lphase === 'logging' || cur.lphase === 'epoching') && m.t !== 'CLOSE') return { ...cur, held: cur.held.concat([m]) };
+  return onLearnerMessage(cur, id, m, cfg, fx);
+}
+
+function onLearnerMessage(s: ZabState, id: NodeId, m: ZabMsg, cfg: ZabConfig, fx: Fx): ZabState {
   switch (m.t) {
     case 'LEADERINFO':
-      return onLeaderInfo(cur, id, m.e, cfg, fx);
-    case 'SYNC':
-      return onSync(cur, m.kind, m.to, m.txns);
+      return onLeaderInfo(s, id, m.e, cfg, fx);
+    case 'DIFF':
+    case 'TRUNC':
+    case 'SNAP':
+      return onSyncHeader(s, m, cfg, fx);
     case 'NEWLEADER':
-      return onNewLeader(cur, id, m.e, m.z, cfg, fx);
+      return onNewLeader(s, m.e, m.z, cfg, fx);
     case 'UPTODATE':
-      return onUptodate(cur, m.z, fx);
+      return onUptodate(s, m.z, fx);
     case 'PROPOSAL':
-      return onProposal(cur, id, m.txn, cfg, fx);
+      return s.lphase === 'sync' && s.synced !== null ? onSyncProposal(s, m.txn) : onProposal(s, id, m.txn, cfg, fx);
     case 'COMMIT':
-      return onCommit(cur, id, m.z, cfg, fx);
+      return onCommit(s, id, m.z, cfg, fx);
     case 'INFORM':
-      return onInform(cur, m.txn, fx);
+      return onInform(s, id, m.txn, cfg, fx);
     case 'CLOSE':
-      return abandon(cur, id, 'the leader closed the connection', false, cfg, fx);
+      return abandon(s, id, 'the leader closed the connection', false, cfg, fx);
     default:
-      return cur;
+      return s;
   }
+}
+
+/** The leader's messages that waited while NEWLEADER was handled, once the learner is free again. */
+function release(s: ZabState, id: NodeId, cfg: ZabConfig, fx: Fx): ZabState {
+  let out = s;
+  while (out.held.length > 0 && out.lphase !== 'logging' && out.lphase !== 'epoching') {
+    const m = out.held[0];
+    out = { ...out, held: out.held.length === 1 ? NO_MSGS : out.held.slice(1) };
+    out = onLearnerMessage(out, id, m, cfg, fx);
+  }
+  return out;
+}
+
+/** A batch of my disk writes completed (fsync returned): whatever waited for it goes on. */
+function onFlushed(s: ZabState, id: NodeId, writes: readonly unknown[], cfg: ZabConfig, fx: Fx): ZabState {
+  let out = s;
+  for (const x of writes) {
+    const w = x as ZabWrite;
+    switch (w.w) {
+      case 'accepted':
+        out = out.state === 'LEADING' ? leaderEpochDurable(out, w.e, fx) : learnerEpochAccepted(out, w.e, cfg, fx);
+        break;
+      case 'current':
+        out = out.state === 'LEADING' ? leaderEpochCurrent(out, id, w.e, cfg, fx) : syncedEpoch(out, id, w.e, cfg, fx);
+        break;
+      case 'append':
+        if (w.self) out = selfAck(out, id, w.txns, cfg, fx);
+        else {
+          out = learnerLogged(out, id, w.txns, w.ack, w.nl, cfg, fx);
+          if (w.nl) out = syncedLogged(out, id, w.txns, cfg, fx);
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  return out.held.length > 0 ? release(out, id, cfg, fx) : out;
 }
 
 function setBacklog(b: ZabState['backlog'], j: NodeId, v: Backlog | null, cfg: ZabConfig): ZabState['backlog'] {
@@ -176,6 +227,7 @@ export const zabModel: NodeModel<ZabState, ZabMsg, WriteRequest, ZabObs, ZabConf
           next = { ...s, booting: s.booting - 1 };
         } else next = lookForLeader({ ...s, booting: 0 }, id, cfg, fx);
       } else if (input.kind === 'client') next = { ...s, queue: s.queue.concat([input.request.v]) };
+      else if (input.kind === 'flushed') next = onFlushed(s, id, input.writes, cfg, fx);
       else next = s;
       return { state: next, effects: fx.effects() };
     }
@@ -193,6 +245,9 @@ export const zabModel: NodeModel<ZabState, ZabMsg, WriteRequest, ZabObs, ZabConf
       case 'timeout':
         next = onTimeout(s, id, input.timer, cfg, fx);
         break;
+      case 'flushed':
+        next = onFlushed(s, id, input.writes, cfg, fx);
+        break;
       case 'client':
         next = onClientWrite(s, id, input.request.v, cfg, fx);
         break;
@@ -207,15 +262,20 @@ export const zabModel: NodeModel<ZabState, ZabMsg, WriteRequest, ZabObs, ZabConf
     }
     return { state: next, effects: fx.effects() };
   },
-  durable(s: ZabState, _id: NodeId, cfg: ZabConfig): ZabDurable {
-    // epoch-from-last-zxid (ZOOKEEPER-335): the epochs live in memory only.
-    if (cfg.mutant === 'epoch-from-last-zxid') {
-      const e = epochOf(lastZxid(s.history));
-      return { acceptedEpoch: e, currentEpoch: e, history: s.history };
-    }
+  /** Only for callers that want the epochs and log of a live state; a crash keeps the disk (zabDisk). */
+  durable(s: ZabState): ZabDurable {
     return { acceptedEpoch: s.acceptedEpoch, currentEpoch: s.currentEpoch, history: s.history };
   },
-  recover(d: unknown): ZabState {
-    return fresh(d as ZabDurable);
+  disk: zabDisk,
+  /** A restart loads the snapshot and replays the log (ZKDatabase.loadDataBase). */
+  recover(d: unknown, _id: NodeId, cfg: ZabConfig): ZabState {
+    const disk = d as ZabDisk;
+    const r = durableOf(disk);
+    // ZOOKEEPER-335: no epoch files; the epochs come from the last zxid.
+    if (variant(cfg).epochFromLastZxid) {
+      const e = epochOf(lastZxid(r.history));
+      return fresh({ acceptedEpoch: e, currentEpoch: e, history: r.history });
+    }
+    return fresh(r);
   },
 };

@@ -28,12 +28,14 @@ export const zabRender: Render<ZabState, ZabMsg, WriteRequest, ZabObs, ZabConfig
         return `LEADERINFO(e${m.e}) #${m.s}`;
       case 'ACKEPOCH':
         return `ACKEPOCH(${m.cur < 0 ? 'e-1' : `e${m.cur}`}, last ${fmtZxid(m.last)}) #${m.s}`;
-      case 'SYNC':
-        return `${m.kind}${m.kind === 'TRUNC' ? `(${fmtZxid(m.to)})` : ''}${txns(m.txns)} #${m.s}`;
+      case 'DIFF':
+        return `DIFF(leader at ${fmtZxid(m.z)}) #${m.s}`;
+      case 'TRUNC':
+        return `TRUNC(${fmtZxid(m.z)}) #${m.s}`;
+      case 'SNAP':
+        return `SNAP(${fmtZxid(m.z)} ${txns(m.txns)}) #${m.s}`;
       case 'NEWLEADER':
         return `NEWLEADER(e${m.e}, ${fmtZxid(m.z)}) #${m.s}`;
-      case 'ACKLD':
-        return `ACK-LD(${fmtZxid(m.z)}) #${m.s}`;
       case 'UPTODATE':
         return `UPTODATE(commit ${fmtZxid(m.z)}) #${m.s}`;
       case 'PROPOSAL':

@@ -1,117 +1,174 @@
 // Synchronisation (§4.2 steps 4-6; LearnerHandler.syncFollower,
-// Learner.syncWithLeader, Leader.waitForNewLeaderAck).
+// Learner.syncWithLeader, Leader.waitForNewLeaderAck), as a stream: the leader
+// sends DIFF / TRUNC / SNAP, then each txn of the sync as its own PROPOSAL (and
+// COMMIT), then NEWLEADER, and UPTODATE once established. The learner keeps the
+// synced txns in memory until NEWLEADER, then logs them, writes currentEpoch and
+// only then ACKs NEWLEADER, each step waiting for its write to complete.
 import type { NodeId } from '../../src/model.ts';
 import { countUpTo, epochOf, isQuorum, isVoter, lastZxid } from './config.ts';
 import { withPeer } from './discovery.ts';
 import { keepQuorum, proposeQueued } from './broadcast.ts';
-import { Fx, T_PERSIST, T_SYNC } from './fx.ts';
-import type { LeadState, Peer, SyncKind, Txn, ZabConfig, ZabState } from './types.ts';
+import { Fx, T_SYNC } from './fx.ts';
+import { variant } from './mutants.ts';
+import type { LeadState, Peer, SyncKind, Txn, ZabConfig, ZabMsg, ZabState } from './types.ts';
 
 const NO_TXNS: readonly Txn[] = Object.freeze([]);
+/** zookeeper.commitLogCount, scaled down to the model's few writes. */
+export const DEFAULT_WINDOW = 4;
 
 export interface SyncPlan {
   kind: SyncKind;
-  /** TRUNC target (-1 otherwise). */
-  to: number;
-  txns: readonly Txn[];
+  /** TRUNC: where the learner cuts its log; DIFF / SNAP: the leader's last zxid. */
+  z: number;
+  /** DIFF / TRUNC: index of the first committed txn to send. */
+  from: number;
 }
 
 /**
- * §4.2 step 4: what the leader sends a learner whose last logged zxid is
- * peerLast. The leader's committedLog is its whole history, so minCommitted is
- * its first txn and maxCommitted its last.
+ * §4.2 step 4 (LearnerHandler.syncFollower): how to bring a learner whose last
+ * logged zxid is peerLast up to the leader's committed txns. The committedLog
+ * is the last `window` of them: a learner older than its first gets SNAP.
  */
-export function planSync(h: readonly Txn[], peerLast: number, cfg: ZabConfig): SyncPlan {
-  const max = lastZxid(h);
-  if (peerLast === max) return { kind: 'DIFF', to: -1, txns: NO_TXNS };
-  if (peerLast > max) return { kind: 'TRUNC', to: max, txns: NO_TXNS };
-  if (h.length > 0 && peerLast >= h[0].z) {
-    let k = 0;
-    while (k < h.length && h[k].z < peerLast) k++;
-    // h[k] is the first txn >= peerLast.
-    if (h[k].z === peerLast) return { kind: 'DIFF', to: -1, txns: h.slice(k + 1) };
+export function planSync(committed: readonly Txn[], peerLast: number, cfg: ZabConfig): SyncPlan {
+  const max = lastZxid(committed);
+  const n = committed.length;
+  if (peerLast === max) return { kind: 'DIFF', z: max, from: n };
+  if (peerLast > max) return { kind: 'TRUNC', z: max, from: n };
+  const lo = Math.max(0, n - (cfg.window ?? DEFAULT_WINDOW));
+  if (n > 0 && peerLast >= committed[lo].z) {
+    let k = lo;
+    while (committed[k].z < peerLast) k++;
+    if (committed[k].z === peerLast) return { kind: 'DIFF', z: max, from: k + 1 };
     // ZOOKEEPER-1154: before the fix a peerLast in range was assumed to be in the log.
-    if (cfg.mutant === 'diff-instead-of-trunc') return { kind: 'DIFF', to: -1, txns: h.slice(k) };
+    if (variant(cfg).diffInsteadOfTrunc) return { kind: 'DIFF', z: max, from: k };
     // In range but not in my log: truncate to the largest lower zxid I have, then DIFF.
-    return { kind: 'TRUNC', to: h[k - 1].z, txns: h.slice(k) };
+    return { kind: 'TRUNC', z: committed[k - 1].z, from: k };
   }
-  return { kind: 'SNAP', to: -1, txns: h };
+  return { kind: 'SNAP', z: max, from: n };
 }
 
-/** Send the sync packets and NEWLEADER; from now on the learner gets live proposals. */
+/** Stream the sync to learner j, then NEWLEADER; from now on it gets live proposals. */
 export function syncPeer(s: ZabState, id: NodeId, j: NodeId, cfg: ZabConfig, fx: Fx): ZabState {
   const L = s.lead as LeadState;
   const p = L.peers[j] as Peer;
-  const plan = planSync(s.history, p.last, cfg);
+  // Before the epoch is established the whole log is committed (it is what the
+  // leader loaded); afterwards the proposals past lastCommitted are outstanding.
+  const nc = L.phase === 'broadcast' ? s.lastCommitted : s.history.length;
+  const committed = nc === s.history.length ? s.history : s.history.slice(0, nc);
+  const plan = planSync(committed, p.last, cfg);
+  const out = (m: ZabMsg) => fx.to(j, m);
+  if (plan.kind === 'SNAP') out({ t: 'SNAP', s: p.s, z: plan.z, txns: committed });
+  else out(plan.kind === 'DIFF' ? { t: 'DIFF', s: p.s, z: plan.z } : { t: 'TRUNC', s: p.s, z: plan.z });
+  for (let k = plan.from; k < nc; k++) {
+    out({ t: 'PROPOSAL', s: p.s, txn: s.history[k] });
+    out({ t: 'COMMIT', s: p.s, z: s.history[k].z });
+  }
+  for (let k = nc; k < s.history.length; k++) out({ t: 'PROPOSAL', s: p.s, txn: s.history[k] });
   const nlz = lastZxid(s.history);
-  fx.to(j, { t: 'SYNC', s: p.s, kind: plan.kind, to: plan.to, txns: plan.txns });
-  fx.to(j, { t: 'NEWLEADER', s: p.s, e: L.epoch, z: nlz });
-  fx.note({ t: 'sync', to: j, kind: plan.kind, n: plan.txns.length });
+  out({ t: 'NEWLEADER', s: p.s, e: L.epoch, z: nlz });
+  fx.note({ t: 'sync', to: j, kind: plan.kind, n: s.history.length - plan.from });
   return { ...s, lead: withPeer(L, j, { ...p, st: 'newleader', nlz }) };
 }
 
-/** §4.2 step 5, first half: TRUNC hits the log at once; DIFF and SNAP stay in memory. */
-export function onSync(s: ZabState, kind: SyncKind, to: number, txns: readonly Txn[]): ZabState {
+/** §4.2 step 5, the sync header: TRUNC cuts the log now; DIFF and SNAP build the history in memory. */
+export function onSyncHeader(s: ZabState, m: Extract<ZabMsg, { t: 'DIFF' | 'TRUNC' | 'SNAP' }>, cfg: ZabConfig, fx: Fx): ZabState {
   if (s.lphase !== 'sync' || s.synced !== null) return s;
-  if (kind === 'SNAP') return { ...s, synced: txns };
-  if (kind === 'DIFF') return { ...s, synced: txns.length === 0 ? s.history : s.history.concat(txns) };
-  const h = s.history.slice(0, countUpTo(s.history, to));
+  if (m.t === 'SNAP') return { ...s, synced: m.txns, syncSnap: m.txns };
+  if (m.t === 'DIFF') return { ...s, synced: s.history, diffZxid: variant(cfg).diffAdvancesLastZxid ? m.z : s.diffZxid };
+  fx.write({ w: 'trunc', z: m.z });
+  const h = s.history.slice(0, countUpTo(s.history, m.z));
   const lastCommitted = s.lastCommitted > h.length ? h.length : s.lastCommitted;
-  return { ...s, history: h, lastCommitted, synced: txns.length === 0 ? h : h.concat(txns) };
+  return { ...s, history: h, lastCommitted, synced: h };
 }
 
-function ackLd(s: ZabState, id: NodeId, cfg: ZabConfig, fx: Fx, z: number): void {
-  fx.to(s.leader, { t: 'ACKLD', s: s.sess, z });
-  // The synced proposals of this epoch are logged now and acknowledged after ACK-LD
-  // (ZOOKEEPER-4685: never before it on the same connection).
-  if (isVoter(id, cfg)) {
-    const h = s.synced ?? s.history;
-    for (let k = 0; k < h.length; k++) if (epochOf(h[k].z) === s.currentEpoch) fx.to(s.leader, { t: 'ACK', s: s.sess, z: h[k].z });
-  }
+/** A PROPOSAL of the sync stream: kept in memory (packetsNotCommitted) until NEWLEADER. */
+export function onSyncProposal(s: ZabState, txn: Txn): ZabState {
+  const h = s.synced as readonly Txn[];
+  return txn.z > lastZxid(h) ? { ...s, synced: h.concat([txn]) } : s;
 }
 
 /**
- * §4.2 step 5, NEWLEADER: persist the synced txns, THEN set currentEpoch, THEN
- * send ACK-LD (the order that fixes ZOOKEEPER-4643 and 4646).
+ * §4.2 step 5, NEWLEADER. The correct order (the fix of ZOOKEEPER-4643, 4646
+ * and 4685): log the synced txns and wait for the flush, THEN write currentEpoch
+ * and wait, THEN ACK NEWLEADER, THEN forward the synced txns' ACKs. The
+ * variants move one write ahead of another or stop waiting for one.
  */
-export function onNewLeader(s: ZabState, id: NodeId, e: number, z: number, cfg: ZabConfig, fx: Fx): ZabState {
+export function onNewLeader(s: ZabState, e: number, z: number, cfg: ZabConfig, fx: Fx): ZabState {
   if (s.lphase !== 'sync' || s.synced === null) return s;
-  if (cfg.mutant === 'epoch-before-history') {
-    // ZOOKEEPER-4643: currentEpoch hits the disk first; the log write comes in a later step.
-    fx.arm(T_PERSIST);
-    return { ...s, currentEpoch: e, vote: { ...s.vote, epoch: e }, lphase: 'persisting' };
+  const v = variant(cfg);
+  const snap = s.syncSnap;
+  const base = snap !== null ? snap.length : s.history.length;
+  const fresh = s.synced.slice(base).concat(s.unlogged);
+  // A SNAP sync's snapshot is taken now (Learner: snapshotNeeded).
+  if (snap !== null) fx.write({ w: 'snap', z: lastZxid(snap), txns: snap });
+  const next: ZabState = { ...s, history: s.synced, synced: null, syncSnap: null, nlEpoch: e, nlZxid: z, unlogged: NO_TXNS };
+  if (v.epochBeforeHistory) {
+    // ZOOKEEPER-4643: setCurrentEpoch first; the synced txns are logged after it.
+    return writeEpoch({ ...next, unlogged: fresh }, e, fx);
   }
-  if (cfg.mutant === 'ackld-before-persist') {
-    // ZOOKEEPER-4646/3911: ACK-LD goes out while the synced txns are still in memory.
-    const next: ZabState = { ...s, currentEpoch: e, vote: { ...s.vote, epoch: e }, lphase: 'synced' };
-    ackLd(next, id, cfg, fx, z);
-    return next;
-  }
-  const next: ZabState = { ...s, history: s.synced, synced: null, currentEpoch: e, vote: { ...s.vote, epoch: e }, lphase: 'synced' };
-  ackLd(next, id, cfg, fx, z);
-  return next;
+  fx.write({ w: 'append', txns: fresh, ack: s.sess, self: false, nl: true });
+  if (v.ackNewLeaderBeforeLogFlush) return writeEpoch(next, e, fx);
+  return { ...next, lphase: 'logging' };
 }
 
-/** The epoch-before-history mutant's deferred log write, then its ACK-LD. */
-export function finishPersist(s: ZabState, id: NodeId, cfg: ZabConfig, fx: Fx): ZabState {
-  if (s.lphase !== 'persisting' || s.synced === null) return s;
-  fx.disarm(T_PERSIST);
-  const next: ZabState = { ...s, history: s.synced, synced: null, lphase: 'synced' };
-  ackLd(next, id, cfg, fx, lastZxid(next.history));
-  return next;
+function writeEpoch(s: ZabState, e: number, fx: Fx): ZabState {
+  fx.write({ w: 'current', e });
+  return { ...s, currentEpoch: e, vote: { ...s.vote, epoch: e }, lphase: 'epoching' };
 }
 
-/** §4.2 step 6, on the leader: ACK-LD in; a quorum of them starts the epoch. */
-export function onAckLd(s: ZabState, id: NodeId, from: NodeId, z: number, cfg: ZabConfig, fx: Fx): ZabState {
+/** The NEWLEADER handling's log write completed. */
+export function syncedLogged(s: ZabState, id: NodeId, txns: readonly Txn[], cfg: ZabConfig, fx: Fx): ZabState {
+  if (s.lphase !== 'logging') return s;
+  const v = variant(cfg);
+  // ZOOKEEPER-4685: the sync processor forwards its ACKs at the flush, ahead of the NEWLEADER ACK.
+  if (v.ackProposalsBeforeNewLeaderAck && isVoter(id, cfg)) for (const t of txns) fx.to(s.leader, { t: 'ACK', s: s.sess, z: t.z });
+  if (v.epochBeforeHistory) return ackNewLeader(s, id, cfg, fx, true);
+  return writeEpoch(s, s.nlEpoch, fx);
+}
+
+/** The NEWLEADER handling's currentEpoch write completed. */
+export function syncedEpoch(s: ZabState, id: NodeId, e: number, cfg: ZabConfig, fx: Fx): ZabState {
+  if (s.lphase !== 'epoching' || s.nlEpoch !== e) return s;
+  const v = variant(cfg);
+  if (v.epochBeforeHistory && s.unlogged.length > 0) {
+    // ZOOKEEPER-4643's order: only now are the synced txns handed to the log.
+    fx.write({ w: 'append', txns: s.unlogged, ack: s.sess, self: false, nl: true });
+    const next: ZabState = { ...s, unlogged: NO_TXNS };
+    if (v.ackNewLeaderBeforeLogFlush) return ackNewLeader(next, id, cfg, fx, false);
+    return { ...next, lphase: 'logging' };
+  }
+  return ackNewLeader(s, id, cfg, fx, !v.ackNewLeaderBeforeLogFlush);
+}
+
+/**
+ * ACK of NEWLEADER, then the ACKs of this epoch's synced proposals if their log
+ * write is done (else the log flush sends them: onFlushed), then what the
+ * leader sent meanwhile is handled (index.ts).
+ */
+function ackNewLeader(s: ZabState, id: NodeId, cfg: ZabConfig, fx: Fx, logged: boolean): ZabState {
+  fx.to(s.leader, { t: 'ACK', s: s.sess, z: s.nlZxid });
+  if (logged && isVoter(id, cfg) && !variant(cfg).ackProposalsBeforeNewLeaderAck) ackEpochTxns(s, fx);
+  return { ...s, lphase: 'synced', nlEpoch: -1 };
+}
+
+/** ACK every logged txn of my current epoch (the synced proposals the leader still counts). */
+export function ackEpochTxns(s: ZabState, fx: Fx): void {
+  const h = s.history;
+  for (let k = 0; k < h.length; k++) if (epochOf(h[k].z) === s.currentEpoch) fx.to(s.leader, { t: 'ACK', s: s.sess, z: h[k].z });
+}
+
+/** §4.2 step 6, on the leader: the first ACK after NEWLEADER is its ACK; a quorum of them starts the epoch. */
+export function onNewLeaderAck(s: ZabState, id: NodeId, from: NodeId, z: number, cfg: ZabConfig, fx: Fx): ZabState {
   let L = s.lead as LeadState;
   const p = L.peers[from] as Peer;
-  if (p.st !== 'newleader') return s;
   L = withPeer(L, from, { ...p, st: 'active' });
   if (L.phase === 'broadcast') {
     fx.to(from, { t: 'UPTODATE', s: p.s, z: uptodateZxid(s, p.nlz, cfg) });
     return { ...s, lead: L };
   }
-  if (L.phase !== 'sync') return { ...s, lead: L };
+  // Leader.waitForNewLeaderAck: an ACK of another zxid is logged and not counted,
+  // but the learner handler goes on to wait for the start-up all the same.
+  if (L.phase !== 'sync' || z !== p.nlz) return { ...s, lead: L };
   const ackLdMask = isVoter(from, cfg) ? L.ackLd | (1 << from) : L.ackLd;
   L = { ...L, ackLd: ackLdMask };
   if (!isQuorum(ackLdMask, cfg)) return { ...s, lead: L };
@@ -129,7 +186,7 @@ export function onAckLd(s: ZabState, id: NodeId, from: NodeId, z: number, cfg: Z
 
 /** UPTODATE carries the leader's commit point (Zab.tla COMMIT-LD). */
 function uptodateZxid(s: ZabState, nlz: number, cfg: ZabConfig): number {
-  // Spec issue 3: echoing the ACK-LD's zxid loses the commits made in between.
-  if (cfg.mutant === 'commitld-echoes-ackld') return nlz;
+  // Spec issue 3: echoing the NEWLEADER zxid loses the commits made in between.
+  if (variant(cfg).uptodateEchoesNewLeader) return nlz;
   return s.lastCommitted === 0 ? 0 : s.history[s.lastCommitted - 1].z;
 }

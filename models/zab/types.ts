@@ -8,6 +8,14 @@ export interface ZabConfig extends BaseConfig {
   observers: number;
   /** Client writes in the workload (each submitted once, to a fixed server). */
   writes: number;
+  /** ZooKeeper version whose sync and log code the model runs (mutants.ts ZAB_PROFILES); default '3.9'. */
+  profile?: string;
+  /**
+   * The leader's committedLog holds its last `window` committed txns
+   * (zookeeper.commitLogCount, scaled down): a learner further behind gets SNAP
+   * (LearnerHandler.syncFollower). Default 4.
+   */
+  window?: number;
   /**
    * Warm start: the run begins once a first leader is established and every
    * server has synced with it (reached by fair, fault-free steps without client
@@ -48,6 +56,30 @@ export interface Notify extends Vote {
 export type SyncKind = 'DIFF' | 'TRUNC' | 'SNAP';
 
 /**
+ * A write to a server's disk (disk.ts). Channel 0 is the txn log, appended by
+ * the SyncRequestProcessor thread and fsynced in batches; channel 1 is what the
+ * peer's own thread writes and waits for: the epoch files and snapshots.
+ * `ack`: the learner connection whose leader the log flush acknowledges
+ * (SendAckRequestProcessor), -1 for none; `self`: the leader counts its own ack
+ * at the flush (AckRequestProcessor); `nl`: the NEWLEADER handling waits for it.
+ */
+export type ZabWrite =
+  | { readonly w: 'accepted'; readonly e: number }
+  | { readonly w: 'current'; readonly e: number }
+  | { readonly w: 'append'; readonly txns: readonly Txn[]; readonly ack: number; readonly self: boolean; readonly nl: boolean }
+  | { readonly w: 'trunc'; readonly z: number }
+  | { readonly w: 'snap'; readonly z: number; readonly txns: readonly Txn[] };
+
+/** What survives a crash: the epoch files, the newest snapshot and the txn log. */
+export interface ZabDisk {
+  readonly acceptedEpoch: number;
+  readonly currentEpoch: number;
+  /** Snapshot: the txns applied up to zxid z (ZooKeeper names the file by z). */
+  readonly snap: { readonly z: number; readonly txns: readonly Txn[] } | null;
+  readonly log: readonly Txn[];
+}
+
+/**
  * Peer-to-peer messages of the quorum port carry `s`, the learner's connection
  * (session) number: a learner that reconnects opens a new TCP connection, so
  * nothing sent on an older one may reach the new one. The scheduler keeps one
@@ -59,14 +91,20 @@ export type ZabMsg =
   | { readonly t: 'LEADERINFO'; readonly s: number; readonly e: number }
   /** cur = -1: the follower had already accepted this epoch; not counted (§4.2 step 2). */
   | { readonly t: 'ACKEPOCH'; readonly s: number; readonly cur: number; readonly last: number }
-  /** DIFF / TRUNC(to) / SNAP followed by the txns to apply, bundled as one packet. */
-  | { readonly t: 'SYNC'; readonly s: number; readonly kind: SyncKind; readonly to: number; readonly txns: readonly Txn[] }
+  /**
+   * The sync header (LearnerHandler.syncFollower): DIFF and TRUNC(z) are
+   * followed by the txns one PROPOSAL (and COMMIT) each; SNAP carries the
+   * leader's applied txns as one serialized snapshot. z: DIFF, the leader's last
+   * zxid; TRUNC, where the learner cuts its log; SNAP, the snapshot's zxid.
+   */
+  | { readonly t: 'DIFF'; readonly s: number; readonly z: number }
+  | { readonly t: 'TRUNC'; readonly s: number; readonly z: number }
+  | { readonly t: 'SNAP'; readonly s: number; readonly z: number; readonly txns: readonly Txn[] }
   | { readonly t: 'NEWLEADER'; readonly s: number; readonly e: number; readonly z: number }
-  /** The ACK of NEWLEADER (ACK-LD). */
-  | { readonly t: 'ACKLD'; readonly s: number; readonly z: number }
   /** Carries the leader's commit point (Zab.tla's COMMIT-LD). */
   | { readonly t: 'UPTODATE'; readonly s: number; readonly z: number }
   | { readonly t: 'PROPOSAL'; readonly s: number; readonly txn: Txn }
+  /** ACK of a PROPOSAL, or of NEWLEADER: one packet type (Leader.ACK), as on the wire. */
   | { readonly t: 'ACK'; readonly s: number; readonly z: number }
   | { readonly t: 'COMMIT'; readonly s: number; readonly z: number }
   /** Commit notice to an observer, carrying the txn (observers get no PROPOSAL). */
@@ -93,13 +131,18 @@ export type ZabObs =
   | { t: 'inform'; z: number }
   | { t: 'exit'; why: string };
 
-/** Learner phase (Learner.registerWithLeader / syncWithLeader). */
-export type LearnerPhase = 'none' | 'discovery' | 'sync' | 'persisting' | 'synced' | 'broadcast';
+/**
+ * Learner phase (Learner.registerWithLeader / syncWithLeader). accepting: the
+ * acceptedEpoch write runs, ACKEPOCH follows it; logging / epoching: NEWLEADER
+ * is being handled, waiting on the disk (the learner thread is blocked, so what
+ * the leader sends meanwhile waits in `held`).
+ */
+export type LearnerPhase = 'none' | 'discovery' | 'accepting' | 'sync' | 'logging' | 'epoching' | 'synced' | 'broadcast';
 
 /** The leader's view of one learner (a LearnerHandler). */
 export interface Peer {
   readonly s: number;
-  /** info: FOLLOWERINFO in; acked: ACKEPOCH in; newleader: sync + NEWLEADER sent; active: ACK-LD in. */
+  /** info: FOLLOWERINFO in; acked: ACKEPOCH in; newleader: sync + NEWLEADER sent; active: an ACK after NEWLEADER in. */
   readonly st: 'info' | 'acked' | 'newleader' | 'active';
   /** The learner's last logged zxid from ACKEPOCH. */
   readonly last: number;
@@ -114,7 +157,10 @@ export interface Outstanding {
 }
 
 export interface LeadState {
-  readonly phase: 'discovery' | 'sync' | 'broadcast';
+  /** discovery; epoching: the currentEpoch write runs before anyone is synced; sync; broadcast. */
+  readonly phase: 'discovery' | 'epoching' | 'sync' | 'broadcast';
+  /** The proposed epoch's acceptedEpoch write has completed (LEADERINFO goes out only then). */
+  readonly epochDurable: boolean;
   /** The epoch proposed in LEADERINFO; -1 until a quorum sent FOLLOWERINFO. */
   readonly epoch: number;
   readonly infoFrom: number;
@@ -157,8 +203,21 @@ export interface ZabState {
   /** Likewise for finalizeWait, which is polled again after every notification. */
   readonly heardFin: boolean;
   readonly heardZab: boolean;
-  /** Proposals queued for the log (log-after-shutdown mutant only; lost on crash). */
+  /**
+   * Txns in memory that are not yet handed to the log: the synced txns while
+   * epoch-before-history writes currentEpoch first, and with log-after-shutdown
+   * the writes abandoned when leaving a leader (written behind the next sync).
+   */
   readonly unlogged: readonly Txn[];
+  /** log-after-shutdown only: the txns handed to the log thread and not yet flushed. */
+  readonly queuedLog: readonly Txn[];
+  /** What the leader sent while this learner was blocked on its disk (NEWLEADER handling), in order. */
+  readonly held: readonly ZabMsg[];
+  /** The NEWLEADER being handled: its epoch and zxid (-1 when none). */
+  readonly nlEpoch: number;
+  readonly nlZxid: number;
+  /** diff-advances-lastzxid: the zxid a DIFF header claimed (-1 otherwise). */
+  readonly diffZxid: number;
   /**
    * Ticks left before a restarted server has loaded its snapshot and replayed
    * its log (ZKDatabase.loadDataBase) and joins the election; until then it
@@ -182,8 +241,10 @@ export interface ZabState {
   readonly leader: number;
   readonly sess: number;
   readonly lphase: LearnerPhase;
-  /** The history being synced: not on disk until NEWLEADER (§4.2 step 5). */
+  /** The history being synced, in memory only until NEWLEADER (§4.2 step 5). */
   readonly synced: readonly Txn[] | null;
+  /** The snapshot a SNAP sync brought (written at NEWLEADER), else null. */
+  readonly syncSnap: readonly Txn[] | null;
   readonly lead: LeadState | null;
   /**
    * FOLLOWERINFOs that reached me while still LOOKING: the learner keeps
@@ -198,6 +259,7 @@ export interface Backlog {
   readonly acc: number;
 }
 
+/** What a restart rebuilds from the disk: the epochs and the history (snapshot, then the log replayed past it). */
 export interface ZabDurable {
   acceptedEpoch: number;
   currentEpoch: number;

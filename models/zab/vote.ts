@@ -1,6 +1,7 @@
 // The total order on FLE votes (§4.1, FastLeaderElection.totalOrderPredicate,
 // FastLeaderElection.tla TotalOrderPredicate) and vote equality (Vote.equals).
 import { isVoter } from './config.ts';
+import { variant } from './mutants.ts';
 import type { Notify, Vote, ZabConfig } from './types.ts';
 
 /**
@@ -9,15 +10,11 @@ import type { Notify, Vote, ZabConfig } from './types.ts';
  */
 export function voteGt(a: Vote, b: Vote, cfg: ZabConfig): boolean {
   if (a.leader < 0 || !isVoter(a.leader, cfg)) return false;
-  switch (cfg.mutant) {
-    case 'non-total-vote-order':
-      // ZOOKEEPER-1419, the pre-fix formula: the id tie-break ignores the epochs.
-      return a.epoch > b.epoch || (a.epoch === b.epoch && a.zxid > b.zxid) || (a.zxid === b.zxid && a.leader > b.leader);
-    case 'election-sid-before-zxid':
-      return a.epoch > b.epoch || (a.epoch === b.epoch && (a.leader > b.leader || (a.leader === b.leader && a.zxid > b.zxid)));
-    default:
-      return a.epoch > b.epoch || (a.epoch === b.epoch && (a.zxid > b.zxid || (a.zxid === b.zxid && a.leader > b.leader)));
-  }
+  const v = variant(cfg);
+  // ZOOKEEPER-1419, the pre-fix formula: the id tie-break ignores the epochs.
+  if (v.nonTotalVoteOrder) return a.epoch > b.epoch || (a.epoch === b.epoch && a.zxid > b.zxid) || (a.zxid === b.zxid && a.leader > b.leader);
+  if (v.electionSidBeforeZxid) return a.epoch > b.epoch || (a.epoch === b.epoch && (a.leader > b.leader || (a.leader === b.leader && a.zxid > b.zxid)));
+  return a.epoch > b.epoch || (a.epoch === b.epoch && (a.zxid > b.zxid || (a.zxid === b.zxid && a.leader > b.leader)));
 }
 
 /** The vote part of a notification, as its own value. */

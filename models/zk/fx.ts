@@ -35,6 +35,10 @@ export class ZkFx {
   }
 
   /** Take over a ZAB step's effects (they come first: ZAB ran first). */
+  /** ZAB's disk writes and log-queue drop, passed on to the world as they are. */
+  write: unknown[] | undefined = undefined;
+  discard: number | undefined = undefined;
+
   absorb(fx: Effects<ZkMsg, ZkObs>): void {
     // ZAB builds fresh arrays every step, so they can be adopted as they are.
     if (fx.send !== undefined) {
@@ -49,6 +53,11 @@ export class ZkFx {
       if (this.obs === undefined) this.obs = fx.observe as ZkObs[];
       else for (const o of fx.observe) this.obs.push(o);
     }
+    if (fx.write !== undefined) {
+      if (this.write === undefined) this.write = fx.write;
+      else for (const w of fx.write) this.write.push(w);
+    }
+    if (fx.discard !== undefined) this.discard = fx.discard;
   }
 
   effects(): Effects<ZkMsg, ZkObs> {
@@ -56,6 +65,8 @@ export class ZkFx {
     if (this.send !== undefined) fx.send = this.send;
     if ((this.set !== undefined && this.set.length > 0) || (this.cancel !== undefined && this.cancel.length > 0)) fx.timers = { set: this.set, cancel: this.cancel };
     if (this.obs !== undefined) fx.observe = this.obs;
+    if (this.write !== undefined) fx.write = this.write;
+    if (this.discard !== undefined) fx.discard = this.discard;
     return fx;
   }
 }

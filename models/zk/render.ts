@@ -32,8 +32,8 @@ function zabMsg(m: ZabMsg): string {
       return `INFORM(${txn(m.txn)}) #${m.s}`;
     case 'REQUEST':
       return `REQUEST(${payload(m.v)}) #${m.s}`;
-    case 'SYNC':
-      return `${m.kind}${m.kind === 'TRUNC' ? `(${fmtZxid(m.to)})` : ''}[${m.txns.map(txn).join(', ')}] #${m.s}`;
+    case 'SNAP':
+      return `SNAP(${fmtZxid(m.z)} [${m.txns.map(txn).join(', ')}]) #${m.s}`;
     default:
       return zabRender.msg(m);
   }

@@ -418,6 +418,7 @@ export function stepServer(s: ServerState, input: Input<ZkMsg, ZkRequest>, id: N
       next = s.serving ? s : runZab(s, input, id, cfg, fx);
       break;
     case 'restart':
+    case 'flushed':
       next = runZab(s, input, id, cfg, fx);
       break;
     case 'timeout':

@@ -32,6 +32,10 @@ export interface ZkConfig extends BaseConfig {
   timeouts: boolean;
   /** Per client, the operations its application may issue (each injected once by the scheduler). */
   ops: ZkOp[][];
+  /** ZooKeeper version the servers' ZAB runs (models/zab/mutants.ts ZAB_PROFILES); default '3.9'. */
+  profile?: string;
+  /** The leader's committedLog length (ZabConfig.window). */
+  window?: number;
 }
 
 /** What the client library hands back for one operation. */

@@ -26,7 +26,7 @@ export interface ShrinkOptions {
   fastCheckAttempts?: number;
 }
 
-const BUDGET_KEYS: (keyof FaultBudget)[] = ['crashes', 'drops', 'duplicates', 'partitions'];
+const BUDGET_KEYS: (keyof FaultBudget)[] = ['crashes', 'drops', 'duplicates', 'partitions', 'torn'];
 
 export function shrinkFailure<Cfg extends BaseConfig>(
   p: Protocol<any, any, any, any, any, Cfg>,
@@ -109,7 +109,8 @@ export function shrinkFailure<Cfg extends BaseConfig>(
 function simplerConfigs<Cfg extends BaseConfig>(p: Protocol<any, any, any, any, any, Cfg>, cfg: Cfg): Cfg[] {
   const out: Cfg[] = [];
   for (const k of BUDGET_KEYS) {
-    if (cfg.budget[k] > 0) out.push({ ...cfg, budget: { ...cfg.budget, [k]: cfg.budget[k] - 1 } });
+    const v = cfg.budget[k] ?? 0;
+    if (v > 0) out.push({ ...cfg, budget: { ...cfg.budget, [k]: v - 1 } });
   }
   if (p.simplerConfigs) out.push(...p.simplerConfigs(cfg));
   return out;
