@@ -75,6 +75,8 @@ export interface ZabGhost {
   readonly hist: readonly (readonly Txn[])[];
   /** Each server's lastCommitted (0 while crashed). */
   readonly lc: readonly number[];
+  /** Each server's highest lastCommitted in any life: how much of its log it has delivered. */
+  readonly everLc: readonly number[];
   /** What each server delivered in this life, in delivery order. */
   readonly deliv: readonly (readonly Txn[])[];
   /** The committed sequence: the first txn ever delivered at each position. */
@@ -202,6 +204,7 @@ function updateGhost(g: ZabGhost, node: NodeId, s: ZabState | null, obs: readonl
       out = { ...out, deliv: setAt(out.deliv, node, out.deliv[node].concat(fresh)), delivered, committed };
     }
     out = { ...out, hist: h !== oldHist ? setAt(out.hist, node, h) : out.hist, lc: lc !== oldLc ? setAt(out.lc, node, lc) : out.lc };
+    if (lc > out.everLc[node]) out = { ...out, everLc: setAt(out.everLc, node, lc) };
   }
   const bit = 1 << node;
   const syncing = inSync(s) ? g.syncing | bit : g.syncing & ~bit;
@@ -215,6 +218,7 @@ function initGhost(cfg: ZabConfig): ZabGhost {
     seen: new Array(n).fill(null),
     hist: new Array(n).fill(NO_TXNS),
     lc: new Array(n).fill(0),
+    everLc: new Array(n).fill(0),
     deliv: new Array(n).fill(NO_TXNS),
     committed: NO_TXNS,
     delivered: NO_TXNS,
@@ -405,7 +409,7 @@ export function zabInvariants(cfg: ZabConfig): Invariant<W>[] {
     },
     {
       name: 'CommittedLogDurability',
-      description: "a committed txn on a server's disk is never truncated or overwritten there: what a restart replays keeps it (NJU CommittedLogDurability, §1.4)",
+      description: "a txn a server has delivered is, once on its disk, never truncated or overwritten there: what a restart replays keeps it (NJU CommittedLogDurability over lastCommitted, §1.4)",
       check(w, prev) {
         if (w.disk === prev.disk) return null;
         const c = w.ghost.committed;
@@ -413,7 +417,7 @@ export function zabInvariants(cfg: ZabConfig): Invariant<W>[] {
           if (w.disk[i] === prev.disk[i]) continue;
           const before = replay(prev.disk[i] as ZabDisk);
           const after = replay(w.disk[i] as ZabDisk);
-          const end = Math.min(before.length, c.length);
+          const end = Math.min(before.length, c.length, w.ghost.everLc[i]);
           for (let k = 0; k < end; k++) {
             if (sameTxn(before[k], c[k]) && (k >= after.length || !sameTxn(after[k], before[k]))) {
               return `${label(i)}'s disk ${k >= after.length ? 'lost' : `overwrote with ${fmt(after[k])}`} committed ${fmt(before[k])} at position ${k + 1}`;
