@@ -13,8 +13,11 @@ import { variant } from './mutants.ts';
 import type { LeadState, Peer, SyncKind, Txn, ZabConfig, ZabMsg, ZabState } from './types.ts';
 
 const NO_TXNS: readonly Txn[] = Object.freeze([]);
-/** zookeeper.commitLogCount, scaled down to the model's few writes. */
-export const DEFAULT_WINDOW = 4;
+/**
+ * zookeeper.commitLogCount (with the txn-log sync's allowance), scaled down to
+ * the model's few writes: a learner more than this many txns behind gets SNAP.
+ */
+export const DEFAULT_WINDOW = 2;
 
 export interface SyncPlan {
   kind: SyncKind;
@@ -27,7 +30,8 @@ export interface SyncPlan {
 /**
  * §4.2 step 4 (LearnerHandler.syncFollower): how to bring a learner whose last
  * logged zxid is peerLast up to the leader's committed txns. The committedLog
- * is the last `window` of them: a learner older than its first gets SNAP.
+ * is the last `window` of them: a learner older than its first gets SNAP,
+ * unless it is empty and the whole log fits the window.
  */
 export function planSync(committed: readonly Txn[], peerLast: number, cfg: ZabConfig): SyncPlan {
   const max = lastZxid(committed);
@@ -35,6 +39,9 @@ export function planSync(committed: readonly Txn[], peerLast: number, cfg: ZabCo
   if (peerLast === max) return { kind: 'DIFF', z: max, from: n };
   if (peerLast > max) return { kind: 'TRUNC', z: max, from: n };
   const lo = Math.max(0, n - (cfg.window ?? DEFAULT_WINDOW));
+  // An empty learner and a short log: the leader sends its log as a DIFF
+  // (txn-log sync, zookeeper.snapshotSizeFactor) rather than a snapshot.
+  if (peerLast === 0 && lo === 0) return { kind: 'DIFF', z: max, from: 0 };
   if (n > 0 && peerLast >= committed[lo].z) {
     let k = lo;
     while (committed[k].z < peerLast) k++;
