@@ -16,7 +16,13 @@ export function protocolNames(): string[] {
   return Object.keys(factories);
 }
 
+/** A protocol by name; `zab@3.8.0` is zab under its 3.8.0 version profile. */
 export function getProtocol(name: string): Protocol | null {
-  const f = factories[name];
-  return f ? f() : null;
+  const at = name.indexOf('@');
+  const f = factories[at < 0 ? name : name.slice(0, at)];
+  if (!f) return null;
+  const p = f();
+  if (at < 0) return p;
+  const profile = name.slice(at + 1);
+  return p.withProfile !== undefined && p.profiles?.[profile] !== undefined ? p.withProfile(profile) : null;
 }

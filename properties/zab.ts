@@ -6,6 +6,7 @@
 import * as fc from 'fast-check';
 import { z } from 'zod';
 import type { Invariant, Liveness, Probe, Protocol } from '../src/protocol.ts';
+import { zabProfiles } from './profiles.ts';
 import type { World } from '../src/world.ts';
 import type { NodeId } from '../src/model.ts';
 import { budgetSchema, parseWith } from '../src/config.ts';
@@ -571,7 +572,7 @@ export function writeTargets(cfg: ZabConfig): NodeId[] {
 }
 
 export function zabProtocol(): Protocol<ZabState, ZabMsg, WriteRequest, ZabObs, ZabGhost, ZabConfig> {
-  return {
+  return zabProfiles({
     name: 'zab',
     summary: 'ZAB as ZooKeeper 3.x runs it: Fast Leader Election, discovery, sync (DIFF/TRUNC/SNAP), broadcast, observers, over FIFO links with connection breaks',
     network: 'fifo',
@@ -595,5 +596,5 @@ export function zabProtocol(): Protocol<ZabState, ZabMsg, WriteRequest, ZabObs, 
     suffixBound: () => 500,
     defaultRuns: 2000,
     render: zabRender,
-  };
+  });
 }

@@ -10,6 +10,7 @@
 import * as fc from 'fast-check';
 import { z } from 'zod';
 import type { Invariant, Liveness, Probe, Protocol } from '../src/protocol.ts';
+import { zabProfiles } from './profiles.ts';
 import type { World } from '../src/world.ts';
 import type { NodeId } from '../src/model.ts';
 import { budgetSchema, InputError, parseWith } from '../src/config.ts';
@@ -553,6 +554,8 @@ export function configArb(mutant: string | null): fc.Arbitrary<ZkConfig> {
         drops: fc.integer({ min: 0, max: 4 }),
         duplicates: fc.constant(0),
         partitions: fc.integer({ min: 0, max: 2 }),
+        // A crash that keeps the oldest unflushed log batch (its fsync never returned).
+        torn: fc.integer({ min: 0, max: 1 }),
       }),
     })
     .map((c) => ({ mutant, ...c }));
@@ -584,7 +587,7 @@ export function zkProtocol(): Protocol<ZkState, ZkMsg, ZkRequest, ZkObs, ZkGhost
     }
     return states;
   });
-  return {
+  return zabProfiles({
     name: 'zk',
     summary: 'the ZooKeeper ensemble: ZAB servers (voters, observers) replicating the znode tree, clients with sessions, watches, reconnects and expiry, over FIFO links',
     network: 'fifo',
@@ -617,5 +620,5 @@ export function zkProtocol(): Protocol<ZkState, ZkMsg, ZkRequest, ZkObs, ZkGhost
     suffixBound: () => 1500,
     defaultRuns: 1000,
     render: zkRender,
-  };
+  });
 }

@@ -124,6 +124,15 @@ export interface Protocol<S = any, M = any, C = any, O = any, G = any, Cfg exten
   explore?: ExploreSpec<S, M, G, Cfg>;
   /** Interchangeable nodes, for symmetry reduction (`zoocheck explore --symmetry`). */
   symmetry?: Symmetry<S, M, G, Cfg>;
+  /**
+   * Version profiles (`--profile`): the behaviour of a given release of the
+   * real system, by name, with a line each; the correct model is the default.
+   */
+  profiles?: Record<string, string>;
+  /** Why a profile cannot be checked with this mutant (null: it can). */
+  profileProblem?(profile: string, mutant: string | null): string | null;
+  /** The protocol under a profile, named `name@profile`: its configurations carry the profile. */
+  withProfile?(profile: string): Protocol<S, M, C, O, G, Cfg>;
 }
 
 /**

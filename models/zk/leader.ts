@@ -8,6 +8,7 @@
 // Time is the adversary's: a session that no server touches becomes suspect at
 // one expiry tick and is expired at the next (ExpiryQueue buckets), unless a
 // server revalidates it in between.
+import { zkVariant } from './mutants.ts';
 import type { NodeId } from '../../src/model.ts';
 import { pmapForEach, pmapHas } from '../znode/pmap.ts';
 import { decode, encode, OP_CREATE_SESSION, OP_EXPIRE, sessionId } from './config.ts';
@@ -93,7 +94,7 @@ export function prep(s: ServerState, v: number, from: NodeId, os: number, cfg: Z
     return { v, leases: touch(ls, p.c, p.g, from, os) };
   }
   // no-session-moved: the owner check is gone, so a request a client left behind on its old server still applies.
-  if ((l.owner !== from || l.os !== os) && cfg.mutant !== 'no-session-moved') {
+  if ((l.owner !== from || l.os !== os) && !zkVariant(cfg).noSessionMoved) {
     fx.note({ t: 'moved', c: p.c, k: p.op });
     return { v: v | 1, leases: ls };
   }

@@ -7,6 +7,7 @@
 // stale. A server only serves clients while it is in ZAB's broadcast phase; when
 // it leaves it, it closes every client connection (ZooKeeperServer.shutdown), and
 // clients reconnect elsewhere.
+import { zkVariant } from './mutants.ts';
 import type { Input, NodeId, StepResult } from '../../src/model.ts';
 import { emptyTree, getNode, type Tree, type WatchEventType } from '../znode/tree.ts';
 import { pmapDelete } from '../znode/pmap.ts';
@@ -109,7 +110,7 @@ function sendEvent(s: ServerState, c: number, type: WatchEventType, path: string
   if (conn === null) return s;
   const ev: ClientMsg = { t: 'event', a: conn.a, type, path };
   // watch-after-reply: events wait for the next reply to this client.
-  if (cfg.mutant === 'watch-after-reply') return setConn(s, c, { ...conn, held: conn.held.concat([ev]) });
+  if (zkVariant(cfg).watchAfterReply) return setConn(s, c, { ...conn, held: conn.held.concat([ev]) });
   fx.to(clientNode(c, cfg), ev);
   return s;
 }
@@ -146,7 +147,7 @@ function isCloseTxn(v: number, cfg: ZkConfig): boolean {
 function applyOne(s: ServerState, txn: Txn, id: NodeId, cfg: ZkConfig, fx: ZkFx): ServerState {
   let r: AppliedPayload;
   // ephemeral-survives-on-follower: a follower ends the session but skips DataTree.killSession's deletes.
-  if (cfg.mutant === 'ephemeral-survives-on-follower' && !leading(s) && isCloseTxn(txn.v, cfg)) {
+  if (zkVariant(cfg).ephemeralSurvivesOnFollower && !leading(s) && isCloseTxn(txn.v, cfg)) {
     const p = decode(txn.v);
     r = { tree: { ...s.tree, sessions: pmapDelete(s.tree.sessions, sessionId(p.c, p.g)) }, result: { ok: true }, triggers: [], deleted: [] };
   } else r = applyPayload(s.tree, txn.v, txn.z, cfg);
@@ -198,7 +199,7 @@ function catchUp(s: ServerState, id: NodeId, cfg: ZkConfig, fx: ZkFx): ServerSta
   const lc = delivered(s.zab);
   let out = s;
   if (out.applied >= lc) return out;
-  if (cfg.mutant === 'apply-out-of-order' && !leading(out) && lc - out.applied >= 2) {
+  if (zkVariant(cfg).applyOutOfOrder && !leading(out) && lc - out.applied >= 2) {
     // A follower applying a batch of commits newest first.
     for (let i = lc - 1; i >= out.applied; i--) out = applyOne(out, h[i], id, cfg, fx);
     return { ...out, applied: lc, lastZxid: h[lc - 1].z, lastV: h[lc - 1].v };
@@ -265,7 +266,7 @@ function finish(before: ServerState, s: ServerState, id: NodeId, cfg: ZkConfig, 
     fx.arm(T_APPLY);
     out = { ...out, applying: true };
   }
-  if (cfg.mutant === 'reply-before-commit' && out.serving) out = answerLogged(out, cfg, fx);
+  if (zkVariant(cfg).replyBeforeCommit && out.serving) out = answerLogged(out, cfg, fx);
   if (out.leases !== null) {
     const need = needsTick(out, id);
     if (need && !out.ticking) {
@@ -294,7 +295,7 @@ function onConnect(s: ServerState, c: number, m: { a: number; g: number; last: n
     return setConn(s, c, { a: m.a, st: 'held', g: m.g, last: m.last, wait: -1, held: [] });
   }
   // ZooKeeperServer.processConnectRequest: a client that has seen a later zxid than mine must go elsewhere.
-  if (m.last > s.lastZxid && cfg.mutant !== 'no-lastzxid-check') {
+  if (m.last > s.lastZxid && !zkVariant(cfg).noLastZxidCheck) {
     refuse(c, m.a, 'behind the client', cfg, fx);
     return s;
   }
@@ -346,7 +347,7 @@ function onOp(s: ServerState, c: number, conn: Conn, k: number, id: NodeId, cfg:
   let tree = s.tree;
   let z = s.lastZxid;
   // read-uncommitted: the leader answers from its log, proposals included.
-  if (cfg.mutant === 'read-uncommitted' && leading(s)) {
+  if (zkVariant(cfg).readUncommitted && leading(s)) {
     const spec = speculative(s, s.zab.history.length, cfg);
     tree = spec.tree;
     z = spec.z;

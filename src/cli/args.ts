@@ -19,6 +19,19 @@ export function requireProtocol(name: string): Protocol {
   return p;
 }
 
+/**
+ * The protocol under a version profile (`--profile`), checked against the
+ * mutant; without one, the protocol as it is.
+ */
+export function requireProfile(p: Protocol, profile: string | undefined, mutant: string | undefined): Protocol {
+  if (profile === undefined) return p;
+  if (p.profiles === undefined || p.withProfile === undefined) throw new InputError(`--profile: model ${p.name} has no version profiles`);
+  if (p.profiles[profile] === undefined) throw new InputError(`--profile: unknown ${p.name} profile "${profile}" (choose one of: ${Object.keys(p.profiles).join(', ')})`);
+  const problem = p.profileProblem?.(profile, mutant === undefined || mutant === 'none' ? null : mutant) ?? null;
+  if (problem !== null) throw new InputError(`--profile: ${problem}`);
+  return p.withProfile(profile);
+}
+
 export function requireMutant(p: Protocol, mutant: string | undefined): string | null {
   if (mutant === undefined || mutant === 'none') return null;
   if (!p.mutants.some((m) => m.name === mutant)) throw new InputError(`--mutant: unknown ${p.name} mutant "${mutant}" (see: zoocheck mutants ${p.name})`);

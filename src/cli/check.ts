@@ -11,13 +11,15 @@ import { buildTrace } from '../trace/replay.ts';
 import { traceJson } from '../trace/format.ts';
 import { protocolNames } from '../../properties/index.ts';
 import { EXIT_OK, EXIT_VIOLATION, showProgress, writeAtomic } from './io.ts';
-import { requireMutant, requireProtocol } from './args.ts';
+import { requireMutant, requireProfile, requireProtocol } from './args.ts';
 import { progressBar } from './progress.ts';
 
 export interface CheckCliOptions {
   runs?: number;
   seed?: number;
   mutant?: string;
+  /** ZooKeeper version profile (zab, zk). */
+  profile?: string;
   only?: string;
   out: string;
   shrink: boolean;
@@ -135,7 +137,11 @@ export async function cmdCheck(model: string, o: CheckCliOptions): Promise<numbe
   const names = model === 'all' ? protocolNames() : [model];
   const impl = implSpec(o);
   if (impl && model === 'all') throw new InputError('--impl needs a single model, not "all"');
-  const protocols = names.map((n) => (impl ? withImplementation(requireProtocol(n), impl) : requireProtocol(n)));
+  if (model === 'all' && o.profile !== undefined) throw new InputError('--profile needs a single model, not "all"');
+  const protocols = names.map((n) => {
+    const p = requireProfile(requireProtocol(n), o.profile, o.mutant);
+    return impl ? withImplementation(p, impl) : p;
+  });
   if (model === 'all' && o.mutant !== undefined) throw new InputError('--mutant needs a single model, not "all"');
   if (model === 'all' && o.only !== undefined) throw new InputError('--only needs a single model, not "all"');
   const seed = o.seed ?? ((Date.now() ^ (process.pid << 16)) | 0);

@@ -30,6 +30,7 @@ function program(): Command {
     .option('--runs <n>', 'runs per model (default: the model suite default)', intArg('--runs', 1))
     .option('--seed <s>', 'seed (default: random, printed)', intArg('--seed', -(2 ** 31)))
     .option('--mutant <name>', 'check a named bug variant instead of the correct model')
+    .option('--profile <version>', 'ZooKeeper version whose behaviour the zab and zk models run (3.9, the default and correct; 3.8.0)')
     .option('--only <invariants>', 'comma-separated invariant names to check (default: all)')
     .option('--out <dir>', 'where counterexample traces are written', 'zoocheck-traces')
     .option('--no-shrink', 'report the first failing run without shrinking it')
