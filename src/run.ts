@@ -46,6 +46,8 @@ export interface RunOptions {
   chooser?: (sch: Scheduler, w: World, step: number) => number;
   /** With a chooser: the most prefix steps to take. */
   depth?: number;
+  /** Sees every step of the run right after it is applied (warm start, prefix and suffix), with the scheduler's StepInfo. */
+  onStep?: (sch: Scheduler, prev: World, w: World) => void;
 }
 
 export function runSchedule<Cfg extends BaseConfig>(p: Protocol<any, any, any, any, any, Cfg>, cfg: Cfg, choices: readonly number[], opts: RunOptions = {}): RunResult {
@@ -79,6 +81,7 @@ export function runSchedule<Cfg extends BaseConfig>(p: Protocol<any, any, any, a
     h2 = Math.imul((h2 ^ a) + 0x9e3779b9, 0x85ebca6b) ^ (h2 >>> 15);
     cov?.count(sch, p, prev, next);
     rec?.step(next, phase, null);
+    opts.onStep?.(sch, prev, next);
   };
   const warm = violation === null ? p.warmUntil?.(cfg) : null;
   if (warm) {
@@ -113,6 +116,7 @@ export function runSchedule<Cfg extends BaseConfig>(p: Protocol<any, any, any, a
     h2 = Math.imul((h2 ^ a) + 0x9e3779b9, 0x85ebca6b) ^ (h2 >>> 15);
     cov?.count(sch, p, prev, w);
     rec?.step(w, 'adversary', choices[consumed - 1]);
+    opts.onStep?.(sch, prev, w);
     violation = checkAll(invariants, w, prev);
   }
   if (violation === null && !opts.noSuffix) {
