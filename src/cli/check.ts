@@ -12,6 +12,7 @@ import { traceJson } from '../trace/format.ts';
 import { protocolNames } from '../../properties/index.ts';
 import { EXIT_OK, EXIT_VIOLATION, showProgress, writeAtomic } from './io.ts';
 import { requireMutant, requireProfile, requireProtocol } from './args.ts';
+import { firstRun, requireHistoryModel, writeModelHistory } from './model-history.ts';
 import { progressBar } from './progress.ts';
 
 export interface CheckCliOptions {
@@ -20,6 +21,8 @@ export interface CheckCliOptions {
   mutant?: string;
   /** ZooKeeper version profile (zab, zk). */
   profile?: string;
+  /** zk: write the clients' view of the counterexample (or of the seed's first run) as zk-history/1. */
+  history?: string;
   only?: string;
   out: string;
   shrink: boolean;
@@ -138,6 +141,7 @@ export async function cmdCheck(model: string, o: CheckCliOptions): Promise<numbe
   const impl = implSpec(o);
   if (impl && model === 'all') throw new InputError('--impl needs a single model, not "all"');
   if (model === 'all' && o.profile !== undefined) throw new InputError('--profile needs a single model, not "all"');
+  if (model === 'all' && o.history !== undefined) throw new InputError('--history needs a single model, not "all"');
   const protocols = names.map((n) => {
     const p = requireProfile(requireProtocol(n), o.profile, o.mutant);
     return impl ? withImplementation(p, impl) : p;
@@ -146,6 +150,7 @@ export async function cmdCheck(model: string, o: CheckCliOptions): Promise<numbe
   if (model === 'all' && o.only !== undefined) throw new InputError('--only needs a single model, not "all"');
   const seed = o.seed ?? ((Date.now() ^ (process.pid << 16)) | 0);
   const reports: CheckReport[] = [];
+  for (const p of protocols) requireHistoryModel(p, o.history);
   for (const p of protocols) {
     const mutant = requireMutant(p, o.mutant);
     const only = parseOnly(p, o.only);
@@ -167,6 +172,10 @@ export async function cmdCheck(model: string, o: CheckCliOptions): Promise<numbe
     });
     bar.stop();
     const trace = writeFailureTrace(p, r, o.out, only, impl);
+    if (o.history !== undefined) {
+      const run = r.failure ? r.failure.input : firstRun(p, mutant, seed);
+      writeModelHistory(p, run.cfg, run.choices, o.history);
+    }
     const rep = toReport(p, r, trace);
     if (o.shard) {
       rep.shard = `${shard.index + 1}/${shard.count}`;

@@ -31,6 +31,7 @@ function program(): Command {
     .option('--seed <s>', 'seed (default: random, printed)', intArg('--seed', -(2 ** 31)))
     .option('--mutant <name>', 'check a named bug variant instead of the correct model')
     .option('--profile <version>', 'ZooKeeper version whose behaviour the zab and zk models run (3.9, the default and correct; 3.8.0)')
+    .option('--history <file>', "zk: write the clients' view of the counterexample (else of the seed's first run) as a zk-history/1 file for check-history")
     .option('--only <invariants>', 'comma-separated invariant names to check (default: all)')
     .option('--out <dir>', 'where counterexample traces are written', 'zoocheck-traces')
     .option('--no-shrink', 'report the first failing run without shrinking it')
@@ -80,6 +81,7 @@ function program(): Command {
     .argument('<trace>', 'trace file (JSON)')
     .addOption(new Option('--format <fmt>', 'output format').choices(['text', 'mermaid', 'json']).default('text'))
     .option('--mutant <name>', 'run the choices against this variant ("none": the correct model) instead of the recorded one')
+    .option('--history <file>', "zk: also write the clients' view of the run as a zk-history/1 file for check-history")
     .action((file: string, o) => {
       process.exitCode = cmdReplay(file, o);
     });

@@ -4,10 +4,13 @@ import { readTrace, traceJson } from '../trace/format.ts';
 import { renderMermaid, renderText } from '../trace/render.ts';
 import { replayTrace } from '../trace/replay.ts';
 import { getProtocol } from '../../properties/index.ts';
+import { requireHistoryModel, writeModelHistory } from './model-history.ts';
 import { EXIT_OK, EXIT_USAGE, EXIT_VIOLATION } from './io.ts';
 
-export function cmdReplay(file: string, o: { format: string; mutant?: string }): number {
+export function cmdReplay(file: string, o: { format: string; mutant?: string; history?: string }): number {
   const t = readTrace(file);
+  const p = getProtocol(t.model);
+  if (p !== null) requireHistoryModel(p, o.history);
   const mutant = o.mutant === undefined ? undefined : o.mutant === 'none' ? null : o.mutant;
   const r = replayTrace(t, getProtocol, mutant, file);
   if (r.divergence) {
@@ -16,6 +19,7 @@ export function cmdReplay(file: string, o: { format: string; mutant?: string }):
     process.stderr.write(`zoocheck: ${file}: replay diverges at step ${d.step} (event ${d.index}): recorded ${what(d.expected)}, now ${what(d.actual)}; the model changed since this trace was written\n`);
     return EXIT_USAGE;
   }
+  if (o.history !== undefined && p !== null) writeModelHistory(p, r.trace.config as never, r.trace.choices, o.history);
   const out = o.format === 'mermaid' ? renderMermaid(r.trace) : o.format === 'json' ? traceJson(r.trace) : renderText(r.trace);
   process.stdout.write(out);
   if (o.format === 'text' && r.violation && t.violation && r.violation.invariant !== t.violation.invariant) {
