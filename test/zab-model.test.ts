@@ -43,14 +43,18 @@ describe('ZAB, correct model', () => {
     const r = runCheck(p, { runs, seed: 3, mutant: null, noShrink: true });
     expect(r.failure).toBeNull();
     const rate = (name: string) => r.reach[name] / runs;
-    // Measured rates (seed 3): leader ~100%, commit ~90%, DIFF ~100%, SNAP ~65%,
-    // observer INFORM ~33%, crash during sync ~20%, epoch change ~1%, TRUNC rare.
+    // Measured rates (seed 1, 30,000 runs): leader ~100%, commit ~94%, DIFF ~100%,
+    // SNAP ~19%, observer INFORM ~30%, crash during sync ~14%, a crash losing
+    // unflushed writes ~20%, torn write ~5%, epoch change ~36%, TRUNC ~1%.
     expect(rate('leader established')).toBeGreaterThan(0.95);
     expect(rate('commit')).toBeGreaterThan(0.8);
     expect(rate('DIFF sent')).toBeGreaterThan(0.9);
-    expect(rate('SNAP sent')).toBeGreaterThan(0.4);
+    expect(rate('SNAP sent')).toBeGreaterThan(0.1);
     expect(rate('observer received INFORM')).toBeGreaterThan(0.2);
-    expect(rate('crash during sync')).toBeGreaterThan(0.1);
+    expect(rate('crash during sync')).toBeGreaterThan(0.08);
+    expect(rate('crash between a write and its flush')).toBeGreaterThan(0.1);
+    expect(rate('torn write')).toBeGreaterThan(0.02);
     expect(r.reach['epoch change']).toBeGreaterThan(5);
+    expect(r.reach['TRUNC sent']).toBeGreaterThan(0);
   });
 });
