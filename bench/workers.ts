@@ -2,6 +2,7 @@
 import type { Protocol } from '../src/protocol.ts';
 import { combineDigests } from '../src/explore/check.ts';
 import { runCheckParallel } from '../src/explore/pool.ts';
+import { protocolSource } from '../src/cli/protocols.ts';
 
 export interface WorkersRow {
   model: string;
@@ -18,7 +19,7 @@ export async function workerSpeedup(p: Protocol, runs: number, counts: number[])
   let base = 0;
   for (const workers of counts) {
     const t0 = performance.now();
-    const r = await runCheckParallel(p, { runs, seed: 5, mutant: null, workers });
+    const r = await runCheckParallel(p, { runs, seed: 5, mutant: null, workers, source: protocolSource(p.name) });
     const ms = performance.now() - t0;
     if (workers === counts[0]) base = ms;
     rows.push({ model: p.name, runs, workers, ms: Math.round(ms), runsPerSec: Math.round((runs / ms) * 1000), speedup: Math.round((base / ms) * 100) / 100, digest: combineDigests(r.digests, r.failure?.run ?? null) });

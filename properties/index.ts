@@ -4,8 +4,9 @@ import { paxosProtocol } from './paxos.ts';
 import { zabProtocol } from './zab.ts';
 import { zkProtocol } from './zk.ts';
 import { znodeProtocol } from './znode.ts';
+import { PROTOCOL_NAMES, type ProtocolName } from './names.ts';
 
-const factories: Record<string, () => Protocol> = {
+const factories: Record<ProtocolName, () => Protocol> = {
   paxos: paxosProtocol as () => Protocol,
   zab: zabProtocol as () => Protocol,
   znode: znodeProtocol as () => Protocol,
@@ -13,10 +14,10 @@ const factories: Record<string, () => Protocol> = {
 };
 
 export function protocolNames(): string[] {
-  return Object.keys(factories);
+  return [...PROTOCOL_NAMES];
 }
 
 export function getProtocol(name: string): Protocol | null {
-  const f = factories[name];
+  const f = Object.hasOwn(factories, name) ? factories[name as ProtocolName] : undefined;
   return f ? f() : null;
 }

@@ -1,6 +1,9 @@
 // Shared pieces for reading configurations out of trace files and CLI input:
 // every validation error names the field that is wrong.
 import { z } from 'zod';
+import { InputError } from './input-error.ts';
+
+export { InputError };
 
 export const budgetSchema = z.object({
   crashes: z.number().int().min(0),
@@ -18,7 +21,3 @@ export function parseWith<T>(schema: z.ZodType<T>, raw: unknown, where = 'config
   throw new InputError(`${path}: ${issue.message}`);
 }
 
-/** Bad input from the user (exit code 2): a one-line message, never a stack trace. */
-export class InputError extends Error {
-  override name = 'InputError';
-}

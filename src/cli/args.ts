@@ -1,8 +1,7 @@
 // Argument checking shared by the commands: every bad value is one line, exit 2.
 import { InvalidArgumentError } from 'commander';
-import { InputError } from '../config.ts';
+import { InputError } from '../input-error.ts';
 import type { Protocol } from '../protocol.ts';
-import { getProtocol, protocolNames } from '../../properties/index.ts';
 
 export function intArg(name: string, min: number) {
   return (v: string): number => {
@@ -13,18 +12,11 @@ export function intArg(name: string, min: number) {
   };
 }
 
-export function requireProtocol(name: string): Protocol {
-  const p = getProtocol(name);
-  if (p === null) throw new InputError(`unknown model "${name}" (known: ${protocolNames().join(', ')})`);
-  return p;
-}
-
 export function requireMutant(p: Protocol, mutant: string | undefined): string | null {
   if (mutant === undefined || mutant === 'none') return null;
   if (!p.mutants.some((m) => m.name === mutant)) throw new InputError(`--mutant: unknown ${p.name} mutant "${mutant}" (see: zoocheck mutants ${p.name})`);
   return mutant;
 }
-
 
 /** --shard K/N: 1 <= K <= N; returned zero-based. */
 export function shardArg(v: string): { index: number; count: number } {
@@ -33,4 +25,9 @@ export function shardArg(v: string): { index: number; count: number } {
   const n = m ? Number(m[2]) : NaN;
   if (!m || n < 1 || k < 1 || k > n) throw new InvalidArgumentError(`--shard must be K/N with 1 <= K <= N (got "${v}")`);
   return { index: k - 1, count: n };
+}
+
+/** --bound name=value, repeatable: collected in order, checked by the explore command. */
+export function collectBound(v: string, prev: string[] | undefined): string[] {
+  return [...(prev ?? []), v];
 }

@@ -9,10 +9,11 @@ import { parseCommand, withImplementation, type ImplSpec } from '../oracle/adapt
 import type { Protocol } from '../protocol.ts';
 import { buildTrace } from '../trace/replay.ts';
 import { traceJson } from '../trace/format.ts';
-import { protocolNames } from '../../properties/index.ts';
-import { EXIT_OK, EXIT_VIOLATION, showProgress, writeAtomic } from './io.ts';
-import { requireMutant, requireProtocol } from './args.ts';
+import { PROTOCOL_NAMES } from '../../properties/names.ts';
+import { EXIT_OK, EXIT_VIOLATION, showProgress, writeAtomic, thousands } from './io.ts';
+import { requireMutant } from './args.ts';
 import { progressBar } from './progress.ts';
+import { protocolSource, requireProtocol } from './protocols.ts';
 
 export interface CheckCliOptions {
   runs?: number;
@@ -98,7 +99,7 @@ export function writeFailureTrace(p: Protocol, r: CheckResult, outDir: string, o
 function printHuman(p: Protocol, rep: CheckReport): void {
   const out = process.stdout;
   const rate = Math.round(rep.steps / Math.max(1e-3, rep.elapsedMs / 1000));
-  const head = `${pc.bold(rep.model)}${rep.mutant ? ` (mutant ${rep.mutant})` : ''}: ${rep.runs} runs, ${rep.steps.toLocaleString('en-US')} steps in ${(rep.elapsedMs / 1000).toFixed(1)} s (${rate.toLocaleString('en-US')} steps/s), seed ${rep.seed}`;
+  const head = `${pc.bold(rep.model)}${rep.mutant ? ` (mutant ${rep.mutant})` : ''}: ${rep.runs} runs, ${thousands(rep.steps)} steps in ${(rep.elapsedMs / 1000).toFixed(1)} s (${thousands(rate)} steps/s), seed ${rep.seed}`;
   out.write(head + '\n');
   if (rep.violations === 0) {
     const live = p.liveness.length > 0 ? `; liveness ${p.liveness.map((l) => l.name).join(', ')}` : '';
@@ -132,7 +133,7 @@ function implSpec(o: CheckCliOptions): ImplSpec | undefined {
 }
 
 export async function cmdCheck(model: string, o: CheckCliOptions): Promise<number> {
-  const names = model === 'all' ? protocolNames() : [model];
+  const names = model === 'all' ? [...PROTOCOL_NAMES] : [model];
   const impl = implSpec(o);
   if (impl && model === 'all') throw new InputError('--impl needs a single model, not "all"');
   const protocols = names.map((n) => (impl ? withImplementation(requireProtocol(n), impl) : requireProtocol(n)));
@@ -153,8 +154,8 @@ export async function cmdCheck(model: string, o: CheckCliOptions): Promise<numbe
       only,
       coverage: true,
       noShrink: !o.shrink,
-      workers: o.workers ?? autoWorkers(runs / shard.count),
-      impl,
+      workers: o.workers ?? autoWorkers(),
+      source: protocolSource(p.name, impl),
       shardIndex: shard.index,
       shardCount: shard.count,
       onProgress: (x) => bar.update(x),
