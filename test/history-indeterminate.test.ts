@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { checkHistory, formatReport, parseHistory } from '../src/oracle/history/index.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const SAMPLE = join(HERE, '..', '..', 'shared', 'samples', 'zk-3node-clean.jsonl');
+const SAMPLE = join(HERE, 'fixtures', 'zk-3node-clean.jsonl');
 // A 3-node 3.8 history recorded by `npm run zk:test --seed 9` (sessions close
 // mid-run; one sync is served by the leader behind a follower's reply).
 const RECORDED = join(HERE, 'fixtures', 'zk-3node-s9-clean.jsonl.gz');
