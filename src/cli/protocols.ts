@@ -27,6 +27,12 @@ export function workerProtocol(arg: unknown): Protocol {
   return a.impl ? withImplementation(base, a.impl) : base;
 }
 
+/** A trace's protocol by name, with the external implementation it records plugged in (replayTrace). */
+export function protocolForTrace(name: string, impl?: ImplSpec): Protocol | null {
+  const base = getProtocol(name);
+  return base !== null && impl ? withImplementation(base, impl) : base;
+}
+
 /** The source a parallel check of `model` hands its workers. */
 export function protocolSource(model: string, impl?: ImplSpec): ProtocolSource {
   const arg: WorkerProtocolArg = { model, impl };

@@ -3,13 +3,13 @@ import pc from 'picocolors';
 import { readTrace, traceJson } from '../trace/format.ts';
 import { renderMermaid, renderText } from '../trace/render.ts';
 import { replayTrace } from '../trace/replay.ts';
-import { getProtocol } from '../../properties/index.ts';
 import { EXIT_OK, EXIT_USAGE, EXIT_VIOLATION } from './io.ts';
+import { protocolForTrace } from './protocols.ts';
 
 export function cmdReplay(file: string, o: { format: string; mutant?: string }): number {
   const t = readTrace(file);
   const mutant = o.mutant === undefined ? undefined : o.mutant === 'none' ? null : o.mutant;
-  const r = replayTrace(t, getProtocol, mutant, file);
+  const r = replayTrace(t, protocolForTrace, mutant, file);
   if (r.divergence) {
     const d = r.divergence;
     const what = (e: typeof d.expected) => (e === null ? 'nothing' : `${e.action}${e.node ? ' ' + e.node : ''}${e.text ? ' ' + e.text : ''}`);

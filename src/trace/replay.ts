@@ -8,13 +8,12 @@ import type { Protocol } from '../protocol.ts';
 import { runSchedule, type Violation } from '../run.ts';
 import { TRACE_FORMAT, type TraceFile } from './format.ts';
 import type { TraceEvent } from './events.ts';
-import { withImplementation, type ImplSpec } from '../oracle/adapters/external.ts';
 
 export function buildTrace<Cfg extends BaseConfig>(
   p: Protocol<any, any, any, any, any, Cfg>,
   cfg: Cfg,
   choices: readonly number[],
-  meta: { seed: number | null; run: number | null; stats?: TraceFile['stats']; only?: readonly string[]; impl?: ImplSpec },
+  meta: { seed: number | null; run: number | null; stats?: TraceFile['stats']; only?: readonly string[]; impl?: TraceFile['impl'] },
 ): TraceFile {
   const r = runSchedule(p, cfg, choices, { record: true, only: meta.only });
   const nodes: string[] = [];
@@ -51,14 +50,15 @@ export interface ReplayOutcome {
 }
 
 /**
- * Replay a trace. With `mutant` given (a name, or null for the correct model),
- * the choices run against that variant instead, and events are not compared:
- * they are expected to differ.
+ * Replay a trace. `getProtocol` resolves the trace's model, with the external
+ * implementation the trace records plugged in (the layer above knows how: see
+ * src/cli/protocols.ts). With `mutant` given (a name, or null for the correct
+ * model), the choices run against that variant instead, and events are not
+ * compared: they are expected to differ.
  */
-export function replayTrace(t: TraceFile, getProtocol: (name: string) => Protocol | null, mutant?: string | null, file = 'trace'): ReplayOutcome {
-  const base = getProtocol(t.model);
-  if (base === null) throw new InputError(`${file}: model: unknown model "${t.model}"`);
-  const p = t.impl ? withImplementation(base, t.impl) : base;
+export function replayTrace(t: TraceFile, getProtocol: (name: string, impl?: TraceFile['impl']) => Protocol | null, mutant?: string | null, file = 'trace'): ReplayOutcome {
+  const p = getProtocol(t.model, t.impl);
+  if (p === null) throw new InputError(`${file}: model: unknown model "${t.model}"`);
   let cfg: BaseConfig;
   try {
     cfg = p.parseConfig(t.config);
