@@ -8,6 +8,7 @@ import type { Protocol } from '../protocol.ts';
 import { runSchedule, type Violation } from '../run.ts';
 import { TRACE_FORMAT, type TraceFile } from './format.ts';
 import type { TraceEvent } from './events.ts';
+import { sameEventData } from './data.ts';
 
 export function buildTrace<Cfg extends BaseConfig>(
   p: Protocol<any, any, any, any, any, Cfg>,
@@ -70,16 +71,17 @@ export function replayTrace(t: TraceFile, getProtocol: (name: string, impl?: Tra
   if (mutant !== undefined && mutant !== null && !p.mutants.some((m) => m.name === mutant)) throw new InputError(`--mutant: unknown ${t.model} mutant "${mutant}"`);
   cfg = { ...cfg, mutant: mutant === undefined ? t.mutant : mutant };
   const now = buildTrace(p, cfg, t.choices, { seed: t.seed, run: t.run, stats: t.stats, impl: t.impl });
-  const divergence = mutant === undefined ? firstDivergence(t.events, now.events) : null;
+  const divergence = mutant === undefined ? firstDivergence(t, now, p.render.state === undefined) : null;
   return { trace: now, violation: now.violation, divergence };
 }
 
-function firstDivergence(expected: readonly TraceEvent[], actual: readonly TraceEvent[]): Divergence | null {
-  const n = Math.max(expected.length, actual.length);
+/** The first event whose data (src/trace/data.ts: not its rendered text) differs. */
+function firstDivergence(recorded: TraceFile, now: TraceFile, rawState: boolean): Divergence | null {
+  const n = Math.max(recorded.events.length, now.events.length);
   for (let i = 0; i < n; i++) {
-    const e = expected[i] ?? null;
-    const a = actual[i] ?? null;
-    if (e === null || a === null || JSON.stringify(e) !== JSON.stringify(a)) return { step: (e ?? a)!.step, index: i, expected: e, actual: a };
+    const e = recorded.events[i] ?? null;
+    const a = now.events[i] ?? null;
+    if (e === null || a === null || !sameEventData(e, recorded.nodes, a, now.nodes, rawState)) return { step: (e ?? a)!.step, index: i, expected: e, actual: a };
   }
   return null;
 }
