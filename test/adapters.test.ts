@@ -7,7 +7,8 @@ import { runCheck } from '../src/explore/check.ts';
 import { withImplementation } from '../src/oracle/adapters/external.ts';
 import { closeAllProcesses } from '../src/oracle/adapters/sync-process.ts';
 import { buildTrace, replayTrace } from '../src/trace/replay.ts';
-import { protocolForTrace } from '../src/cli/protocols.ts';
+import { traceResolver } from '../src/cli/protocols.ts';
+import { getProtocol } from '../properties/index.ts';
 import { ROOT } from './helpers/cli.ts';
 
 const acceptor = join(ROOT, 'examples', 'paxos-acceptor', 'acceptor.cjs');
@@ -39,7 +40,7 @@ describe('subprocess implementation of the acceptor role', () => {
     expect(r.failure!.input.choices.length).toBeLessThan(r.failure!.originalChoices);
     const t = buildTrace(p, r.failure!.input.cfg, r.failure!.input.choices, { seed: 1, run: r.failure!.run, impl });
     expect(t.impl).toEqual(impl);
-    const again = replayTrace(t, protocolForTrace);
+    const again = replayTrace(t, traceResolver(getProtocol));
     expect(again.divergence).toBeNull();
     expect(again.violation?.invariant).toBe('PromiseMonotonic');
   });

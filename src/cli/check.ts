@@ -136,7 +136,7 @@ export async function cmdCheck(model: string, o: CheckCliOptions): Promise<numbe
   const names = model === 'all' ? [...PROTOCOL_NAMES] : [model];
   const impl = implSpec(o);
   if (impl && model === 'all') throw new InputError('--impl needs a single model, not "all"');
-  const protocols = names.map((n) => (impl ? withImplementation(requireProtocol(n), impl) : requireProtocol(n)));
+  const protocols = await Promise.all(names.map(async (n) => (impl ? withImplementation(await requireProtocol(n), impl) : requireProtocol(n))));
   if (model === 'all' && o.mutant !== undefined) throw new InputError('--mutant needs a single model, not "all"');
   if (model === 'all' && o.only !== undefined) throw new InputError('--only needs a single model, not "all"');
   const seed = o.seed ?? ((Date.now() ^ (process.pid << 16)) | 0);

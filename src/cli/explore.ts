@@ -111,8 +111,8 @@ function printHuman(rep: ExploreReport, r: ExploreResult): void {
   }
 }
 
-export function cmdExplore(model: string, o: ExploreCliOptions): number {
-  const p = requireProtocol(model);
+export async function cmdExplore(model: string, o: ExploreCliOptions): Promise<number> {
+  const p = await requireProtocol(model);
   const mutant = requireMutant(p, o.mutant);
   const bounds = parseBounds(p, o.bound ?? [], mutant);
   const cfg = exploreConfig(p, bounds, mutant);

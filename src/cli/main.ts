@@ -64,7 +64,7 @@ function program(): Command {
     .argument('<model>', 'model name')
     .option('--json', 'print a JSON array of {name, description}', false)
     .action(async (model: string, o: { json: boolean }) => {
-      const p = (await import('./protocols.ts')).requireProtocol(model);
+      const p = await (await import('./protocols.ts')).requireProtocol(model);
       if (o.json) process.stdout.write(JSON.stringify(p.mutants.map((m) => ({ name: m.name, description: m.description }))) + '\n');
       else for (const m of p.mutants) process.stdout.write(`${pc.bold(m.name.padEnd(28))} ${m.description}\n`);
       process.exitCode = EXIT_OK;
@@ -77,7 +77,7 @@ function program(): Command {
     .addOption(new Option('--format <fmt>', 'output format').choices(['text', 'mermaid', 'json']).default('text'))
     .option('--mutant <name>', 'run the choices against this variant ("none": the correct model) instead of the recorded one')
     .action(async (file: string, o) => {
-      process.exitCode = (await import('./replay.ts')).cmdReplay(file, o);
+      process.exitCode = await (await import('./replay.ts')).cmdReplay(file, o);
     });
 
   prog
@@ -101,7 +101,7 @@ function program(): Command {
     .option('--out <dir>', 'where counterexample traces are written', 'zoocheck-traces')
     .option('--json', 'print one JSON object', false)
     .action(async (model: string, o) => {
-      process.exitCode = (await import('./simulate.ts')).cmdSimulate(model, o);
+      process.exitCode = await (await import('./simulate.ts')).cmdSimulate(model, o);
     });
 
   prog
@@ -118,7 +118,7 @@ function program(): Command {
     .option('--out <dir>', 'where the counterexample trace is written', 'zoocheck-traces')
     .option('--json', 'print one JSON object', false)
     .action(async (model: string, o) => {
-      process.exitCode = (await import('./explore.ts')).cmdExplore(model, o);
+      process.exitCode = await (await import('./explore.ts')).cmdExplore(model, o);
     });
   return prog;
 }

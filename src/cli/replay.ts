@@ -4,12 +4,14 @@ import { readTrace, traceJson } from '../trace/format.ts';
 import { renderMermaid, renderText } from '../trace/render.ts';
 import { replayTrace } from '../trace/replay.ts';
 import { EXIT_OK, EXIT_USAGE, EXIT_VIOLATION } from './io.ts';
-import { protocolForTrace } from './protocols.ts';
+import { traceResolver } from './protocols.ts';
+import { loadProtocol } from '../../properties/load.ts';
 
-export function cmdReplay(file: string, o: { format: string; mutant?: string }): number {
+export async function cmdReplay(file: string, o: { format: string; mutant?: string }): Promise<number> {
   const t = readTrace(file);
+  const base = await loadProtocol(t.model);
   const mutant = o.mutant === undefined ? undefined : o.mutant === 'none' ? null : o.mutant;
-  const r = replayTrace(t, protocolForTrace, mutant, file);
+  const r = replayTrace(t, traceResolver((name) => (name === t.model ? base : null)), mutant, file);
   if (r.divergence) {
     const d = r.divergence;
     const what = (e: typeof d.expected) => (e === null ? 'nothing' : `${e.action}${e.node ? ' ' + e.node : ''}${e.text ? ' ' + e.text : ''}`);

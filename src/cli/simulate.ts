@@ -9,8 +9,8 @@ import { requireMutant } from './args.ts';
 import { requireProtocol } from './protocols.ts';
 import { progressBar } from './progress.ts';
 
-export function cmdSimulate(model: string, o: { seed: number; steps: number; depth?: number; mutant?: string; strategy: Strategy; out: string; json: boolean }): number {
-  const p = requireProtocol(model);
+export async function cmdSimulate(model: string, o: { seed: number; steps: number; depth?: number; mutant?: string; strategy: Strategy; out: string; json: boolean }): Promise<number> {
+  const p = await requireProtocol(model);
   const mutant = requireMutant(p, o.mutant);
   const bar = progressBar(`${p.name} simulate`, showProgress(o.json));
   const r = runSimulate(p, { seed: o.seed, steps: o.steps, depth: o.depth, mutant, strategy: o.strategy, onProgress: (x) => bar.update(x) });

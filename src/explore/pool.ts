@@ -27,7 +27,7 @@ export function autoWorkers(): number {
 
 /**
  * Where a worker thread gets its protocol: `module` (a URL) exports
- * `workerProtocol(arg)`, which must return the same protocol the caller passed
+ * `workerProtocol(arg)` (sync or async), which must return the same protocol the caller passed
  * (external implementation included). The engine imports no model; the layer
  * above names the module (src/cli/protocols.ts).
  */

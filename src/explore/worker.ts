@@ -18,9 +18,9 @@ export interface WorkerTask {
 }
 
 const task = workerData as WorkerTask;
-const loaded = (await import(task.source.module)) as { workerProtocol?: (arg: unknown) => Protocol };
+const loaded = (await import(task.source.module)) as { workerProtocol?: (arg: unknown) => Protocol | Promise<Protocol> };
 if (typeof loaded.workerProtocol !== 'function') throw new Error(`${task.source.module} does not export workerProtocol(arg)`);
-const p = loaded.workerProtocol(task.source.arg);
+const p = await loaded.workerProtocol(task.source.arg);
 const acc = emptyShare(task.check.coverage ?? false);
 if (workerStarts(task.cells, task.worker)) {
   while (runNextChunk(p, task.check, task.cells, task.spec, acc)) parentPort!.postMessage({ type: 'progress', done: acc.runs, steps: acc.steps });
