@@ -77,9 +77,16 @@ export function refEmpty(): RefTree {
 }
 
 const childIndex = new WeakMap<RefTree, Map<string, string[]>>();
+/** Above this many nodes a tree's children are indexed once (check-history's trees), below it scanned per lookup. */
+const INDEX_FROM = 64;
 
-/** Children names of `path`, sorted (UTF-16 order), by scanning every path once per tree. */
+/** Children names of `path`, sorted (UTF-16 order): the paths one name below it. */
 export function refChildren(t: RefTree, path: string): readonly string[] {
+  if (t.nodes.size < INDEX_FROM) {
+    const out: string[] = [];
+    for (const p of t.nodes.keys()) if (p !== '/' && parentPath(p) === path) out.push(baseName(p));
+    return out.sort();
+  }
   let index = childIndex.get(t);
   if (index === undefined) {
     index = new Map();
@@ -96,10 +103,9 @@ export function refChildren(t: RefTree, path: string): readonly string[] {
   return index.get(path) ?? [];
 }
 
-/** Bytes of UTF-8 (a lone surrogate is encoded as U+FFFD, as Java's and TextEncoder's encoders do). */
-const encoder = new TextEncoder();
+/** Bytes of UTF-8 (a lone surrogate is encoded as U+FFFD, 3 bytes, as Java's encoder does). */
 function byteLength(data: string | null): number {
-  return data === null ? 0 : encoder.encode(data).length;
+  return data === null ? 0 : Buffer.byteLength(data, 'utf8');
 }
 
 export function refStat(t: RefTree, path: string, n: RefNode): Stat {
