@@ -22,6 +22,7 @@ import { FIRED_KINDS, type WatchKind } from '../models/znode/watches.ts';
 import { pmapEmpty, pmapGet, pmapSet, type PMap } from '../models/znode/pmap.ts';
 import {
   clientIndex,
+  clientResult,
   decode,
   describeOp,
   describeResult,
@@ -29,6 +30,7 @@ import {
   isRead,
   MAX_OPS,
   nodeCount,
+  readNode,
   OP_EXPIRE,
   sameResult,
   serverCount,
@@ -40,7 +42,6 @@ import {
   zkRender,
   ZK_MUTANTS,
   type OpResult,
-  type ReadOp,
   type ServerState,
   type ZkConfig,
   type ZkMsg,
@@ -170,25 +171,7 @@ function applySpec(tree: RefTree, v: number, z: number, cfg: ZkConfig): { tree: 
   if (txn === null) return { tree, result: MOVED, triggers: NONE, deleted: NO_PATHS };
   const r = refApply(tree, txn, { zxid: z, time: z });
   const res = r.result;
-  let result: OpResult;
-  if (!res.ok) result = { ok: false, code: res.code };
-  else if (txn.type === 'create') result = { ok: true, path: res.path, stat: res.stat };
-  else if (txn.type === 'setData') result = { ok: true, stat: res.stat };
-  else result = { ok: true };
-  return { tree: r.tree, result, triggers: r.triggers, deleted: res.ok && res.deleted ? res.deleted : NO_PATHS };
-}
-
-/** A read served from the committed state (getData / exists / getChildren2), by the reference tree. */
-function specRead(t: RefTree, op: ReadOp): OpResult {
-  const node = refGet(t, op.path);
-  switch (op.op) {
-    case 'getData':
-      return node === null ? { ok: false, code: 'NONODE' } : { ok: true, data: node.data, stat: node.stat };
-    case 'exists':
-      return { ok: true, stat: node === null ? null : node.stat };
-    case 'getChildren':
-      return node === null ? { ok: false, code: 'NONODE' } : { ok: true, children: node.children, stat: node.stat };
-  }
+  return { tree: r.tree, result: clientResult(txn, res), triggers: r.triggers, deleted: res.ok && res.deleted ? res.deleted : NO_PATHS };
 }
 
 /** Extend the committed sequence from a server's ZAB state, applying it to the ghost's tree. */
@@ -296,7 +279,7 @@ function onReply(g: ZkGhost, c: number, k: number, z: number, res: OpResult, cfg
     const t = stateAt(out, z);
     if (t === null) out = fail(out, 'ReadsCommitted', `c${c}'s op ${k} (${describeOp(op)}) was answered at ${fmtZxid(z)}, which is not a committed zxid (committed up to ${fmtZxid(lastCommitted(out))})`);
     else {
-      const want = specRead(t, op);
+      const want = readNode(refGet(t, op.path), op);
       if (!sameResult(want, res)) out = fail(out, 'ReadsCommitted', `c${c}'s op ${k} (${describeOp(op)}) at ${fmtZxid(z)} returned ${describeResult(res)}; the committed state there gives ${describeResult(want)}`);
     }
     if (z < lastCommitted(out)) out = { ...out, flags: out.flags | F_STALE_READ };

@@ -8,23 +8,19 @@
 import type { Stat } from '../../../models/znode/stat.ts';
 export type { Stat };
 
-/** What the tree remembers per node: the stat fields ZooKeeper stores, as counters the txns move. */
-export interface RefNode {
+/**
+ * What the tree remembers per node: the stat fields ZooKeeper stores, as
+ * counters the txns move (the derived ones, ephemeralOwner, dataLength and
+ * numChildren, are computed when read). cversion is as clients see it: one step
+ * per child created or deleted here (the system nodes start at -children).
+ */
+export type RefNode = Omit<Stat, 'ephemeralOwner' | 'dataLength' | 'numChildren'> & {
   readonly data: string | null;
-  readonly czxid: number;
-  readonly mzxid: number;
-  readonly pzxid: number;
-  readonly ctime: number;
-  readonly mtime: number;
-  readonly version: number;
-  /** cversion as clients see it: one step per child created or deleted here (the system nodes start at -children). */
-  readonly cversion: number;
-  readonly aversion: number;
   /** Children ever created here by a txn: the next sequential child's number. */
   readonly childCreates: number;
   /** 'persistent', 'container', or the owning session of an ephemeral. */
   readonly owner: string;
-}
+};
 
 export interface RefTree {
   readonly nodes: ReadonlyMap<string, RefNode>;
