@@ -1,14 +1,8 @@
-// Comparing one observation of the history with the tree model's state: the fast
+// Comparing one observation of the history with the reference tree's state: the fast
 // checks the replay runs on every checkpoint, and the stat arithmetic the explanation
 // and the search share. Pure functions of a model state and one recorded op.
-import {
-  getNode,
-  sequenceOf,
-  type Applied,
-  type Stat as ModelStat,
-  type Tree,
-  type Txn,
-} from '../../../models/znode/tree.ts';
+import { sequenceOf, type Stat as ModelStat, type Txn } from '../../../models/znode/tree.ts';
+import { refGet, type RefApplied as Applied, type RefTree as Tree } from '../reference/index.ts';
 import { hex } from './order.ts';
 import type { POp } from './prepare.ts';
 import type { Guarantee, Stat } from './types.ts';
@@ -154,7 +148,7 @@ export function readMatches(t: Tree, c: Checkpoint, rootSeeded: string | null): 
   const p = c.op;
   const o = p.outcome;
   const path = p.path!;
-  const node = getNode(t, path);
+  const node = refGet(t, path);
   if (o.type === 'error') return o.error !== 'NONODE' || node === null;
   if (rootSeeded !== null && rootSeeded.startsWith(path)) return false; // the slow path knows the seeded root
   if (p.type === 'exists') return !!o.exists === (node !== null) && (node === null || !o.stat || statSame(node.stat, o.stat));

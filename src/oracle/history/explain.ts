@@ -2,7 +2,8 @@
 // guarantee the observation breaks (a lost write, a read from the future, an ephemeral
 // that outlived its session, a wrong sequential name...) and say what the model
 // expected versus what was observed, in the message the report prints.
-import { isSessionOwner, getNode, parentOf, type Applied, type Stat as ModelStat, type Tree, type ZNode } from '../../../models/znode/tree.ts';
+import { isSessionOwner, parentOf, type Stat as ModelStat } from '../../../models/znode/tree.ts';
+import { refGet, type RefApplied as Applied, type RefTree as Tree, type RefView as ZNode } from '../reference/index.ts';
 import { lowerBound } from '../../../models/znode/sset.ts';
 import { isAclRefusal, isEphemeralMode, isSequentialMode, opDesc, sameData, statDiff, type Checkpoint, type Mismatch, type ReadObservation } from './compare.ts';
 import type { Placement } from './hidden.ts';
@@ -55,7 +56,7 @@ export function checkWrite(r: Replay, t: Tree, c: Checkpoint, P: Placement, a: A
   }
   if (p.type === 'create' && o.created_path !== undefined && res.path !== o.created_path) {
     if (isSequentialMode(p.line.args.mode)) {
-      const parent = getNode(t, parentOf(p.path!) ?? '/');
+      const parent = refGet(t, parentOf(p.path!) ?? '/');
       return mk(
         'sequential-names',
         `${opDesc(p)} ${at()}: the parent's cversion ${parent?.stat.cversion} names the node ${res.path}; observed ${o.created_path}.`,
@@ -72,7 +73,7 @@ export function checkWrite(r: Replay, t: Tree, c: Checkpoint, P: Placement, a: A
 
 /** For "expected ok, observed error": what the model's state was. */
 function explainOk(t: Tree, p: POp): string {
-  const n = p.path ? getNode(t, p.path) : null;
+  const n = p.path ? refGet(t, p.path) : null;
   if (p.type === 'create') return n ? '' : ` (${p.path} absent)`;
   if (!n) return '';
   return ` (${p.path} at version ${n.stat.version}, ${n.children.length} children)`;
@@ -82,7 +83,7 @@ export function checkRead(r: Replay, t: Tree, c: Checkpoint, P: Placement): { tr
   const p = c.op;
   const o = p.outcome;
   const path = p.path!;
-  const node = getNode(t, path);
+  const node = refGet(t, path);
   let observed: ReadObservation = { present: false };
   let problem: string | null = null;
   if (o.type === 'error') {

@@ -1,5 +1,7 @@
-// Replays the history through the znode tree model in zxid order and demands that
-// every write's outcome and every read's returned state is explained by it.
+// Replays the history through the reference semantics of the znode tree
+// (../reference: the oracle's own specification, not the model's step code) in
+// zxid order and demands that every write's outcome and every read's returned
+// state is explained by it.
 //
 // "Writes are linearizable, in zxid order": every definite write (ok, or a refused
 // write, which commits as an error txn with its own zxid) is applied at its zxid and
@@ -30,7 +32,9 @@
 // search.ts (the placement search); this file keeps the checkpoints, the snapshots and
 // the replay loop.
 import { lowerBound } from '../../../models/znode/sset.ts';
-import { applyTxn, emptyTree, getNode, type Applied, type Tree, type Txn, type WatchTrigger } from '../../../models/znode/tree.ts';
+import type { Txn, WatchTrigger } from '../../../models/znode/tree.ts';
+// Judged by the oracle's own specification of the tree (../reference), not the model's step code.
+import { refApply, refEmpty, refGet, type RefApplied as Applied, type RefTree as Tree } from '../reference/index.ts';
 import { isAclRefusal, readMatches, txnOf, UNKNOWN_TIME, writeMatches, writeTime, type Checkpoint, type Mismatch } from './compare.ts';
 import { checkRead, checkWrite } from './explain.ts';
 import { buildHidden, hiddenTxn, valid, type Hidden, type Placement } from './hidden.ts';
@@ -110,10 +114,10 @@ export class Replay {
 
     // Sessions are live from the start: createSession txns are not recorded and change
     // no node, so creating them all up front only lets the model accept their writes.
-    let t = emptyTree();
+    let t = refEmpty();
     const sessions = new Set<string>();
     for (const p of ops) if (p.session !== null) sessions.add(p.session);
-    for (const s of sessions) t = applyTxn(t, { type: 'createSession', session: s }, { zxid: 0, time: UNKNOWN_TIME }).tree;
+    for (const s of sessions) t = refApply(t, { type: 'createSession', session: s }, { zxid: 0, time: UNKNOWN_TIME }).tree;
     // "root: every path lives under it; empty at start". If no op creates it, it existed
     // before the run: seed it (and its ancestors) with stats we cannot know.
     const root = h.meta.root;
@@ -121,13 +125,13 @@ export class Replay {
     this.rootSeeded = null;
     if (!createsRoot && root !== '/') {
       const seedSession = '0x7fffffffffffffff';
-      t = applyTxn(t, { type: 'createSession', session: seedSession }, { zxid: 0, time: UNKNOWN_TIME }).tree;
+      t = refApply(t, { type: 'createSession', session: seedSession }, { zxid: 0, time: UNKNOWN_TIME }).tree;
       const parts = root.split('/').filter(Boolean);
       let path = '';
       for (const part of parts) {
         path += '/' + part;
-        if (!getNode(t, path)) {
-          t = applyTxn(t, { type: 'create', path, data: null, mode: 'PERSISTENT', session: seedSession }, { zxid: 0, time: UNKNOWN_TIME }).tree;
+        if (!refGet(t, path)) {
+          t = refApply(t, { type: 'create', path, data: null, mode: 'PERSISTENT', session: seedSession }, { zxid: 0, time: UNKNOWN_TIME }).tree;
         }
       }
       this.rootSeeded = root;
@@ -147,7 +151,7 @@ export class Replay {
   }
 
   private apply(t: Tree, txn: Txn, zxid: number, time: number): Applied {
-    const a = applyTxn(t, txn, { zxid, time });
+    const a = refApply(t, txn, { zxid, time });
     if (this.record) for (const tr of a.triggers) this.record.push(tr);
     return a;
   }

@@ -2,9 +2,8 @@
 // strategy): which events are relevant to a failing observation, where they could sit,
 // how close each option brings the model to the observation, and the depth-first
 // exploration with backtracking over the last 64 decisions under a step budget.
-import { pmapGet, pmapHas, pmapSet } from '../../../models/znode/pmap.ts';
-import { SSET_EMPTY } from '../../../models/znode/sset.ts';
-import { applyTxn, ephemeralsOf, getNode, parentOf, type Tree } from '../../../models/znode/tree.ts';
+import { parentOf } from '../../../models/znode/tree.ts';
+import { refApply, refEphemerals, refGet, type RefNode, type RefTree as Tree } from '../reference/index.ts';
 import { isAclRefusal, nameDistance, sameData, statDiffCount, txnOf, UNKNOWN_TIME, writeTime, type Checkpoint } from './compare.ts';
 import { hiddenTxn, validDiff, type Diff, type Hidden, type Placement } from './hidden.ts';
 import type { Replay, RunFail } from './replay.ts';
@@ -31,7 +30,7 @@ function relevant(r: Replay, c: Checkpoint, t: Tree): Hidden[] {
   for (const hd of r.hidden) {
     let hit = false;
     for (const x of hd.touches) if (paths.has(x)) hit = true;
-    if (!hit && hd.kind === 'end') for (const e of ephemeralsOf(t, hd.session)) if (paths.has(e) || paths.has(parentOf(e) ?? '/')) hit = true;
+    if (!hit && hd.kind === 'end') for (const e of refEphemerals(t, hd.session)) if (paths.has(e) || paths.has(parentOf(e) ?? '/')) hit = true;
     if (hit) out.push(hd);
   }
   // Events on the observed path itself first, then the most recently invoked.
@@ -43,14 +42,14 @@ function score(r: Replay, t: Tree, c: Checkpoint): number {
   const p = c.op;
   const o = p.outcome;
   if (!c.read) {
-    const res = applyTxn(t, txnOf(p)!, { zxid: c.z, time: writeTime(p) }).result;
+    const res = refApply(t, txnOf(p)!, { zxid: c.z, time: writeTime(p) }).result;
     if (o.type === 'error') return isAclRefusal(o) ? 0 : res.ok ? 2 : res.code === o.error ? 0 : 1;
     if (!res.ok) return 2;
     let n = p.type === 'create' && o.created_path !== undefined && res.path !== o.created_path ? nameDistance(res.path!, o.created_path) : 0;
     if (o.stat && res.stat) n += statDiffCount(res.stat, o.stat);
     return n;
   }
-  const node = getNode(t, p.path!);
+  const node = refGet(t, p.path!);
   if (o.type === 'error') return o.error === 'NONODE' && node ? 2 : 0;
   if (p.type === 'exists') {
     if (!!o.exists !== !!node) return 2;
@@ -78,21 +77,21 @@ function score(r: Replay, t: Tree, c: Checkpoint): number {
 function applyHidden(r: Replay, t: Tree, hd: Hidden, g: number): Tree {
   const txn = hiddenTxn(hd);
   if (!txn) return t;
-  const revive = hd.kind === 'op' && !pmapHas(t.sessions, hd.session);
-  const base: Tree = revive ? { ...t, sessions: pmapSet(t.sessions, hd.session, SSET_EMPTY) } : t;
-  let out = applyTxn(base, txn, { zxid: g, time: UNKNOWN_TIME }).tree;
+  const revive = hd.kind === 'op' && !t.sessions.has(hd.session);
+  const base: Tree = revive ? { ...t, sessions: new Set(t.sessions).add(hd.session) } : t;
+  let out = refApply(base, txn, { zxid: g, time: UNKNOWN_TIME }).tree;
   if (out === base) return t;
   if (revive) out = { ...out, sessions: t.sessions };
-  let nodes = out.nodes;
+  let nodes: Map<string, RefNode> | null = null;
   for (const path of hd.touches) {
-    const before = pmapGet(t.nodes, path);
-    const after = pmapGet(nodes, path);
+    const before = t.nodes.get(path);
+    const after = out.nodes.get(path);
     if (!before || !after || after === before) continue;
-    const mz = Math.max(before.stat.mzxid, after.stat.mzxid);
-    const pz = Math.max(before.stat.pzxid, after.stat.pzxid);
-    if (mz !== after.stat.mzxid || pz !== after.stat.pzxid) nodes = pmapSet(nodes, path, { ...after, stat: { ...after.stat, mzxid: mz, pzxid: pz } });
+    const mzxid = Math.max(before.mzxid, after.mzxid);
+    const pzxid = Math.max(before.pzxid, after.pzxid);
+    if (mzxid !== after.mzxid || pzxid !== after.pzxid) (nodes ??= new Map(out.nodes)).set(path, { ...after, mzxid, pzxid });
   }
-  return nodes === out.nodes ? out : { ...out, nodes };
+  return nodes === null ? out : { ...out, nodes };
 }
 
 /**

@@ -79,8 +79,10 @@ const INDEX_FROM = 64;
 /** Children names of `path`, sorted (UTF-16 order): the paths one name below it. */
 export function refChildren(t: RefTree, path: string): readonly string[] {
   if (t.nodes.size < INDEX_FROM) {
+    // A child of "/a" is "/a/" followed by one name (no further "/").
+    const prefix = path === '/' ? '/' : path + '/';
     const out: string[] = [];
-    for (const p of t.nodes.keys()) if (p !== '/' && parentPath(p) === path) out.push(baseName(p));
+    for (const p of t.nodes.keys()) if (p.length > prefix.length && p.startsWith(prefix) && p.indexOf('/', prefix.length) < 0) out.push(p.slice(prefix.length));
     return out.sort();
   }
   let index = childIndex.get(t);
