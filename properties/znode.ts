@@ -85,7 +85,22 @@ export interface ZnodeGhost {
 type W = World<ZState, ZMsg, ZnodeGhost>;
 
 function initGhost(): ZnodeGhost {
-  return { spec: refEmpty(), specSteps: [], due: [], ephemerals: [], closed: [], seqLast: {}, reaped: false, expiredReaped: false, fired: false, seq: false, multiFailed: false, badVersion: false, noChildrenForEphemerals: false, containerSwept: false };
+  return {
+    spec: refEmpty(),
+    specSteps: [],
+    due: [],
+    ephemerals: [],
+    closed: [],
+    seqLast: {},
+    reaped: false,
+    expiredReaped: false,
+    fired: false,
+    seq: false,
+    multiFailed: false,
+    badVersion: false,
+    noChildrenForEphemerals: false,
+    containerSwept: false,
+  };
 }
 
 /** The names a txn's sequential creates got, in op order (none when it failed). */
@@ -247,7 +262,8 @@ export function znodeInvariants(_cfg: ZnodeConfig): Invariant<W>[] {
     },
     {
       name: 'SequentialIncreasing',
-      description: "a sequential node's 10-digit suffix is the number of children its parent had created before it, as the sequence of applied txns gives it, and strictly exceeds every earlier suffix under that parent",
+      description:
+        "a sequential node's 10-digit suffix is the number of children its parent had created before it, as the sequence of applied txns gives it, and strictly exceeds every earlier suffix under that parent",
       check(w, prev) {
         const last: Record<string, number> = { ...prev.ghost.seqLast };
         for (const { a, spec } of appliedWithSpec(w, prev)) {
@@ -268,7 +284,8 @@ export function znodeInvariants(_cfg: ZnodeConfig): Invariant<W>[] {
     },
     {
       name: 'VersionsOnlyGrow',
-      description: "a node's version, cversion, aversion, mzxid and pzxid never decrease; a data write (as the reference tree's changes show it) bumps version, a child added or removed bumps cversion",
+      description:
+        "a node's version, cversion, aversion, mzxid and pzxid never decrease; a data write (as the reference tree's changes show it) bumps version, a child added or removed bumps cversion",
       check(w, prev) {
         for (const { a, spec } of appliedWithSpec(w, prev)) {
           if (a.after === a.before) continue;
@@ -283,7 +300,8 @@ export function znodeInvariants(_cfg: ZnodeConfig): Invariant<W>[] {
             const x = b.stat;
             const y = n.stat;
             const at = `${p} at zxid ${a.zxid}`;
-            if (y.version < x.version || y.cversion < x.cversion || y.aversion < x.aversion) bad = `${at}: versions went back (version ${x.version}->${y.version}, cversion ${x.cversion}->${y.cversion}, aversion ${x.aversion}->${y.aversion})`;
+            if (y.version < x.version || y.cversion < x.cversion || y.aversion < x.aversion)
+              bad = `${at}: versions went back (version ${x.version}->${y.version}, cversion ${x.cversion}->${y.cversion}, aversion ${x.aversion}->${y.aversion})`;
             else if (y.mzxid < x.mzxid || y.pzxid < x.pzxid) bad = `${at}: zxids went back (mzxid ${x.mzxid}->${y.mzxid}, pzxid ${x.pzxid}->${y.pzxid})`;
             else if (written.has(p) && y.version === x.version) bad = `${at}: setData wrote it but version stayed ${y.version}`;
             else if (b.children !== n.children && (b.children.length !== n.children.length || b.children.some((c, i) => c !== n.children[i])) && y.cversion === x.cversion) {
@@ -305,7 +323,8 @@ export function znodeInvariants(_cfg: ZnodeConfig): Invariant<W>[] {
           // The version the node had by the applied txns, not by the model's stat.
           const n = spec.before.nodes.get(t.path);
           if (a.result.ok && (n === undefined || n.version !== t.version)) return `zxid ${a.zxid}: ${t.type} ${t.path} expecting version ${t.version} succeeded on version ${n?.version}`;
-          if (!a.result.ok && a.result.code === 'BADVERSION' && n !== undefined && n.version === t.version) return `zxid ${a.zxid}: ${t.type} ${t.path} got BADVERSION although the version was ${t.version}`;
+          if (!a.result.ok && a.result.code === 'BADVERSION' && n !== undefined && n.version === t.version)
+            return `zxid ${a.zxid}: ${t.type} ${t.path} got BADVERSION although the version was ${t.version}`;
         }
         return null;
       },
@@ -544,7 +563,13 @@ function defaultConfig(mutant: string | null): ZnodeConfig {
       op(2, { t: 'children', path: '/a', watch: true }),
       op(1, { t: 'create', path: '/a/s-', mode: 'EPHEMERAL_SEQUENTIAL' }),
       op(2, { t: 'set', path: '/a', version: 0 }),
-      op(2, { t: 'multi', ops: [{ t: 'create', path: '/a/x', mode: 'PERSISTENT' }, { t: 'check', path: '/a', version: 0 }] }),
+      op(2, {
+        t: 'multi',
+        ops: [
+          { t: 'create', path: '/a/x', mode: 'PERSISTENT' },
+          { t: 'check', path: '/a', version: 0 },
+        ],
+      }),
       op(1, { t: 'close' }),
     ],
     expire: [2],

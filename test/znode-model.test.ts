@@ -131,7 +131,24 @@ class TxnCommand implements fc.Command<Spec, Real> {
 }
 
 const SESSIONS = ['0x0000000100000001', '0x0000000200000002', '0x0000000300000003'];
-const PATHS = ['/a', '/a/b', '/a/b/c', '/e', '/e/x', '/c', '/c/x', '/', '/zookeeper', '/zookeeper/config', '/zookeeper/config/x', '/zookeeper/quota/q', '/a/s-0000000000', '/a/s-0000000001', '/s-0000000000', '/q/0000000000'];
+const PATHS = [
+  '/a',
+  '/a/b',
+  '/a/b/c',
+  '/e',
+  '/e/x',
+  '/c',
+  '/c/x',
+  '/',
+  '/zookeeper',
+  '/zookeeper/config',
+  '/zookeeper/config/x',
+  '/zookeeper/quota/q',
+  '/a/s-0000000000',
+  '/a/s-0000000001',
+  '/s-0000000000',
+  '/q/0000000000',
+];
 /** Paths PathUtils refuses: BADARGUMENTS before anything else but the session. */
 const BAD_PATHS = ['a', '/a/', '//a', '/a/./b', '/..', '/a\u0000', '/\ud800x', '/a\u007f'];
 const SEQ = ['/a/s-', '/s-', '/e/s-', '/c/s-', '/q/', '/'];
@@ -143,7 +160,10 @@ const dataArb = fc.oneof(fc.constantFrom('x', '', 'héllo', '😀€', '\ud800')
 const versionArb = fc.integer({ min: -1, max: 2 });
 const opArb: fc.Arbitrary<MultiOp> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ type: fc.constant('create' as const), path: pathArb, data: dataArb, mode: fc.constantFrom(...MODES) }) },
-  { weight: 2, arbitrary: fc.record({ type: fc.constant('create' as const), path: fc.constantFrom(...SEQ), data: dataArb, mode: fc.constantFrom<CreateMode>('PERSISTENT_SEQUENTIAL', 'EPHEMERAL_SEQUENTIAL') }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ type: fc.constant('create' as const), path: fc.constantFrom(...SEQ), data: dataArb, mode: fc.constantFrom<CreateMode>('PERSISTENT_SEQUENTIAL', 'EPHEMERAL_SEQUENTIAL') }),
+  },
   { weight: 2, arbitrary: fc.record({ type: fc.constant('delete' as const), path: pathArb, version: versionArb }) },
   { weight: 2, arbitrary: fc.record({ type: fc.constant('setData' as const), path: pathArb, data: dataArb, version: versionArb }) },
   { weight: 1, arbitrary: fc.record({ type: fc.constant('check' as const), path: pathArb, version: versionArb }) },
@@ -182,7 +202,11 @@ describe('differential: the model tree against the reference semantics (src/orac
 
 describe('the persistent structures underneath', () => {
   it('PMap behaves as a Map, and old versions stay intact', () => {
-    const keyArb = fc.oneof(fc.constantFrom('/a', '/a/b', '', 'x'), fc.string({ maxLength: 6 }), fc.integer({ min: 0, max: 3000 }).map((i) => `/k${i}`));
+    const keyArb = fc.oneof(
+      fc.constantFrom('/a', '/a/b', '', 'x'),
+      fc.string({ maxLength: 6 }),
+      fc.integer({ min: 0, max: 3000 }).map((i) => `/k${i}`),
+    );
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.boolean(), keyArb, fc.integer()), { maxLength: 400 }), (ops) => {
         let m: PMap<number> = pmapEmpty();

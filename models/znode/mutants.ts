@@ -21,6 +21,8 @@ export interface ZnodeVariant {
   deleteBumpsCversion: boolean;
   /** A child create or delete moves the parent's pzxid. */
   childChangeMovesPzxid: boolean;
+  /** A delete fires NodeChildrenChanged on the parent as well as NodeDeleted on the node (DataTree.deleteNode). */
+  deleteTriggersParent: boolean;
   /** A failed multi undoes the ops before the failing one. */
   multiAtomic: boolean;
   /** Closing or expiring a session deletes its ephemerals. */
@@ -43,6 +45,7 @@ const CORRECT: ZnodeVariant = {
   setDataBumpsVersion: true,
   deleteBumpsCversion: true,
   childChangeMovesPzxid: true,
+  deleteTriggersParent: true,
   multiAtomic: true,
   closeDeletesEphemerals: true,
   ephemeralsHaveNoChildren: true,
@@ -75,6 +78,13 @@ const TABLE: readonly (Mutant & { rules: Partial<ZnodeVariant> })[] = [
     rules: { deleteBumpsCversion: false },
   },
   { name: 'pzxid-not-updated', description: "a child create or delete does not move the parent's pzxid", rules: { childChangeMovesPzxid: false } },
+  {
+    // The slip of issue 13: the tree's own list of what a write changes is wrong, and an
+    // invariant that read that list (instead of the tree before and after) could not tell.
+    name: 'delete-forgets-parent-event',
+    description: "a delete fires NodeDeleted but not its parent's NodeChildrenChanged, so a child watch on the parent is never told",
+    rules: { deleteTriggersParent: false },
+  },
   { name: 'multi-partial', description: 'a failed multi keeps the effects of the ops before the failing one', rules: { multiAtomic: false } },
   {
     name: 'ephemeral-survives-close',

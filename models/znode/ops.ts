@@ -87,7 +87,8 @@ export function removeNode(t: Tree, path: string, node: StoredNode, ctx: TxnCtx,
   if (!rules.deleteBumpsCversion) np = { ...np, stat: { ...np.stat, cversion: parent.stat.cversion } };
   const nodes = pmapDelete(pmapSet(t.nodes, parentPath, np), path);
   const sessions = dropEphemeral(t.sessions, node.owner, path);
-  out.push({ type: 'NodeDeleted', path, zxid: ctx.zxid }, { type: 'NodeChildrenChanged', path: parentPath, zxid: ctx.zxid });
+  out.push({ type: 'NodeDeleted', path, zxid: ctx.zxid });
+  if (rules.deleteTriggersParent) out.push({ type: 'NodeChildrenChanged', path: parentPath, zxid: ctx.zxid });
   return { nodes, sessions };
 }
 

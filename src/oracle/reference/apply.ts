@@ -19,15 +19,21 @@ const SYSTEM = new Set(['/', '/zookeeper', '/zookeeper/quota', '/zookeeper/confi
 /** Its ACL is read-only for clients: writing it or creating under it is NOAUTH. */
 const CONFIG = '/zookeeper/config';
 
+/** Characters PathUtils refuses: controls, C1, surrogates and private use, the specials block. */
+function refusedChar(c: number): boolean {
+  return c <= 0x1f || (c >= 0x7f && c <= 0x9f) || (c >= 0xd800 && c <= 0xf8ff) || c >= 0xfff0;
+}
+
+function validName(name: string): boolean {
+  if (name === '' || name === '.' || name === '..') return false;
+  for (let i = 0; i < name.length; i++) if (refusedChar(name.charCodeAt(i))) return false;
+  return true;
+}
+
 /** PathUtils.validatePath: "/" or "/"-separated names, none empty, "." or "..", none holding a refused character. */
-const REFUSED_CHAR = /[\u0000-\u001f\u007f-\u009f\ud800-\uf8ff\ufff0-\uffff]/;
 export function validPath(path: string): boolean {
   if (path === '/') return true;
-  if (!path.startsWith('/')) return false;
-  return path
-    .slice(1)
-    .split('/')
-    .every((name) => name !== '' && name !== '.' && name !== '..' && !REFUSED_CHAR.test(name));
+  return path.startsWith('/') && path.slice(1).split('/').every(validName);
 }
 
 type Outcome = { readonly tree: RefTree; readonly res: OpResult } | ZkError;
@@ -164,7 +170,9 @@ export function refApply(t: RefTree, txn: Txn, ctx: TxnCtx): RefApplied {
     case 'multi':
       return multi(t, txn.ops, txn.session, ctx);
     case 'createSession':
-      return t.sessions.has(txn.session) ? { tree: t, result: { ok: true, type: 'createSession' }, triggers: [] } : { tree: { nodes: t.nodes, sessions: new Set(t.sessions).add(txn.session) }, result: { ok: true, type: 'createSession' }, triggers: [] };
+      return t.sessions.has(txn.session)
+        ? { tree: t, result: { ok: true, type: 'createSession' }, triggers: [] }
+        : { tree: { nodes: t.nodes, sessions: new Set(t.sessions).add(txn.session) }, result: { ok: true, type: 'createSession' }, triggers: [] };
     case 'closeSession':
       return closeSession(t, txn.session, ctx);
     case 'deleteContainer': {
