@@ -30,7 +30,7 @@ function program(): Command {
     .option('--only <invariants>', 'comma-separated invariant names to check (default: all)')
     .option('--out <dir>', 'where counterexample traces are written', 'zoocheck-traces')
     .option('--no-shrink', 'report the first failing run without shrinking it')
-    .option('--workers <n>', 'worker threads (default: all cores, fewer for small checks)', intArg('--workers', 1))
+    .option('--workers <n>', 'threads, the main one included (default: the cores not already busy)', intArg('--workers', 1))
     .option('--impl <command>', 'run an external implementation of one role as a subprocess (JSON lines; see README)')
     .option('--impl-role <role>', 'the role the external implementation plays (e.g. acceptor)')
     .option('--differential', 'with --impl: also step the model on the same inputs and fail at the first differing output', false)

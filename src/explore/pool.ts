@@ -4,7 +4,7 @@
 // (src/explore/share.ts). Threads report unshrunk; the lowest failing run is
 // regenerated from its seed and shrunk here, so the result is the same
 // whatever the split.
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { BaseConfig } from '../model.ts';
 import type { Protocol } from '../protocol.ts';
@@ -17,12 +17,16 @@ import { shrinkFailure } from './shrink.ts';
 import type { WorkerTask } from './worker.ts';
 
 /**
- * Every core. The main thread starts on the runs at once and a worker that
- * loads after the work is gone is cancelled, so a small check is not slowed
- * by the workers it asked for (`npm run bench`, workers table).
+ * The cores not already busy: every core less the 1-minute load average, at
+ * least one. On a machine others keep busy a second thread only competes with
+ * the first (`npm run bench` on a shared 2-core machine at load 9: 2,000 Paxos
+ * runs took 4.7 s on 2 threads, 2.4 s on 1). The main thread starts on the
+ * runs at once and a worker that loads after the work is gone is cancelled, so
+ * a small check is not slowed by the workers it asked for either.
  */
 export function autoWorkers(): number {
-  return availableParallelism();
+  const cores = availableParallelism();
+  return Math.max(1, Math.min(cores, cores - Math.floor(loadavg()[0])));
 }
 
 /**
