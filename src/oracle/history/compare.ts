@@ -37,6 +37,8 @@ export interface ReadObservation {
   stat?: Stat | null;
   /** A listing's names the model does not have. */
   extraChildren?: readonly string[];
+  /** The model's children a listing lacks. */
+  missingChildren?: readonly string[];
 }
 
 export interface Mismatch {

@@ -113,7 +113,7 @@ export function checkRead(r: Replay, t: Tree, c: Checkpoint, P: Placement): { tr
         const missing = node.children.filter((x) => !sortedObs.includes(x));
         const extra = sortedObs.filter((x) => !node.children.includes(x));
         problem = `children differ: ${missing.length ? `missing ${missing.join(',')}` : ''}${missing.length && extra.length ? '; ' : ''}${extra.length ? `unexpected ${extra.join(',')}` : ''}`;
-        observed = { ...observed, extraChildren: extra };
+        observed = { ...observed, extraChildren: extra, missingChildren: missing };
       } else if (o.stat) {
         const d = diffFor(r, path, node.stat, o.stat);
         if (d.length) problem = `stat differs (model vs observed): ${d.join(', ')}`;
@@ -143,6 +143,19 @@ function classifyRead(r: Replay, t: Tree, c: Checkpoint, node: ZNode | null, obs
   const st = obs.stat ?? null;
   if (st && (st.czxid > R || st.mzxid > R || st.pzxid > R)) {
     return { guarantee: 'read-consistency', ops: [p.id], message: `${head} The observed stat carries a zxid after ${hex(R)} (a read from the future).` };
+  }
+  // Several committed writes missing at once is one finding, named for what it is.
+  const run = lostRun(r, c, obs, P);
+  if (run) {
+    const shown = run.writes.slice(0, 4).map((w) => `${w.desc} at ${hex(w.z)}`).join(', ');
+    const server = p.outcome.server ?? p.line.server ?? 'unknown';
+    return {
+      guarantee: 'linearizable-writes',
+      ops: [p.id, ...run.writes.flatMap((w) => (w.op ? [w.op.id] : [])).slice(0, 4)],
+      message:
+        `${head} Member ${server} lacks the effect of ${run.writes.length} committed write(s) at or below ${hex(R)} (${shown}${run.writes.length > 4 ? ', ...' : ''}): ` +
+        `a member lost a run of committed writes (zxid ${run.from === run.to ? hex(run.from) : `${hex(run.from)}..${hex(run.to)}`}), as in ZOOKEEPER-4712 and ZOOKEEPER-4785.`,
+    };
   }
   if (obs.present && !node && st && isSessionOwner(st.ephemeralOwner)) {
     const closed = ownerClosedAt(r, st.ephemeralOwner, P);
@@ -183,6 +196,68 @@ function classifyRead(r: Replay, t: Tree, c: Checkpoint, node: ZNode | null, obs
     };
   }
   return { guarantee: 'read-consistency', ops: [p.id], message: head };
+}
+
+interface LostWrite {
+  z: number;
+  op: POp | null;
+  desc: string;
+}
+
+/** The last definite ok create of `path` at or below zxid R. */
+function lastCreate(r: Replay, path: string, R: number): POp | null {
+  let made: POp | null = null;
+  for (const q of r.h.ops) {
+    if (q.type === 'create' && q.definite && q.outcome.type === 'ok' && q.outcome.created_path === path && q.zxid <= R && (!made || q.zxid > made.zxid)) made = q;
+  }
+  return made;
+}
+
+/**
+ * A listing whose every difference from the model is a committed write at or below
+ * its zxid that the serving member does not show: the creates of the children it
+ * lacks, and the deletes (or owner's session ends) of the children it still names.
+ * Two or more names wrong that way (one session end takes all its ephemerals): the
+ * member lost a run of committed writes, not one node's life. Null when any
+ * difference has another explanation (or none the history records).
+ */
+function lostRun(r: Replay, c: Checkpoint, obs: ReadObservation, P: Placement): { from: number; to: number; writes: LostWrite[] } | null {
+  const p = c.op;
+  const R = c.z;
+  const extra = obs.extraChildren ?? [];
+  const missing = obs.missingChildren ?? [];
+  if (p.type !== 'children' || extra.length + missing.length < 2) return null;
+  const dir = p.path === '/' ? '' : p.path!;
+  const writes: LostWrite[] = [];
+  for (const name of missing) {
+    const made = lastCreate(r, `${dir}/${name}`, R);
+    if (!made) return null;
+    writes.push({ z: made.zxid, op: made, desc: `op ${made.id} (create ${dir}/${name})` });
+  }
+  for (const name of extra) {
+    const child = `${dir}/${name}`;
+    const made = lastCreate(r, child, R);
+    if (!made) return null;
+    // The first removal after that create: a delete of the node, or its owner's end.
+    let gone: LostWrite | null = null;
+    for (const q of r.h.ops) {
+      if (q.type === 'delete' && q.definite && q.outcome.type === 'ok' && q.path === child && q.zxid > made.zxid && q.zxid <= R && (!gone || q.zxid < gone.z)) {
+        gone = { z: q.zxid, op: q, desc: `op ${q.id} (delete ${child})` };
+      }
+    }
+    if (isEphemeralMode(made.line.args.mode) && made.session) {
+      const closed = ownerClosedAt(r, made.session, P);
+      if (closed !== undefined && closed > made.zxid && closed <= R && (!gone || closed < gone.z)) {
+        const closer = closerOf(r, made.session);
+        gone = { z: closed, op: closer ?? null, desc: `${closer ? `op ${closer.id} ` : ''}(end of session ${made.session}, owner of ${child})` };
+      }
+    }
+    if (!gone) return null;
+    writes.push(gone);
+  }
+  const byZ = new Map(writes.map((w) => [w.z, w]));
+  const uniq = [...byZ.values()].sort((a, b) => a.z - b.z);
+  return { from: uniq[0].z, to: uniq[uniq.length - 1].z, writes: uniq };
 }
 
 /** The acknowledged write (at or below the read's zxid) the observation lacks, if that is what happened. */

@@ -1,7 +1,18 @@
-// Writing the recorded history: one file, written once, atomically.
+// Writing the recorded history: one file, written once, atomically, every line checked
+// against the zk-history/1 schema (history/schema.ts) as it is serialized.
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
+import { serializeLine } from "../history/schema.ts";
 import type { Json } from "./options.ts";
+
+/** The line as the file will hold it; a line the schema rejects is the recorder's bug. */
+function lineText(obj: Json): string {
+  try {
+    return serializeLine(obj);
+  } catch (e) {
+    throw new Error(`the recorder built a line the zk-history/1 schema rejects (${(e as Error).message}): ${JSON.stringify(obj).slice(0, 300)}`);
+  }
+}
 
 /** A body line with its time (sort key) and the order it was recorded in. */
 export interface BufferedLine {
@@ -26,17 +37,17 @@ export function writeHistoryFile(outFile: string, meta: Json, lines: readonly Bu
   const tmp = `${outFile}.tmp-${process.pid}`;
   const fd = openSync(tmp, "w");
   try {
-    writeSync(fd, JSON.stringify(meta) + "\n");
+    writeSync(fd, lineText(meta) + "\n");
     let chunk: string[] = [];
     for (const { obj } of body) {
-      chunk.push(JSON.stringify(obj));
+      chunk.push(lineText(obj));
       if (chunk.length >= 2000) {
         writeSync(fd, chunk.join("\n") + "\n");
         chunk = [];
       }
     }
     if (chunk.length) writeSync(fd, chunk.join("\n") + "\n");
-    writeSync(fd, JSON.stringify(summary) + "\n");
+    writeSync(fd, lineText(summary) + "\n");
     fsyncSync(fd);
   } catch (e) {
     closeSync(fd);
