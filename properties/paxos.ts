@@ -2,11 +2,10 @@
 // "Chosen" is computed from the acceptors' votes (Voting.tla: a quorum voted v in
 // one ballot), never from what a proposer or learner claims.
 import * as fc from 'fast-check';
-import { z } from 'zod';
 import type { ExploreSpec, Invariant, Liveness, Probe, Protocol, Symmetry } from '../src/protocol.ts';
 import { permuteEngineParts } from '../src/explore/fingerprint.ts';
 import type { World } from '../src/world.ts';
-import { budgetSchema, parseWith } from '../src/config.ts';
+import { budgetSchema, lazySchema, parseWith } from '../src/config.ts';
 import {
   acceptorId,
   formatBallot,
@@ -266,13 +265,15 @@ const probes: Probe<W>[] = [
   { name: 'acceptor crashed after voting', hit: (w) => w.ghost.crashAfterVote },
 ];
 
-const configSchema = z.object({
+const configSchema = lazySchema((z) =>
+  z.object({
   mutant: z.string().nullable(),
   proposers: z.number().int().min(1).max(8),
   acceptors: z.number().int().min(1).max(15),
   learners: z.number().int().min(0).max(4),
-  budget: budgetSchema,
-});
+  budget: budgetSchema(),
+}),
+);
 
 function configArb(mutant: string | null): fc.Arbitrary<PaxosConfig> {
   return fc

@@ -4,11 +4,10 @@
 // server delivered in this life, the global commit sequence, every txn a leader
 // created, every vote a voter held, every leader established.
 import * as fc from 'fast-check';
-import { z } from 'zod';
 import type { Invariant, Liveness, Probe, Protocol } from '../src/protocol.ts';
 import type { World } from '../src/world.ts';
 import type { NodeId } from '../src/model.ts';
-import { budgetSchema, parseWith } from '../src/config.ts';
+import { budgetSchema, lazySchema, parseWith } from '../src/config.ts';
 import {
   epochOf,
   fmtZxid,
@@ -495,14 +494,16 @@ const probes: Probe<W>[] = [
   { name: 'SNAP sent', hit: (w) => (w.ghost.flags & F_SNAP) !== 0 },
 ];
 
-const configSchema = z.object({
+const configSchema = lazySchema((z) =>
+  z.object({
   mutant: z.string().nullable(),
   voters: z.number().int().min(1).max(9),
   observers: z.number().int().min(0).max(4),
   writes: z.number().int().min(0).max(8),
   warm: z.boolean().optional(),
-  budget: budgetSchema,
-});
+  budget: budgetSchema(),
+}),
+);
 
 /** Up: every server synced under an established leader (no write made yet). */
 function warmedUp(w: W): boolean {

@@ -10,11 +10,11 @@
 // client observed (issue, reply, watch event, lost op, session), the history a
 // recorder would write, and, per zxid, the tree of the first replica seen there.
 import * as fc from 'fast-check';
-import { z } from 'zod';
+import type { z as Z } from 'zod';
 import type { Invariant, Liveness, Probe, Protocol } from '../src/protocol.ts';
 import type { World } from '../src/world.ts';
 import type { NodeId } from '../src/model.ts';
-import { budgetSchema, InputError, parseWith } from '../src/config.ts';
+import { budgetSchema, InputError, lazySchema, parseWith } from '../src/config.ts';
 import { fmtZxid } from '../models/zab/index.ts';
 import { CREATE_MODES, getNode, paths, treeEquals, type Tree, type WatchTrigger } from '../models/znode/tree.ts';
 import { refApply, refEmpty, refGet, type RefTree } from '../src/oracle/reference/index.ts';
@@ -517,21 +517,23 @@ const probes: Probe<W>[] = [
 
 // ---- configurations ----
 
-const opSchema: z.ZodType<ZkOp> = z.union([
-  z.object({ op: z.literal('create'), path: z.string(), mode: z.enum(CREATE_MODES as [string, ...string[]]) }),
-  z.object({ op: z.enum(['setData', 'delete']), path: z.string(), version: z.number().int() }),
-  z.object({ op: z.enum(['getData', 'exists', 'getChildren']), path: z.string(), watch: z.boolean() }),
-  z.object({ op: z.literal('close') }),
-]) as unknown as z.ZodType<ZkOp>;
+const configSchema = lazySchema((z) => {
+  const opSchema: Z.ZodType<ZkOp> = z.union([
+    z.object({ op: z.literal('create'), path: z.string(), mode: z.enum(CREATE_MODES as [string, ...string[]]) }),
+    z.object({ op: z.enum(['setData', 'delete']), path: z.string(), version: z.number().int() }),
+    z.object({ op: z.enum(['getData', 'exists', 'getChildren']), path: z.string(), watch: z.boolean() }),
+    z.object({ op: z.literal('close') }),
+  ]) as unknown as Z.ZodType<ZkOp>;
 
-const configSchema = z.object({
-  mutant: z.string().nullable(),
-  voters: z.number().int().min(1).max(7),
-  observers: z.number().int().min(0).max(3),
-  warm: z.boolean(),
-  timeouts: z.boolean(),
-  ops: z.array(z.array(opSchema).max(MAX_OPS)).min(1).max(6),
-  budget: budgetSchema,
+  return z.object({
+    mutant: z.string().nullable(),
+    voters: z.number().int().min(1).max(7),
+    observers: z.number().int().min(0).max(3),
+    warm: z.boolean(),
+    timeouts: z.boolean(),
+    ops: z.array(z.array(opSchema).max(MAX_OPS)).min(1).max(6),
+    budget: budgetSchema(),
+  });
 });
 
 function parseConfig(raw: unknown): ZkConfig {

@@ -10,10 +10,9 @@
 // come from outside the code under test. It also keeps every session closed or
 // expired, every ephemeral created, and the last sequential suffix per parent.
 import * as fc from 'fast-check';
-import { z } from 'zod';
 import type { Invariant, Probe, Protocol } from '../src/protocol.ts';
 import type { World } from '../src/world.ts';
-import { budgetSchema, parseWith } from '../src/config.ts';
+import { budgetSchema, lazySchema, parseWith } from '../src/config.ts';
 import {
   isClient,
   ZNODE_MUTANTS,
@@ -509,41 +508,43 @@ function configArb(mutant: string | null): fc.Arbitrary<ZnodeConfig> {
     }));
 }
 
-const pathSchema = z.string().min(1);
-const versionSchema = z.number().int().min(-1);
-const modeSchema = z.enum(CREATE_MODES as [CreateMode, ...CreateMode[]]);
-const subOpSchema = z.discriminatedUnion('t', [
-  z.object({ t: z.literal('create'), path: pathSchema, mode: modeSchema }),
-  z.object({ t: z.literal('delete'), path: pathSchema, version: versionSchema }),
-  z.object({ t: z.literal('set'), path: pathSchema, version: versionSchema }),
-  z.object({ t: z.literal('check'), path: pathSchema, version: versionSchema }),
-]);
-const opSchema = z.union([
-  subOpSchema,
-  z.object({ t: z.enum(['get', 'exists', 'children']), path: pathSchema, watch: z.boolean() }),
-  z.object({ t: z.literal('multi'), ops: z.array(subOpSchema) }),
-  z.object({ t: z.literal('sync') }),
-  z.object({ t: z.literal('close') }),
-]);
-const configSchema = z
-  .object({
-    mutant: z.string().nullable(),
-    clients: z.number().int().min(1).max(8),
-    ops: z.array(z.object({ client: z.number().int().min(1), op: opSchema })).max(24),
-    expire: z.array(z.number().int().min(1)),
-    sweep: z.boolean(),
-    budget: budgetSchema,
-  })
-  .superRefine((c, ctx) => {
-    c.ops.forEach((o, i) => {
-      if (o.client > c.clients) ctx.addIssue({ code: 'custom', path: ['ops', i, 'client'], message: `client ${o.client} is not one of 1..${c.clients}` });
+const configSchema = lazySchema((z) => {
+  const pathSchema = z.string().min(1);
+  const versionSchema = z.number().int().min(-1);
+  const modeSchema = z.enum(CREATE_MODES as [CreateMode, ...CreateMode[]]);
+  const subOpSchema = z.discriminatedUnion('t', [
+    z.object({ t: z.literal('create'), path: pathSchema, mode: modeSchema }),
+    z.object({ t: z.literal('delete'), path: pathSchema, version: versionSchema }),
+    z.object({ t: z.literal('set'), path: pathSchema, version: versionSchema }),
+    z.object({ t: z.literal('check'), path: pathSchema, version: versionSchema }),
+  ]);
+  const opSchema = z.union([
+    subOpSchema,
+    z.object({ t: z.enum(['get', 'exists', 'children']), path: pathSchema, watch: z.boolean() }),
+    z.object({ t: z.literal('multi'), ops: z.array(subOpSchema) }),
+    z.object({ t: z.literal('sync') }),
+    z.object({ t: z.literal('close') }),
+  ]);
+  return z
+    .object({
+      mutant: z.string().nullable(),
+      clients: z.number().int().min(1).max(8),
+      ops: z.array(z.object({ client: z.number().int().min(1), op: opSchema })).max(24),
+      expire: z.array(z.number().int().min(1)),
+      sweep: z.boolean(),
+      budget: budgetSchema(),
+    })
+    .superRefine((c, ctx) => {
+      c.ops.forEach((o, i) => {
+        if (o.client > c.clients) ctx.addIssue({ code: 'custom', path: ['ops', i, 'client'], message: `client ${o.client} is not one of 1..${c.clients}` });
+      });
+      c.expire.forEach((x, i) => {
+        if (x > c.clients) ctx.addIssue({ code: 'custom', path: ['expire', i], message: `client ${x} is not one of 1..${c.clients}` });
+      });
+      const items = c.ops.length + c.expire.length;
+      if (items > 30) ctx.addIssue({ code: 'custom', path: ['ops'], message: `at most 30 workload items (ops + expire), got ${items}` });
     });
-    c.expire.forEach((x, i) => {
-      if (x > c.clients) ctx.addIssue({ code: 'custom', path: ['expire', i], message: `client ${x} is not one of 1..${c.clients}` });
-    });
-    const items = c.ops.length + c.expire.length;
-    if (items > 30) ctx.addIssue({ code: 'custom', path: ['ops'], message: `at most 30 workload items (ops + expire), got ${items}` });
-  });
+});
 
 function workload(cfg: ZnodeConfig): { node: number; request: ZRequest }[] {
   const items: { node: number; request: ZRequest }[] = cfg.ops.map((o) => ({ node: o.client, request: { t: 'next' } }));

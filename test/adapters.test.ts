@@ -7,7 +7,7 @@ import { runCheck } from '../src/explore/check.ts';
 import { withImplementation } from '../src/oracle/adapters/external.ts';
 import { closeAllProcesses } from '../src/oracle/adapters/sync-process.ts';
 import { buildTrace, replayTrace } from '../src/trace/replay.ts';
-import { traceResolver } from '../src/cli/protocols.ts';
+import { traceResolver } from '../src/cli/impl.ts';
 import { getProtocol } from '../properties/index.ts';
 import { ROOT } from './helpers/cli.ts';
 

@@ -1,14 +1,14 @@
-// `zoocheck check`: run one model's suite (or all of them) and report.
+// `zoocheck check`: run one model's suite (or all of them) and report. The
+// trace writer and the implementation adapter are imported only when needed:
+// they bring zod, most of a short check's start-up.
 import { join } from 'node:path';
 import pc from 'picocolors';
 import { InputError } from '../config.ts';
 import { hex32 } from '../run.ts';
 import { combineDigests, type CheckResult } from '../explore/check.ts';
 import { autoWorkers, runCheckParallel } from '../explore/pool.ts';
-import { parseCommand, withImplementation, type ImplSpec } from '../oracle/adapters/external.ts';
+import type { ImplSpec } from '../oracle/adapters/external.ts';
 import type { Protocol } from '../protocol.ts';
-import { buildTrace } from '../trace/replay.ts';
-import { traceJson } from '../trace/format.ts';
 import { PROTOCOL_NAMES } from '../../properties/names.ts';
 import { EXIT_OK, EXIT_VIOLATION, showProgress, writeAtomic, thousands } from './io.ts';
 import { requireMutant } from './args.ts';
@@ -80,9 +80,11 @@ export function toReport(p: Protocol, r: CheckResult, tracePath: string | null):
   };
 }
 
-export function writeFailureTrace(p: Protocol, r: CheckResult, outDir: string, only?: readonly string[], impl?: ImplSpec): string | null {
+async function writeFailureTrace(p: Protocol, r: CheckResult, outDir: string, only?: readonly string[], impl?: ImplSpec): Promise<string | null> {
   const f = r.failure;
   if (!f) return null;
+  const { buildTrace } = await import('../trace/replay.ts');
+  const { traceJson } = await import('../trace/format.ts');
   const t = buildTrace(p, f.input.cfg, f.input.choices, {
     seed: r.seed,
     run: f.run,
@@ -123,20 +125,22 @@ function printHuman(p: Protocol, rep: CheckReport): void {
   }
 }
 
-function implSpec(o: CheckCliOptions): ImplSpec | undefined {
+async function implSpec(o: CheckCliOptions): Promise<ImplSpec | undefined> {
   if (o.impl === undefined) {
     if (o.implRole !== undefined || o.differential) throw new InputError('--impl-role and --differential need --impl');
     return undefined;
   }
   if (o.implRole === undefined) throw new InputError('--impl needs --impl-role (which role the implementation plays)');
+  const { parseCommand } = await import('../oracle/adapters/external.ts');
   return { cmd: parseCommand(o.impl), role: o.implRole, differential: o.differential };
 }
 
 export async function cmdCheck(model: string, o: CheckCliOptions): Promise<number> {
   const names = model === 'all' ? [...PROTOCOL_NAMES] : [model];
-  const impl = implSpec(o);
+  const impl = await implSpec(o);
   if (impl && model === 'all') throw new InputError('--impl needs a single model, not "all"');
-  const protocols = await Promise.all(names.map(async (n) => (impl ? withImplementation(await requireProtocol(n), impl) : requireProtocol(n))));
+  const plug = impl ? (await import('../oracle/adapters/external.ts')).withImplementation : null;
+  const protocols = await Promise.all(names.map(async (n) => (plug && impl ? plug(await requireProtocol(n), impl) : requireProtocol(n))));
   if (model === 'all' && o.mutant !== undefined) throw new InputError('--mutant needs a single model, not "all"');
   if (model === 'all' && o.only !== undefined) throw new InputError('--only needs a single model, not "all"');
   const seed = o.seed ?? ((Date.now() ^ (process.pid << 16)) | 0);
@@ -161,7 +165,7 @@ export async function cmdCheck(model: string, o: CheckCliOptions): Promise<numbe
       onProgress: (x) => bar.update(x),
     });
     bar.stop();
-    const trace = writeFailureTrace(p, r, o.out, only, impl);
+    const trace = await writeFailureTrace(p, r, o.out, only, impl);
     const rep = toReport(p, r, trace);
     if (o.shard) {
       rep.shard = `${shard.index + 1}/${shard.count}`;

@@ -3,10 +3,11 @@
 // check worker thread loads to build its protocol (src/explore/worker.ts
 // imports this module by the URL in its task), with the external
 // implementation plugged in when --impl is given. Kept in the CLI layer so the
-// engine imports no model.
+// engine imports no model. Nothing here loads zod: a check that reads no
+// configuration never needs it (start-up, `npm run bench`).
 import type { ProtocolSource } from '../explore/pool.ts';
 import { InputError } from '../input-error.ts';
-import { withImplementation, type ImplSpec } from '../oracle/adapters/external.ts';
+import type { ImplSpec } from '../oracle/adapters/external.ts';
 import type { Protocol } from '../protocol.ts';
 import { loadProtocol } from '../../properties/load.ts';
 import { PROTOCOL_NAMES } from '../../properties/names.ts';
@@ -26,15 +27,10 @@ export async function workerProtocol(arg: unknown): Promise<Protocol> {
   const a = arg as WorkerProtocolArg;
   const base = await loadProtocol(a.model);
   if (base === null) throw new Error(`unknown model ${a.model}`);
-  return a.impl ? withImplementation(base, a.impl) : base;
-}
-
-/** replayTrace's resolver from a registry: the trace's protocol, with the external implementation it records plugged in. */
-export function traceResolver(get: (name: string) => Protocol | null): (name: string, impl?: ImplSpec) => Protocol | null {
-  return (name, impl) => {
-    const base = get(name);
-    return base !== null && impl ? withImplementation(base, impl) : base;
-  };
+  if (!a.impl) return base;
+  // The adapter (and zod, which it parses answers with) only when an implementation plays.
+  const { withImplementation } = await import('../oracle/adapters/external.ts');
+  return withImplementation(base, a.impl);
 }
 
 /** The source a parallel check of `model` hands its workers. */

@@ -4,7 +4,7 @@ import { readTrace, traceJson } from '../trace/format.ts';
 import { renderMermaid, renderText } from '../trace/render.ts';
 import { replayTrace } from '../trace/replay.ts';
 import { EXIT_OK, EXIT_USAGE, EXIT_VIOLATION } from './io.ts';
-import { traceResolver } from './protocols.ts';
+import { traceResolver } from './impl.ts';
 import { loadProtocol } from '../../properties/load.ts';
 
 export async function cmdReplay(file: string, o: { format: string; mutant?: string }): Promise<number> {
