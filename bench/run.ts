@@ -1,11 +1,15 @@
 // `npm run bench`: the benchmark table, also written as JSON to
-// bench/results/latest.json. Options: --model NAME (repeatable), --quick.
+// bench/results/latest.json. Options: --model NAME (repeatable), --quick,
+// --section NAME (repeatable: throughput, mutants, explore, history, workers,
+// startup; default all). Workers and start-up run the compiled CLI, which
+// `npm run bench` builds first.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { getProtocol, protocolNames } from '../properties/index.ts';
 import { throughput, type ThroughputRow } from './throughput.ts';
 import { timeToBug, type MutantRow } from './mutants.ts';
-import { workerSpeedup, type WorkersRow } from './workers.ts';
+import { workerTimes, type WorkersRow } from './workers.ts';
+import { startup, type StartupRow } from './startup.ts';
 import { benchHistory } from './history.ts';
 import { exploreThroughput, shrinkQuality, type ExploreRow, type ShrinkRow } from './explore.ts';
 
@@ -13,6 +17,8 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const only = args.flatMap((a, i) => (a === '--model' ? [args[i + 1]] : []));
 const models = only.length ? only : protocolNames();
+const sections = args.flatMap((a, i) => (a === '--section' ? [args[i + 1]] : []));
+const want = (name: string) => sections.length === 0 || sections.includes(name);
 
 function table(rows: Record<string, unknown>[]): string {
   if (rows.length === 0) return '(none)\n';
@@ -28,39 +34,53 @@ const mutantRows: MutantRow[] = [];
 for (const name of models) {
   const p = getProtocol(name);
   if (!p) throw new Error(`unknown model ${name}`);
-  for (const b of p.benchConfigs ?? [{ label: 'generated', fix: (c: unknown) => c }]) {
-    throughputRows.push(throughput(p, b.label, b.fix, quick ? 300 : 2000, quick ? 300 : 1500));
+  if (want('throughput')) {
+    for (const b of p.benchConfigs ?? [{ label: 'generated', fix: (c: unknown) => c }]) {
+      throughputRows.push(throughput(p, b.label, b.fix, quick ? 300 : 2000, quick ? 300 : 1500));
+    }
   }
-  for (const m of p.mutants) mutantRows.push(...timeToBug(p, m.name, quick ? 5000 : 50_000, quick ? 200_000 : 2_000_000));
+  if (want('mutants') || want('explore')) for (const m of p.mutants) mutantRows.push(...timeToBug(p, m.name, quick ? 5000 : 50_000, quick ? 200_000 : 2_000_000));
 }
 
 const exploreRows: ExploreRow[] = [];
 const shrinkRows: ShrinkRow[] = [];
-for (const name of models) {
-  const p = getProtocol(name)!;
-  exploreRows.push(...exploreThroughput(p));
-  shrinkRows.push(...shrinkQuality(p, mutantRows));
+if (want('explore')) {
+  for (const name of models) {
+    const p = getProtocol(name)!;
+    exploreRows.push(...exploreThroughput(p));
+    shrinkRows.push(...shrinkQuality(p, mutantRows));
+  }
 }
 
+// The issue's pair (paxos, 40,000 runs, 1 and 2 workers and the default), then
+// every model on a small and a mid-sized check: the default against 1 worker.
 const workerRows: WorkersRow[] = [];
-for (const name of models) workerRows.push(...(await workerSpeedup(getProtocol(name)!, quick ? 2000 : 8000, [1, 2])));
+if (want('workers')) {
+  if (models.includes('paxos')) workerRows.push(...workerTimes('paxos', quick ? 8000 : 40_000, [1, 2, null]));
+  for (const name of models) for (const runs of quick ? [200] : [200, 8000]) workerRows.push(...workerTimes(name, runs, [1, null]));
+}
 
-process.stdout.write(`\nsteps/s (one core)\n${table(throughputRows as unknown as Record<string, unknown>[])}`);
-process.stdout.write(`\ntime to first failure, per mutant and strategy\n${table(mutantRows as unknown as Record<string, unknown>[])}`);
+const startupRows: StartupRow[] = want('startup') ? startup(quick ? 3 : 7) : [];
 
-process.stdout.write(`\nexplore (breadth-first, fair suffix from every state)\n${table(exploreRows as unknown as Record<string, unknown>[])}`);
-process.stdout.write(`\nshrink quality: check's shrunk length / explore's shortest (choices)\n${table(shrinkRows as unknown as Record<string, unknown>[])}`);
-
-const history = await benchHistory();
-process.stdout.write(`\ncheck-history on a generated history\n${table([history as unknown as Record<string, unknown>])}`);
-
-process.stdout.write(`\ncheck on worker threads (same runs, same digest)\n${table(workerRows as unknown as Record<string, unknown>[])}`);
+const print = (title: string, rows: unknown[]) => {
+  if (rows.length > 0) process.stdout.write(`\n${title}\n${table(rows as Record<string, unknown>[])}`);
+};
+print('steps/s (one core; per CPU-second too, for a machine shared with other work)', throughputRows);
+print('time to first failure, per mutant and strategy', want('mutants') ? mutantRows : []);
+print('explore (breadth-first, fair suffix from every state)', exploreRows);
+print("shrink quality: check's shrunk length / explore's shortest (choices)", shrinkRows);
+const history = want('history') ? await benchHistory() : null;
+if (history) print('check-history on a generated history', [history]);
+print('check on worker threads: the compiled CLI, wall time (same digest for any count)', workerRows);
+print('start-up (median and fastest of several runs)', startupRows);
 
 const out = {
   date: new Date().toISOString(),
   node: process.version,
   cpu: cpus()[0]?.model ?? 'unknown',
   cores: cpus().length,
+  /** The 1-minute load average when the run ended: the machine may be shared. */
+  load: loadavg()[0],
   quick,
   throughput: throughputRows,
   mutants: mutantRows,
@@ -68,6 +88,7 @@ const out = {
   explore: exploreRows,
   shrink: shrinkRows,
   history,
+  startup: startupRows,
 };
 mkdirSync('bench/results', { recursive: true });
 writeFileSync('bench/results/latest.json', JSON.stringify(out, null, 1) + '\n');

@@ -11,6 +11,8 @@ export interface ThroughputRow {
   runs: number;
   steps: number;
   stepsPerSec: number;
+  /** Steps per second of this process's CPU time: the one-core rate when other work shares the machine. */
+  stepsPerCpuSec: number;
 }
 
 export function throughput<Cfg extends BaseConfig>(p: Protocol<any, any, any, any, any, Cfg>, label: string, fix: (cfg: Cfg) => Cfg, runs = 2000, minMs = 1500): ThroughputRow {
@@ -27,11 +29,14 @@ export function throughput<Cfg extends BaseConfig>(p: Protocol<any, any, any, an
   pass();
   let steps = 0;
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   let passes = 0;
   do {
     steps += pass();
     passes++;
   } while (performance.now() - t0 < minMs);
   const ms = performance.now() - t0;
-  return { model: p.name, config: label, runs: runs * passes, steps, stepsPerSec: Math.round((steps / ms) * 1000) };
+  const cpu = process.cpuUsage(c0);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
+  return { model: p.name, config: label, runs: runs * passes, steps, stepsPerSec: Math.round((steps / ms) * 1000), stepsPerCpuSec: Math.round((steps / cpuMs) * 1000) };
 }

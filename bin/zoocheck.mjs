@@ -1,10 +1,13 @@
 #!/usr/bin/env node
-// Thin launcher: runs the TypeScript CLI through tsx's loader so `npx zoocheck`
-// works straight after `npm ci`, with no build step.
-import { register } from 'tsx/esm/api';
-import { fileURLToPath } from 'node:url';
+// Launcher: runs the compiled CLI (dist/, built by `npm ci` through the
+// `prepare` script) with plain node, so start-up loads JavaScript only.
+import { existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
 
-register();
-const here = dirname(fileURLToPath(import.meta.url));
-await import(join(here, '..', 'src', 'cli', 'main.ts'));
+const main = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'src', 'cli', 'main.js');
+if (!existsSync(main)) {
+  process.stderr.write(`zoocheck is not built (${main} is missing): run "npm ci" or "npm run build"\n`);
+  process.exit(2);
+}
+await import(pathToFileURL(main).href);

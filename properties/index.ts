@@ -4,8 +4,10 @@ import { paxosProtocol } from './paxos.ts';
 import { zabProtocol } from './zab.ts';
 import { zkProtocol } from './zk.ts';
 import { znodeProtocol } from './znode.ts';
+import { PROTOCOL_NAMES, type ProtocolName } from './names.ts';
+import { splitProfile, withProfileNamed } from './profile-name.ts';
 
-const factories: Record<string, () => Protocol> = {
+const factories: Record<ProtocolName, () => Protocol> = {
   paxos: paxosProtocol as () => Protocol,
   zab: zabProtocol as () => Protocol,
   znode: znodeProtocol as () => Protocol,
@@ -13,16 +15,12 @@ const factories: Record<string, () => Protocol> = {
 };
 
 export function protocolNames(): string[] {
-  return Object.keys(factories);
+  return [...PROTOCOL_NAMES];
 }
 
 /** A protocol by name; `zab@3.8.0` is zab under its 3.8.0 version profile. */
 export function getProtocol(name: string): Protocol | null {
-  const at = name.indexOf('@');
-  const f = factories[at < 0 ? name : name.slice(0, at)];
-  if (!f) return null;
-  const p = f();
-  if (at < 0) return p;
-  const profile = name.slice(at + 1);
-  return p.withProfile !== undefined && p.profiles?.[profile] !== undefined ? p.withProfile(profile) : null;
+  const [base, profile] = splitProfile(name);
+  const f = Object.hasOwn(factories, base) ? factories[base as ProtocolName] : undefined;
+  return f ? withProfileNamed(f(), profile) : null;
 }

@@ -2,11 +2,10 @@
 // "Chosen" is computed from the acceptors' votes (Voting.tla: a quorum voted v in
 // one ballot), never from what a proposer or learner claims.
 import * as fc from 'fast-check';
-import { z } from 'zod';
 import type { ExploreSpec, Invariant, Liveness, Probe, Protocol, Symmetry } from '../src/protocol.ts';
 import { permuteEngineParts } from '../src/explore/fingerprint.ts';
 import type { World } from '../src/world.ts';
-import { budgetSchema, parseWith } from '../src/config.ts';
+import { budgetSchema, lazySchema, parseWith } from '../src/config.ts';
 import {
   acceptorId,
   formatBallot,
@@ -56,40 +55,51 @@ function majority(cfg: PaxosConfig): number {
   return Math.floor(cfg.acceptors / 2) + 1;
 }
 
+// Ghosts are built by one constructor with every field, not by spreading: a
+// spread that overrides fields costs more than the rest of a Paxos step
+// (node --cpu-prof, `npm run bench`).
+function ghost(g: PaxosGhost, votes: readonly Vote[], last: readonly (Vote | null)[], chosen: PaxosGhost['chosen'], submitted: readonly Value[], started: number, ballots: PaxosGhost['ballots'], adopted: boolean, nacked: boolean, crashAfterVote: boolean): PaxosGhost {
+  if (votes === g.votes && last === g.last && chosen === g.chosen && submitted === g.submitted && started === g.started && ballots === g.ballots && adopted === g.adopted && nacked === g.nacked && crashAfterVote === g.crashAfterVote) return g;
+  return { votes, last, chosen, submitted, started, ballots, adopted, nacked, crashAfterVote };
+}
+
 function updateGhost(g: PaxosGhost, node: number, s: PaxosState | null, obs: readonly PaxosObs[] | undefined, cfg: PaxosConfig, req: ProposeRequest | undefined): PaxosGhost {
-  let out = g;
-  if (req !== undefined) out = { ...out, submitted: [...out.submitted, req.value] };
+  const submitted = req !== undefined ? [...g.submitted, req.value] : g.submitted;
+  let { started, adopted, nacked } = g;
   if (obs !== undefined) {
     for (const o of obs) {
-      if (o.t === 'prepare' && !((out.started >>> node) & 1)) out = { ...out, started: out.started | (1 << node) };
-      else if (o.t === 'adopt' && !out.adopted) out = { ...out, adopted: true };
-      else if (o.t === 'nacked' && !out.nacked) out = { ...out, nacked: true };
+      if (o.t === 'prepare') started |= 1 << node;
+      else if (o.t === 'adopt') adopted = true;
+      else if (o.t === 'nacked') nacked = true;
     }
   }
   const role = roleOf(node, cfg);
   if (role === 'proposer') {
     const b = s === null ? 0 : (s as ProposerState).ballot;
-    if (b !== 0 && !out.ballots.some((x) => x.b === b && x.p === node)) out = { ...out, ballots: [...out.ballots, { b, p: node }] };
-    return out;
+    let ballots = g.ballots;
+    if (b !== 0 && !ballots.some((x) => x.b === b && x.p === node)) ballots = [...ballots, { b, p: node }];
+    return ghost(g, g.votes, g.last, g.chosen, submitted, started, ballots, adopted, nacked, g.crashAfterVote);
   }
-  if (role !== 'acceptor') return out;
+  if (role !== 'acceptor') return ghost(g, g.votes, g.last, g.chosen, submitted, started, g.ballots, adopted, nacked, g.crashAfterVote);
   const a = node - cfg.proposers;
-  if (s === null) return out.last[a] !== null && !out.crashAfterVote ? { ...out, crashAfterVote: true } : out;
+  if (s === null) return ghost(g, g.votes, g.last, g.chosen, submitted, started, g.ballots, adopted, nacked, g.crashAfterVote || g.last[a] !== null);
   const acc = s as AcceptorState;
   if (acc.acceptedBallot === 0) {
     // A restart that forgot the vote: the ghost keeps the history, forgets "current".
-    if (out.last[a] === null) return out;
-    const last = out.last.slice();
-    last[a] = null;
-    return { ...out, last };
+    let last = g.last;
+    if (last[a] !== null) {
+      last = last.slice();
+      (last as (Vote | null)[])[a] = null;
+    }
+    return ghost(g, g.votes, last, g.chosen, submitted, started, g.ballots, adopted, nacked, g.crashAfterVote);
   }
-  const prevVote = out.last[a];
-  if (prevVote !== null && prevVote.b === acc.acceptedBallot && prevVote.v === acc.acceptedValue) return out;
+  const prevVote = g.last[a];
+  if (prevVote !== null && prevVote.b === acc.acceptedBallot && prevVote.v === acc.acceptedValue) return ghost(g, g.votes, g.last, g.chosen, submitted, started, g.ballots, adopted, nacked, g.crashAfterVote);
   const vote: Vote = { a, b: acc.acceptedBallot, v: acc.acceptedValue as Value };
-  const votes = [...out.votes, vote];
-  const last = out.last.slice();
+  const votes = [...g.votes, vote];
+  const last = g.last.slice();
   last[a] = vote;
-  let chosen = out.chosen;
+  let chosen = g.chosen;
   if (!chosen.some((c) => c.b === vote.b && c.v === vote.v)) {
     let voters = 0;
     for (const x of votes) if (x.b === vote.b && x.v === vote.v) voters |= 1 << x.a;
@@ -97,7 +107,7 @@ function updateGhost(g: PaxosGhost, node: number, s: PaxosState | null, obs: rea
     for (let k = 0; k < cfg.acceptors; k++) if ((voters >>> k) & 1) count++;
     if (count >= majority(cfg)) chosen = [...chosen, { b: vote.b, v: vote.v }];
   }
-  return { ...out, votes, last, chosen };
+  return ghost(g, votes, last, chosen, submitted, started, g.ballots, adopted, nacked, g.crashAfterVote);
 }
 
 function acceptorView(w: W, k: number, cfg: PaxosConfig): { promised: number; acceptedBallot: number; up: boolean } {
@@ -255,13 +265,15 @@ const probes: Probe<W>[] = [
   { name: 'acceptor crashed after voting', hit: (w) => w.ghost.crashAfterVote },
 ];
 
-const configSchema = z.object({
+const configSchema = lazySchema((z) =>
+  z.object({
   mutant: z.string().nullable(),
   proposers: z.number().int().min(1).max(8),
   acceptors: z.number().int().min(1).max(15),
   learners: z.number().int().min(0).max(4),
-  budget: budgetSchema,
-});
+  budget: budgetSchema(),
+}),
+);
 
 function configArb(mutant: string | null): fc.Arbitrary<PaxosConfig> {
   return fc

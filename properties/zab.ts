@@ -4,12 +4,12 @@
 // server delivered in this life, the global commit sequence, every txn a leader
 // created, every vote a voter held, every leader established.
 import * as fc from 'fast-check';
-import { z } from 'zod';
+import type { z as Z } from 'zod';
 import type { Invariant, Liveness, Probe, Protocol } from '../src/protocol.ts';
 import { zabProfiles } from './profiles.ts';
 import type { World } from '../src/world.ts';
 import type { NodeId } from '../src/model.ts';
-import { budgetSchema, parseWith } from '../src/config.ts';
+import { budgetSchema, lazySchema, parseWith } from '../src/config.ts';
 import {
   epochOf,
   fmtZxid,
@@ -510,20 +510,24 @@ const probes: Probe<W>[] = [
 ];
 
 /** The version profile and committedLog window fields, shared with the ensemble's config. */
-export const zabVersionFields = {
-  profile: z.enum(Object.keys(ZAB_PROFILES) as [string, ...string[]]).optional(),
-  window: z.number().int().min(1).max(64).optional(),
-};
+export function zabVersionFields(z: typeof Z) {
+  return {
+    profile: z.enum(Object.keys(ZAB_PROFILES) as [string, ...string[]]).optional(),
+    window: z.number().int().min(1).max(64).optional(),
+  };
+}
 
-const configSchema = z.object({
+const configSchema = lazySchema((z) =>
+  z.object({
   mutant: z.string().nullable(),
   voters: z.number().int().min(1).max(9),
   observers: z.number().int().min(0).max(4),
   writes: z.number().int().min(0).max(8),
   warm: z.boolean().optional(),
-  budget: budgetSchema,
-  ...zabVersionFields,
-});
+  budget: budgetSchema(),
+  ...zabVersionFields(z),
+}),
+);
 
 /** Up: every server synced under an established leader (no write made yet). */
 function warmedUp(w: W): boolean {

@@ -3,25 +3,28 @@
 //
 // The ghost is the judge. It learns the committed txn sequence from the ZAB
 // states of the servers (history up to lastCommitted, the order ZAB guarantees)
-// and applies it to its own data tree, so it knows the committed state and
-// every txn's result and watch triggers at each zxid. It also folds in what each
+// and applies it to its own data tree with the reference semantics
+// (src/oracle/reference: no code shared with the znode model the servers run),
+// so it knows the committed state and every txn's result and the watch
+// triggers its changes call for at each zxid. It also folds in what each
 // client observed (issue, reply, watch event, lost op, session), the history a
 // recorder would write, and, per zxid, the tree of the first replica seen there.
 import * as fc from 'fast-check';
-import { z } from 'zod';
+import type { z as Z } from 'zod';
 import type { Invariant, Liveness, Probe, Protocol } from '../src/protocol.ts';
 import { zabProfiles } from './profiles.ts';
 import type { World } from '../src/world.ts';
 import type { NodeId } from '../src/model.ts';
-import { budgetSchema, InputError, parseWith } from '../src/config.ts';
+import { budgetSchema, InputError, lazySchema, parseWith } from '../src/config.ts';
 import { zabVersionFields } from './zab.ts';
 import { fmtZxid } from '../models/zab/index.ts';
-import { CREATE_MODES, emptyTree, getNode, paths, treeEquals, type Tree, type WatchTrigger } from '../models/znode/tree.ts';
+import { CREATE_MODES, getNode, paths, treeEquals, type Tree, type WatchTrigger } from '../models/znode/tree.ts';
+import { refApply, refEmpty, refGet, type RefTree } from '../src/oracle/reference/index.ts';
 import { FIRED_KINDS, type WatchKind } from '../models/znode/watches.ts';
 import { pmapEmpty, pmapGet, pmapSet, type PMap } from '../models/znode/pmap.ts';
 import {
-  applyPayload,
   clientIndex,
+  clientResult,
   decode,
   describeOp,
   describeResult,
@@ -29,11 +32,12 @@ import {
   isRead,
   MAX_OPS,
   nodeCount,
+  readNode,
   OP_EXPIRE,
-  readOp,
   sameResult,
   serverCount,
   sessionId,
+  txnOf,
   watchOf,
   makeZkModel,
   warmStates,
@@ -54,8 +58,8 @@ import {
 export interface CommitRec {
   readonly z: number;
   readonly v: number;
-  /** The committed state right after this txn. */
-  readonly tree: Tree;
+  /** The committed state right after this txn (the reference tree). */
+  readonly tree: RefTree;
   readonly result: OpResult;
   readonly triggers: readonly WatchTrigger[];
 }
@@ -118,7 +122,7 @@ const F_CLOSED = 512;
 
 type W = World<ZkState, ZkMsg, ZkGhost>;
 
-const INITIAL_TREE = emptyTree();
+const INITIAL_TREE = refEmpty();
 const NONE: readonly never[] = Object.freeze([]);
 
 function setAt<T>(xs: readonly T[], i: number, v: T): T[] {
@@ -142,7 +146,7 @@ export function commitIndex(cs: readonly CommitRec[], z: number): number {
 }
 
 /** The committed state at zxid z (0: the empty tree), or null when z is not a committed zxid. */
-function stateAt(g: ZkGhost, z: number): Tree | null {
+function stateAt(g: ZkGhost, z: number): RefTree | null {
   if (z === 0) return INITIAL_TREE;
   const i = commitIndex(g.committed, z);
   return i < 0 ? null : g.committed[i].tree;
@@ -157,6 +161,22 @@ function fail(g: ZkGhost, inv: string, msg: string): ZkGhost {
   return { ...g, err: { ...g.err, [inv]: msg } };
 }
 
+const MOVED: OpResult = Object.freeze({ ok: false, code: 'SESSIONMOVED' as const });
+const NO_PATHS: readonly string[] = Object.freeze([]);
+
+/**
+ * Committed payload v at zxid z through the reference semantics: the result a
+ * client must get, the triggers the change calls for, the ephemerals a close
+ * deletes. ctime and mtime are the zxid (the model's logical clock).
+ */
+function applySpec(tree: RefTree, v: number, z: number, cfg: ZkConfig): { tree: RefTree; result: OpResult; triggers: readonly WatchTrigger[]; deleted: readonly string[] } {
+  const txn = txnOf(v, cfg);
+  if (txn === null) return { tree, result: MOVED, triggers: NONE, deleted: NO_PATHS };
+  const r = refApply(tree, txn, { zxid: z, time: z });
+  const res = r.result;
+  return { tree: r.tree, result: clientResult(txn, res), triggers: r.triggers, deleted: res.ok && res.deleted ? res.deleted : NO_PATHS };
+}
+
 /** Extend the committed sequence from a server's ZAB state, applying it to the ghost's tree. */
 function learnCommits(g: ZkGhost, s: ServerState, cfg: ZkConfig): ZkGhost {
   const h = s.zab.history;
@@ -167,7 +187,7 @@ function learnCommits(g: ZkGhost, s: ServerState, cfg: ZkConfig): ZkGhost {
   let tree = committed.length === 0 ? INITIAL_TREE : committed[committed.length - 1].tree;
   for (let k = committed.length; k < lc; k++) {
     const t = h[k];
-    const r = applyPayload(tree, t.v, t.z, cfg);
+    const r = applySpec(tree, t.v, t.z, cfg);
     tree = r.tree;
     committed.push({ z: t.z, v: t.v, tree, result: r.result, triggers: r.triggers });
     const p = decode(t.v);
@@ -241,7 +261,7 @@ function rewatch(g: ZkGhost, c: number, z: number): ZkGhost {
   if (t === null) return g;
   let changed = false;
   const regs = g.regs[c].map((r) => {
-    if (r.kind !== 'exist' || r.since >= z || getNode(t, r.path) !== null) return r;
+    if (r.kind !== 'exist' || r.since >= z || refGet(t, r.path) !== null) return r;
     changed = true;
     return { ...r, since: z };
   });
@@ -262,7 +282,7 @@ function onReply(g: ZkGhost, c: number, k: number, z: number, res: OpResult, cfg
     const t = stateAt(out, z);
     if (t === null) out = fail(out, 'ReadsCommitted', `c${c}'s op ${k} (${describeOp(op)}) was answered at ${fmtZxid(z)}, which is not a committed zxid (committed up to ${fmtZxid(lastCommitted(out))})`);
     else {
-      const want = readOp(t, op);
+      const want = readNode(refGet(t, op.path), op);
       if (!sameResult(want, res)) out = fail(out, 'ReadsCommitted', `c${c}'s op ${k} (${describeOp(op)}) at ${fmtZxid(z)} returned ${describeResult(res)}; the committed state there gives ${describeResult(want)}`);
     }
     if (z < lastCommitted(out)) out = { ...out, flags: out.flags | F_STALE_READ };
@@ -500,22 +520,24 @@ const probes: Probe<W>[] = [
 
 // ---- configurations ----
 
-const opSchema: z.ZodType<ZkOp> = z.union([
-  z.object({ op: z.literal('create'), path: z.string(), mode: z.enum(CREATE_MODES as [string, ...string[]]) }),
-  z.object({ op: z.enum(['setData', 'delete']), path: z.string(), version: z.number().int() }),
-  z.object({ op: z.enum(['getData', 'exists', 'getChildren']), path: z.string(), watch: z.boolean() }),
-  z.object({ op: z.literal('close') }),
-]) as unknown as z.ZodType<ZkOp>;
+const configSchema = lazySchema((z) => {
+  const opSchema: Z.ZodType<ZkOp> = z.union([
+    z.object({ op: z.literal('create'), path: z.string(), mode: z.enum(CREATE_MODES as [string, ...string[]]) }),
+    z.object({ op: z.enum(['setData', 'delete']), path: z.string(), version: z.number().int() }),
+    z.object({ op: z.enum(['getData', 'exists', 'getChildren']), path: z.string(), watch: z.boolean() }),
+    z.object({ op: z.literal('close') }),
+  ]) as unknown as Z.ZodType<ZkOp>;
 
-const configSchema = z.object({
-  mutant: z.string().nullable(),
-  voters: z.number().int().min(1).max(7),
-  observers: z.number().int().min(0).max(3),
-  warm: z.boolean(),
-  timeouts: z.boolean(),
-  ops: z.array(z.array(opSchema).max(MAX_OPS)).min(1).max(6),
-  budget: budgetSchema,
-  ...zabVersionFields,
+  return z.object({
+    mutant: z.string().nullable(),
+    voters: z.number().int().min(1).max(7),
+    observers: z.number().int().min(0).max(3),
+    warm: z.boolean(),
+    timeouts: z.boolean(),
+    ops: z.array(z.array(opSchema).max(MAX_OPS)).min(1).max(6),
+    budget: budgetSchema(),
+    ...zabVersionFields(z),
+  });
 });
 
 function parseConfig(raw: unknown): ZkConfig {

@@ -2,13 +2,17 @@
 // of the znode protocol (one server, client sessions over FIFO links). The
 // invariants read the server's tree and the txns it applied (with the trees
 // before and after each), the clients' states, and a ghost that keeps history
-// the world forgets: every watch trigger with its zxid, every session closed or
-// expired, the last sequential suffix per parent.
+// the world forgets. The ghost does not take the model's word for what a txn
+// did: it replays every applied txn through the reference semantics
+// (src/oracle/reference, no code shared with models/znode), so the stat fields,
+// sequential names and ephemerals a txn sequence must produce, and the watch
+// triggers it must fire (read off the reference tree before and after each op),
+// come from outside the code under test. It also keeps every session closed or
+// expired, every ephemeral created, and the last sequential suffix per parent.
 import * as fc from 'fast-check';
-import { z } from 'zod';
 import type { Invariant, Probe, Protocol } from '../src/protocol.ts';
 import type { World } from '../src/world.ts';
-import { budgetSchema, parseWith } from '../src/config.ts';
+import { budgetSchema, lazySchema, parseWith } from '../src/config.ts';
 import {
   isClient,
   ZNODE_MUTANTS,
@@ -26,27 +30,43 @@ import {
   type ZState,
 } from '../models/znode/index.ts';
 import { znodeRender } from '../models/znode/render.ts';
+import { pmapForEach, pmapGet, pmapHas } from '../models/znode/pmap.ts';
+import { isSessionOwned, refApply, refEmpty, refGet, type RefApplied, type RefTree } from '../src/oracle/reference/index.ts';
 import {
-  childCreates,
   CREATE_MODES,
   FIRED_KINDS,
   forEachNode,
   getNode,
   isSequential,
-  isSessionOwner,
   nameOf,
   parentOf,
+  paths,
   sequenceOf,
   treeEquals,
   utf8Length,
   type CreateMode,
+  type Stat,
   type Tree,
+  type Txn,
+  type TxnResult,
   type WatchTrigger,
 } from '../models/znode/tree.ts';
 
+/** One applied txn as the reference semantics did it, with the reference tree before it. */
+export interface SpecStep {
+  readonly before: RefTree;
+  readonly r: RefApplied;
+}
+
 export interface ZnodeGhost {
-  /** Every watch trigger the server's txns produced, in zxid order. */
-  triggers: readonly WatchTrigger[];
+  /** The reference tree after every txn the server applied, replayed in zxid order. */
+  spec: RefTree;
+  /** The server's last step's txns, as the reference did them (aligned with ServerState.applied). */
+  specSteps: readonly SpecStep[];
+  /** Every watch trigger the reference tree's changes call for, in zxid order. */
+  due: readonly WatchTrigger[];
+  /** Every session ephemeral the applied txns created: its path, create zxid and owner. */
+  ephemerals: readonly { readonly path: string; readonly czxid: number; readonly session: string }[];
   /** Sessions closed or expired. */
   closed: readonly string[];
   /** Last sequential suffix per parent incarnation ("path@czxid": a re-created parent starts again). */
@@ -64,21 +84,41 @@ export interface ZnodeGhost {
 type W = World<ZState, ZMsg, ZnodeGhost>;
 
 function initGhost(): ZnodeGhost {
-  return { triggers: [], closed: [], seqLast: {}, reaped: false, expiredReaped: false, fired: false, seq: false, multiFailed: false, badVersion: false, noChildrenForEphemerals: false, containerSwept: false };
+  return {
+    spec: refEmpty(),
+    specSteps: [],
+    due: [],
+    ephemerals: [],
+    closed: [],
+    seqLast: {},
+    reaped: false,
+    expiredReaped: false,
+    fired: false,
+    seq: false,
+    multiFailed: false,
+    badVersion: false,
+    noChildrenForEphemerals: false,
+    containerSwept: false,
+  };
 }
 
-/** The sequential nodes a txn created, with the parent incarnation each went under. */
-function seqCreates(a: AppliedTxn): { path: string; parent: string; key: string; n: number }[] {
-  const r = a.result;
+/** The names a txn's sequential creates got, in op order (none when it failed). */
+function seqNames(txn: Txn, r: TxnResult): string[] {
   if (!r.ok) return [];
   const made: string[] = [];
-  if (a.txn.type === 'create' && isSequential(a.txn.mode) && r.path) made.push(r.path);
-  if (a.txn.type === 'multi' && r.results) {
-    a.txn.ops.forEach((op, i) => {
+  if (txn.type === 'create' && isSequential(txn.mode) && r.path) made.push(r.path);
+  if (txn.type === 'multi' && r.results) {
+    txn.ops.forEach((op, i) => {
       const res = r.results![i];
       if (op.type === 'create' && isSequential(op.mode) && res.type === 'create') made.push(res.path);
     });
   }
+  return made;
+}
+
+/** The sequential nodes a txn created, with the parent incarnation each went under. */
+function seqCreates(a: AppliedTxn): { path: string; parent: string; key: string; n: number }[] {
+  const made = seqNames(a.txn, a.result);
   const out: { path: string; parent: string; key: string; n: number }[] = [];
   for (const path of made) {
     const parent = parentOf(path) as string;
@@ -99,11 +139,22 @@ function updateGhost(g: ZnodeGhost, node: number, s: ZState | null, obs: readonl
   let out = g;
   if (node === 0 && s !== null && s.role === 'server' && s.applied.length > 0) {
     const expired = obs?.some((o) => o.t === 'session' && o.event === 'expired') ?? false;
-    let triggers: WatchTrigger[] | null = null;
+    let due: WatchTrigger[] | null = null;
+    let ephemerals: ZnodeGhost['ephemerals'][number][] | null = null;
     let seqLast: Record<string, number> | null = null;
     let closed: string[] | null = null;
+    let spec = g.spec;
+    const specSteps: SpecStep[] = [];
     for (const a of s.applied) {
-      for (const t of a.triggers) (triggers ??= g.triggers.slice()).push(t);
+      // The server's clock moves with every txn; ctime and mtime are not compared.
+      const r = refApply(spec, a.txn, { zxid: a.zxid, time: a.zxid });
+      specSteps.push({ before: spec, r });
+      for (const t of r.triggers) {
+        (due ??= g.due.slice()).push(t);
+        const n = t.type === 'NodeCreated' ? r.tree.nodes.get(t.path) : undefined;
+        if (n !== undefined && isSessionOwned(n)) (ephemerals ??= g.ephemerals.slice()).push({ path: t.path, czxid: n.czxid, session: n.owner });
+      }
+      spec = r.tree;
       if (a.txn.type === 'closeSession') {
         (closed ??= g.closed.slice()).push(a.txn.session);
         if (a.result.ok && (a.result.deleted?.length ?? 0) > 0) out = { ...out, reaped: true, expiredReaped: out.expiredReaped || expired };
@@ -118,7 +169,9 @@ function updateGhost(g: ZnodeGhost, node: number, s: ZState | null, obs: readonl
       if (cs.includes('NOCHILDRENFOREPHEMERALS') && !out.noChildrenForEphemerals) out = { ...out, noChildrenForEphemerals: true };
       if (a.txn.type === 'deleteContainer' && a.result.ok && !out.containerSwept) out = { ...out, containerSwept: true };
     }
-    if (triggers !== null) out = { ...out, triggers };
+    out = { ...out, spec, specSteps };
+    if (due !== null) out = { ...out, due };
+    if (ephemerals !== null) out = { ...out, ephemerals };
     if (seqLast !== null) out = { ...out, seqLast };
     if (closed !== null) out = { ...out, closed };
   }
@@ -134,6 +187,12 @@ function server(w: W): ServerState {
 function appliedNow(w: W, prev: W): readonly AppliedTxn[] {
   const s = server(w);
   return s === prev.nodes[0] ? [] : s.applied;
+}
+
+/** The server's txns of this step, each with the reference's doing of it (the ghost replayed them as the server stepped). */
+function appliedWithSpec(w: W, prev: W): { a: AppliedTxn; spec: SpecStep }[] {
+  const now = appliedNow(w, prev);
+  return now.map((a, i) => ({ a, spec: w.ghost.specSteps[i] }));
 }
 
 function eachNodeOnce(w: W, prev: W, f: (t: Tree) => string | null): string | null {
@@ -171,46 +230,49 @@ export function znodeInvariants(_cfg: ZnodeConfig): Invariant<W>[] {
     },
     {
       name: 'EphemeralNoChildren',
-      description: 'an ephemeral node never has children (NOCHILDRENFOREPHEMERALS)',
+      description: 'a node the applied txns created as a session ephemeral never has children (NOCHILDRENFOREPHEMERALS)',
       check: (w, prev) =>
         eachNodeOnce(w, prev, (t) => {
+          const spec = w.ghost.spec;
           let bad: string | null = null;
           forEachNode(t, (p, n) => {
-            if (bad === null && isSessionOwner(n.owner) && n.children.length > 0) bad = `ephemeral ${p} (session ${n.owner}) has children [${n.children.join(',')}]`;
+            if (bad !== null || n.children.length === 0) return;
+            // The owner as the txn sequence gives it, for the same incarnation of the node.
+            const r = spec.nodes.get(p);
+            if (r !== undefined && r.czxid === n.stat.czxid && isSessionOwned(r)) bad = `ephemeral ${p} (created by session ${r.owner} at zxid ${r.czxid}) has children [${n.children.join(',')}]`;
           });
           return bad;
         }),
     },
     {
       name: 'EphemeralsVanishWithSession',
-      description: 'once a session is closed or expired, no node it owned remains',
+      description: 'once a session is closed or expired, no ephemeral the applied txns created for it remains',
       check: (w, prev) =>
         eachNodeOnce(w, prev, (t) => {
           const closed = w.ghost.closed;
           if (closed.length === 0) return null;
-          let bad: string | null = null;
-          forEachNode(t, (p, n) => {
-            if (bad === null && isSessionOwner(n.owner) && closed.includes(n.owner)) bad = `ephemeral ${p} outlived its session ${n.owner}, which was closed or expired`;
-          });
-          return bad;
+          for (const e of w.ghost.ephemerals) {
+            if (!closed.includes(e.session)) continue;
+            const n = getNode(t, e.path);
+            if (n !== null && n.stat.czxid === e.czxid) return `ephemeral ${e.path} (created at zxid ${e.czxid}) outlived its session ${e.session}, which was closed or expired`;
+          }
+          return null;
         }),
     },
     {
       name: 'SequentialIncreasing',
-      description: "a sequential node's 10-digit suffix is its parent's cversion at the create (children ever created there) and strictly exceeds every earlier suffix under that parent",
+      description:
+        "a sequential node's 10-digit suffix is the number of children its parent had created before it, as the sequence of applied txns gives it, and strictly exceeds every earlier suffix under that parent",
       check(w, prev) {
         const last: Record<string, number> = { ...prev.ghost.seqLast };
-        for (const a of appliedNow(w, prev)) {
-          for (const c of seqCreates(a)) {
+        for (const { a, spec } of appliedWithSpec(w, prev)) {
+          const want = seqNames(a.txn, spec.r.result);
+          const made = seqCreates(a);
+          if (made.length !== want.length) return `zxid ${a.zxid}: the txn created [${made.map((c) => c.path).join(',')}], but replaying the applied txns gives [${want.join(',')}]`;
+          for (let i = 0; i < made.length; i++) {
+            const c = made[i];
             if (!Number.isFinite(c.n)) return `${c.path} has no 10-digit sequence suffix`;
-            const before = getNode(a.before, c.parent);
-            if (before !== null) {
-              const expected = childCreates(before.stat);
-              // In a multi, earlier creates of the same txn count too: the suffix is at least the count before it.
-              if (a.txn.type === 'create' ? c.n !== expected : c.n < expected) {
-                return `${c.path} at zxid ${a.zxid}: suffix ${c.n}, but ${c.parent} had cversion ${before.stat.cversion} with ${before.stat.numChildren} children, i.e. ${expected} children created`;
-              }
-            }
+            if (c.path !== want[i]) return `${c.path} at zxid ${a.zxid}: the children ${c.parent} had created before it make that ${want[i]}`;
             const prior = last[c.key];
             if (prior !== undefined && c.n <= prior) return `${c.path} at zxid ${a.zxid}: suffix ${c.n} does not exceed the previous suffix ${prior} under ${c.parent}`;
             last[c.key] = c.n;
@@ -221,10 +283,14 @@ export function znodeInvariants(_cfg: ZnodeConfig): Invariant<W>[] {
     },
     {
       name: 'VersionsOnlyGrow',
-      description: "a node's version, cversion, aversion, mzxid and pzxid never decrease; a data change bumps version, a child added or removed bumps cversion",
+      description:
+        "a node's version, cversion, aversion, mzxid and pzxid never decrease; a data write (as the reference tree's changes show it) bumps version, a child added or removed bumps cversion",
       check(w, prev) {
-        for (const a of appliedNow(w, prev)) {
+        for (const { a, spec } of appliedWithSpec(w, prev)) {
           if (a.after === a.before) continue;
+          // Which nodes the txn wrote: the reference tree's changes, not the model's stats.
+          const written = new Set<string>();
+          for (const t of spec.r.triggers) if (t.type === 'NodeDataChanged') written.add(t.path);
           let bad: string | null = null;
           forEachNode(a.after, (p, n) => {
             if (bad !== null) return;
@@ -233,9 +299,10 @@ export function znodeInvariants(_cfg: ZnodeConfig): Invariant<W>[] {
             const x = b.stat;
             const y = n.stat;
             const at = `${p} at zxid ${a.zxid}`;
-            if (y.version < x.version || y.cversion < x.cversion || y.aversion < x.aversion) bad = `${at}: versions went back (version ${x.version}->${y.version}, cversion ${x.cversion}->${y.cversion}, aversion ${x.aversion}->${y.aversion})`;
+            if (y.version < x.version || y.cversion < x.cversion || y.aversion < x.aversion)
+              bad = `${at}: versions went back (version ${x.version}->${y.version}, cversion ${x.cversion}->${y.cversion}, aversion ${x.aversion}->${y.aversion})`;
             else if (y.mzxid < x.mzxid || y.pzxid < x.pzxid) bad = `${at}: zxids went back (mzxid ${x.mzxid}->${y.mzxid}, pzxid ${x.pzxid}->${y.pzxid})`;
-            else if (y.mzxid !== x.mzxid && y.version === x.version) bad = `${at}: data changed (mzxid ${x.mzxid}->${y.mzxid}) but version stayed ${y.version}`;
+            else if (written.has(p) && y.version === x.version) bad = `${at}: setData wrote it but version stayed ${y.version}`;
             else if (b.children !== n.children && (b.children.length !== n.children.length || b.children.some((c, i) => c !== n.children[i])) && y.cversion === x.cversion) {
               bad = `${at}: children changed ([${b.children.join(',')}] -> [${n.children.join(',')}]) but cversion stayed ${y.cversion}`;
             }
@@ -246,43 +313,17 @@ export function znodeInvariants(_cfg: ZnodeConfig): Invariant<W>[] {
       },
     },
     {
-      name: 'StatConsistent',
-      description: 'czxid <= mzxid and pzxid; zxids <= the last txn; numChildren and dataLength match the children and the data; cversion + numChildren = 2 x creates; every child was created at or before its parent pzxid',
-      check: (w, prev) =>
-        eachNodeOnce(w, prev, (t) => {
-          const zxid = server(w).zxid;
-          let bad: string | null = null;
-          forEachNode(t, (p, n) => {
-            if (bad !== null) return;
-            const s = n.stat;
-            if (s.czxid > s.mzxid || s.czxid > s.pzxid) bad = `${p}: czxid ${s.czxid} above mzxid ${s.mzxid} or pzxid ${s.pzxid}`;
-            else if (s.mzxid > zxid || s.pzxid > zxid) bad = `${p}: mzxid ${s.mzxid} / pzxid ${s.pzxid} beyond the last txn ${zxid}`;
-            else if (s.numChildren !== n.children.length) bad = `${p}: numChildren ${s.numChildren} but ${n.children.length} children`;
-            else if (s.dataLength !== utf8Length(n.data)) bad = `${p}: dataLength ${s.dataLength} but the data is ${utf8Length(n.data)} bytes`;
-            else if (s.cversion + s.numChildren !== 2 * n.creates || n.creates < 0) bad = `${p}: cversion ${s.cversion} with ${s.numChildren} children does not match ${n.creates} creates`;
-            else {
-              for (const c of n.children) {
-                const child = getNode(t, p === '/' ? `/${c}` : `${p}/${c}`);
-                if (child !== null && child.stat.czxid > s.pzxid) {
-                  bad = `${p}: child ${c} created at zxid ${child.stat.czxid}, after the parent's pzxid ${s.pzxid}`;
-                  break;
-                }
-              }
-            }
-          });
-          return bad;
-        }),
-    },
-    {
       name: 'ConditionalWrites',
       description: 'a setData or delete with an expected version succeeds only if the node had that version, and BADVERSION only if it did not',
       check(w, prev) {
-        for (const a of appliedNow(w, prev)) {
+        for (const { a, spec } of appliedWithSpec(w, prev)) {
           const t = a.txn;
           if ((t.type !== 'setData' && t.type !== 'delete') || t.version === -1) continue;
-          const n = getNode(a.before, t.path);
-          if (a.result.ok && (n === null || n.stat.version !== t.version)) return `zxid ${a.zxid}: ${t.type} ${t.path} expecting version ${t.version} succeeded on version ${n?.stat.version}`;
-          if (!a.result.ok && a.result.code === 'BADVERSION' && n !== null && n.stat.version === t.version) return `zxid ${a.zxid}: ${t.type} ${t.path} got BADVERSION although the version was ${t.version}`;
+          // The version the node had by the applied txns, not by the model's stat.
+          const n = spec.before.nodes.get(t.path);
+          if (a.result.ok && (n === undefined || n.version !== t.version)) return `zxid ${a.zxid}: ${t.type} ${t.path} expecting version ${t.version} succeeded on version ${n?.version}`;
+          if (!a.result.ok && a.result.code === 'BADVERSION' && n !== undefined && n.version === t.version)
+            return `zxid ${a.zxid}: ${t.type} ${t.path} got BADVERSION although the version was ${t.version}`;
         }
         return null;
       },
@@ -304,13 +345,13 @@ export function znodeInvariants(_cfg: ZnodeConfig): Invariant<W>[] {
     },
     {
       name: 'WatchBeforeData',
-      description: 'a client receives the watch event before any reply that reflects the change that fired it',
+      description: 'a client receives the watch event before any reply that reflects the change that fired it (the changes as the reference tree before and after each txn shows them)',
       check: (w, prev) =>
         changedClients(w, prev, (id, c, b) => {
           if (b === null || c.replies === b.replies) return null;
           const z = c.replyZxid;
           for (const g of c.regs) {
-            for (const t of w.ghost.triggers) {
+            for (const t of w.ghost.due) {
               if (t.zxid > g.at && t.zxid <= z && t.path === g.path && FIRED_KINDS[t.type].includes(g.kind)) {
                 return `c${id} got a reply at zxid ${z} while its ${g.kind} watch on ${g.path} (set at zxid ${g.at}) still waited for the ${t.type} of zxid ${t.zxid}`;
               }
@@ -319,7 +360,76 @@ export function znodeInvariants(_cfg: ZnodeConfig): Invariant<W>[] {
           return null;
         }),
     },
+    // Last: it compares the whole tree with the reference replay, which any tree slip breaks.
+    {
+      name: 'StatConsistent',
+      description:
+        "czxid <= mzxid and pzxid; zxids <= the last txn; numChildren and dataLength match the children and the data; every child was created at or before its parent pzxid; and every node's data, children and stat (czxid, mzxid, pzxid, version, cversion, aversion, ephemeralOwner, dataLength, numChildren) are what the sequence of applied txns gives, replayed through the reference semantics",
+      check(w, prev) {
+        const t = server(w).tree;
+        // Unchanged since the last check on both sides: the model's tree and the reference replay.
+        if (w.step > 0 && t === server(prev).tree && w.ghost.spec === prev.ghost.spec) return null;
+        const zxid = server(w).zxid;
+        let bad: string | null = null;
+        forEachNode(t, (p, n) => {
+          if (bad !== null) return;
+          const s = n.stat;
+          if (s.czxid > s.mzxid || s.czxid > s.pzxid) bad = `${p}: czxid ${s.czxid} above mzxid ${s.mzxid} or pzxid ${s.pzxid}`;
+          else if (s.mzxid > zxid || s.pzxid > zxid) bad = `${p}: mzxid ${s.mzxid} / pzxid ${s.pzxid} beyond the last txn ${zxid}`;
+          else if (s.numChildren !== n.children.length) bad = `${p}: numChildren ${s.numChildren} but ${n.children.length} children`;
+          else if (s.dataLength !== utf8Length(n.data)) bad = `${p}: dataLength ${s.dataLength} but the data is ${utf8Length(n.data)} bytes`;
+          else {
+            for (const c of n.children) {
+              const child = getNode(t, p === '/' ? `/${c}` : `${p}/${c}`);
+              if (child !== null && child.stat.czxid > s.pzxid) {
+                bad = `${p}: child ${c} created at zxid ${child.stat.czxid}, after the parent's pzxid ${s.pzxid}`;
+                break;
+              }
+            }
+          }
+        });
+        // Checked last so that a named rule above gets to name a slip it covers first.
+        return bad ?? treeVsSpec(t, w.ghost.spec, w.step > 0 ? server(prev).tree : null, w.step > 0 ? prev.ghost.spec : null);
+      },
+    },
   ];
+}
+
+const STAT_FIELDS: readonly (keyof Stat)[] = ['czxid', 'mzxid', 'pzxid', 'version', 'cversion', 'aversion', 'ephemeralOwner', 'dataLength', 'numChildren'];
+
+/**
+ * The paths a step may have changed: a stored node the model replaced, added or
+ * removed, or one the reference did. (Both trees share every untouched node with
+ * the previous step, which was already compared; the reference touches a parent
+ * whenever its children change.)
+ */
+function touched(t: Tree, spec: RefTree, prevT: Tree, prevSpec: RefTree): Set<string> {
+  const out = new Set<string>();
+  pmapForEach(t.nodes, (p, n) => {
+    if (pmapGet(prevT.nodes, p) !== n) out.add(p);
+  });
+  pmapForEach(prevT.nodes, (p) => {
+    if (!pmapHas(t.nodes, p)) out.add(p);
+  });
+  for (const [p, n] of spec.nodes) if (prevSpec.nodes.get(p) !== n) out.add(p);
+  for (const p of prevSpec.nodes.keys()) if (!spec.nodes.has(p)) out.add(p);
+  return out;
+}
+
+/** The first way the model's tree differs from the reference replay (ctime and mtime aside), or null; only touched paths after the first step. */
+function treeVsSpec(t: Tree, spec: RefTree, prevT: Tree | null, prevSpec: RefTree | null): string | null {
+  const ps = prevT === null || prevSpec === null ? new Set([...paths(t), ...spec.nodes.keys()]) : touched(t, spec, prevT, prevSpec);
+  for (const p of [...ps].sort()) {
+    const n = getNode(t, p);
+    const r = refGet(spec, p);
+    if (n === null && r === null) continue;
+    if (r === null) return `${p} exists, but the applied txns leave no such node`;
+    if (n === null) return `${p} is missing, but the applied txns leave it there`;
+    if (n.data !== r.data) return `${p} holds ${JSON.stringify(n.data)}, the applied txns give ${JSON.stringify(r.data)}`;
+    for (const f of STAT_FIELDS) if (n.stat[f] !== r.stat[f]) return `${p}: ${f} is ${n.stat[f]}, the applied txns give ${r.stat[f]}`;
+    if (n.children.length !== r.children.length || n.children.some((c, i) => c !== r.children[i])) return `${p}: children [${n.children.join(',')}], the applied txns give [${r.children.join(',')}]`;
+  }
+  return null;
 }
 
 const probes: Probe<W>[] = [
@@ -398,41 +508,43 @@ function configArb(mutant: string | null): fc.Arbitrary<ZnodeConfig> {
     }));
 }
 
-const pathSchema = z.string().min(1);
-const versionSchema = z.number().int().min(-1);
-const modeSchema = z.enum(CREATE_MODES as [CreateMode, ...CreateMode[]]);
-const subOpSchema = z.discriminatedUnion('t', [
-  z.object({ t: z.literal('create'), path: pathSchema, mode: modeSchema }),
-  z.object({ t: z.literal('delete'), path: pathSchema, version: versionSchema }),
-  z.object({ t: z.literal('set'), path: pathSchema, version: versionSchema }),
-  z.object({ t: z.literal('check'), path: pathSchema, version: versionSchema }),
-]);
-const opSchema = z.union([
-  subOpSchema,
-  z.object({ t: z.enum(['get', 'exists', 'children']), path: pathSchema, watch: z.boolean() }),
-  z.object({ t: z.literal('multi'), ops: z.array(subOpSchema) }),
-  z.object({ t: z.literal('sync') }),
-  z.object({ t: z.literal('close') }),
-]);
-const configSchema = z
-  .object({
-    mutant: z.string().nullable(),
-    clients: z.number().int().min(1).max(8),
-    ops: z.array(z.object({ client: z.number().int().min(1), op: opSchema })).max(24),
-    expire: z.array(z.number().int().min(1)),
-    sweep: z.boolean(),
-    budget: budgetSchema,
-  })
-  .superRefine((c, ctx) => {
-    c.ops.forEach((o, i) => {
-      if (o.client > c.clients) ctx.addIssue({ code: 'custom', path: ['ops', i, 'client'], message: `client ${o.client} is not one of 1..${c.clients}` });
+const configSchema = lazySchema((z) => {
+  const pathSchema = z.string().min(1);
+  const versionSchema = z.number().int().min(-1);
+  const modeSchema = z.enum(CREATE_MODES as [CreateMode, ...CreateMode[]]);
+  const subOpSchema = z.discriminatedUnion('t', [
+    z.object({ t: z.literal('create'), path: pathSchema, mode: modeSchema }),
+    z.object({ t: z.literal('delete'), path: pathSchema, version: versionSchema }),
+    z.object({ t: z.literal('set'), path: pathSchema, version: versionSchema }),
+    z.object({ t: z.literal('check'), path: pathSchema, version: versionSchema }),
+  ]);
+  const opSchema = z.union([
+    subOpSchema,
+    z.object({ t: z.enum(['get', 'exists', 'children']), path: pathSchema, watch: z.boolean() }),
+    z.object({ t: z.literal('multi'), ops: z.array(subOpSchema) }),
+    z.object({ t: z.literal('sync') }),
+    z.object({ t: z.literal('close') }),
+  ]);
+  return z
+    .object({
+      mutant: z.string().nullable(),
+      clients: z.number().int().min(1).max(8),
+      ops: z.array(z.object({ client: z.number().int().min(1), op: opSchema })).max(24),
+      expire: z.array(z.number().int().min(1)),
+      sweep: z.boolean(),
+      budget: budgetSchema(),
+    })
+    .superRefine((c, ctx) => {
+      c.ops.forEach((o, i) => {
+        if (o.client > c.clients) ctx.addIssue({ code: 'custom', path: ['ops', i, 'client'], message: `client ${o.client} is not one of 1..${c.clients}` });
+      });
+      c.expire.forEach((x, i) => {
+        if (x > c.clients) ctx.addIssue({ code: 'custom', path: ['expire', i], message: `client ${x} is not one of 1..${c.clients}` });
+      });
+      const items = c.ops.length + c.expire.length;
+      if (items > 30) ctx.addIssue({ code: 'custom', path: ['ops'], message: `at most 30 workload items (ops + expire), got ${items}` });
     });
-    c.expire.forEach((x, i) => {
-      if (x > c.clients) ctx.addIssue({ code: 'custom', path: ['expire', i], message: `client ${x} is not one of 1..${c.clients}` });
-    });
-    const items = c.ops.length + c.expire.length;
-    if (items > 30) ctx.addIssue({ code: 'custom', path: ['ops'], message: `at most 30 workload items (ops + expire), got ${items}` });
-  });
+});
 
 function workload(cfg: ZnodeConfig): { node: number; request: ZRequest }[] {
   const items: { node: number; request: ZRequest }[] = cfg.ops.map((o) => ({ node: o.client, request: { t: 'next' } }));
@@ -452,7 +564,13 @@ function defaultConfig(mutant: string | null): ZnodeConfig {
       op(2, { t: 'children', path: '/a', watch: true }),
       op(1, { t: 'create', path: '/a/s-', mode: 'EPHEMERAL_SEQUENTIAL' }),
       op(2, { t: 'set', path: '/a', version: 0 }),
-      op(2, { t: 'multi', ops: [{ t: 'create', path: '/a/x', mode: 'PERSISTENT' }, { t: 'check', path: '/a', version: 0 }] }),
+      op(2, {
+        t: 'multi',
+        ops: [
+          { t: 'create', path: '/a/x', mode: 'PERSISTENT' },
+          { t: 'check', path: '/a', version: 0 },
+        ],
+      }),
       op(1, { t: 'close' }),
     ],
     expire: [2],

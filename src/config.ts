@@ -1,25 +1,48 @@
 // Shared pieces for reading configurations out of trace files and CLI input:
 // every validation error names the field that is wrong.
-import { z } from 'zod';
+//
+// Schemas are built on first use (lazySchema), and zod is loaded then: zod is
+// about a hundred modules, most of `zoocheck check`'s start-up, and a check
+// that reads no configuration never needs it (`npm run bench`, start-up).
+import { createRequire } from 'node:module';
+import type { z as Z } from 'zod';
+import { InputError } from './input-error.ts';
 
-export const budgetSchema = z.object({
-  crashes: z.number().int().min(0),
-  drops: z.number().int().min(0),
-  duplicates: z.number().int().min(0),
-  partitions: z.number().int().min(0),
-  torn: z.number().int().min(0).optional(),
-});
+export { InputError };
+
+type ZodApi = typeof Z;
+
+let api: ZodApi | null = null;
+
+function zod(): ZodApi {
+  api ??= (createRequire(import.meta.url)('zod') as { z: ZodApi }).z;
+  return api;
+}
+
+/** A zod schema built by `build` the first time it is asked for. */
+export function lazySchema<T>(build: (z: ZodApi) => Z.ZodType<T>): () => Z.ZodType<T> {
+  let schema: Z.ZodType<T> | null = null;
+  return () => {
+    schema ??= build(zod());
+    return schema;
+  };
+}
+
+export const budgetSchema = lazySchema((z) =>
+  z.object({
+    crashes: z.number().int().min(0),
+    drops: z.number().int().min(0),
+    duplicates: z.number().int().min(0),
+    partitions: z.number().int().min(0),
+    torn: z.number().int().min(0).optional(),
+  }),
+);
 
 /** Parse with a zod schema; on failure throw an InputError naming the first bad field. */
-export function parseWith<T>(schema: z.ZodType<T>, raw: unknown, where = 'config'): T {
-  const r = schema.safeParse(raw);
+export function parseWith<T>(schema: Z.ZodType<T> | (() => Z.ZodType<T>), raw: unknown, where = 'config'): T {
+  const r = (typeof schema === 'function' ? schema() : schema).safeParse(raw);
   if (r.success) return r.data;
   const issue = r.error.issues[0];
   const path = [where, ...issue.path.map(String)].join('.');
   throw new InputError(`${path}: ${issue.message}`);
-}
-
-/** Bad input from the user (exit code 2): a one-line message, never a stack trace. */
-export class InputError extends Error {
-  override name = 'InputError';
 }

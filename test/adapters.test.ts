@@ -7,6 +7,7 @@ import { runCheck } from '../src/explore/check.ts';
 import { withImplementation } from '../src/oracle/adapters/external.ts';
 import { closeAllProcesses } from '../src/oracle/adapters/sync-process.ts';
 import { buildTrace, replayTrace } from '../src/trace/replay.ts';
+import { traceResolver } from '../src/cli/impl.ts';
 import { getProtocol } from '../properties/index.ts';
 import { ROOT } from './helpers/cli.ts';
 
@@ -39,7 +40,7 @@ describe('subprocess implementation of the acceptor role', () => {
     expect(r.failure!.input.choices.length).toBeLessThan(r.failure!.originalChoices);
     const t = buildTrace(p, r.failure!.input.cfg, r.failure!.input.choices, { seed: 1, run: r.failure!.run, impl });
     expect(t.impl).toEqual(impl);
-    const again = replayTrace(t, getProtocol);
+    const again = replayTrace(t, traceResolver(getProtocol));
     expect(again.divergence).toBeNull();
     expect(again.violation?.invariant).toBe('PromiseMonotonic');
   });

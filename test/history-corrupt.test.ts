@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { CORRUPTIONS, corrupt, parseHistory as parseRaw, serializeHistory, type CorruptionKind, type Line } from '../src/oracle/corrupt.ts';
 import { checkHistory, formatReport, parseHistory } from '../src/oracle/history/index.ts';
 
-const SAMPLE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared', 'samples', 'zk-3node-clean.jsonl');
+const SAMPLE = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'zk-3node-clean.jsonl');
 const sample = parseRaw(readFileSync(SAMPLE, 'utf8'));
 
 const check = (lines: Line[]) => checkHistory(parseHistory(serializeHistory(lines), 'corrupted.jsonl'));

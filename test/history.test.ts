@@ -11,7 +11,7 @@ import { generateHistory, historyToJsonl } from '../src/oracle/history/generate.
 import { checkHistory, formatReport, parseHistory, readHistoryFile, type HistoryLine, type OpLine } from '../src/oracle/history/index.ts';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..');
-const SAMPLE = join(REPO, '..', 'shared', 'samples', 'zk-3node-clean.jsonl');
+const SAMPLE = join(REPO, 'test', 'fixtures', 'zk-3node-clean.jsonl');
 const sampleText = readFileSync(SAMPLE, 'utf8');
 const sampleRows = sampleText.split('\n').filter((l) => l.trim() !== '');
 const tmp = mkdtempSync(join(tmpdir(), 'zoocheck-history-'));

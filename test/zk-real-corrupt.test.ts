@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { CORRUPTIONS, corrupt, parseHistory, serializeHistory, type CorruptionKind } from "../src/oracle/corrupt.ts";
 import { validateHistoryText } from "../src/oracle/recorder/validate.ts";
 
-const sample = resolve(import.meta.dirname, "../../shared/samples/zk-3node-clean.jsonl");
+const sample = resolve(import.meta.dirname, "fixtures/zk-3node-clean.jsonl");
 const lines = parseHistory(readFileSync(sample, "utf8"));
 const kinds = Object.keys(CORRUPTIONS) as CorruptionKind[];
 // The sample closes every session only at teardown, after its last read.

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { applyTxn, emptyTree, getNode, WatchTable, type Stat, type Tree, type Txn, type WatchKind } from '../models/znode/tree.ts';
 
-const SAMPLE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared', 'samples', 'zk-3node-clean.jsonl');
+const SAMPLE = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'zk-3node-clean.jsonl');
 
 interface HOp {
   kind: 'op';
@@ -28,7 +28,7 @@ const WRITES = new Set(['create', 'set', 'delete', 'close_session']);
 const READS = new Set(['get', 'exists', 'children']);
 
 function load(): { lines: any[]; ops: HOp[] } {
-  if (!existsSync(SAMPLE)) throw new Error(`sample history not found at ${SAMPLE} (shared/ must sit beside the repository)`);
+  if (!existsSync(SAMPLE)) throw new Error(`sample history not found at ${SAMPLE}`);
   const lines = readFileSync(SAMPLE, 'utf8')
     .split('\n')
     .filter((l) => l.trim() !== '')

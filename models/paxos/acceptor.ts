@@ -1,26 +1,23 @@
 // The acceptor: "two promises, one answer" (the seed, step 2) and the accept
 // rule (step 4). Guards follow Paxos.tla: Phase1b needs bal > maxBal, Phase2b
-// needs bal >= maxBal.
+// needs bal >= maxBal (the rules themselves are in mutants.ts, CORRECT).
 import type { Input, NodeId, StepResult } from '../../src/model.ts';
-import type { AcceptorState, PaxosConfig, PaxosMsg, PaxosObs, ProposeRequest } from './types.ts';
+import { variant, type AcceptorDurable } from './mutants.ts';
+import type { AcceptorState, PaxosConfig, PaxosMsg, PaxosObs, ProposeRequest, Value } from './types.ts';
 
 type R = StepResult<AcceptorState, PaxosMsg, PaxosObs>;
 const NONE = {};
 
+function acceptor(promised: number, acceptedBallot: number, acceptedValue: Value | null): AcceptorState {
+  return { role: 'acceptor', promised, acceptedBallot, acceptedValue };
+}
+
 export function initAcceptor(): AcceptorState {
-  return { role: 'acceptor', promised: 0, acceptedBallot: 0, acceptedValue: null };
+  return acceptor(0, 0, null);
 }
 
-/** Whether a Prepare(b) earns a promise: strictly above every earlier promise. */
-function promises(b: number, s: AcceptorState, cfg: PaxosConfig): boolean {
-  return cfg.mutant === 'promise-ge' ? b >= s.promised : b > s.promised;
-}
-
-/** Whether a Propose(b) is accepted: at or above the promise. */
-function accepts(b: number, s: AcceptorState, cfg: PaxosConfig): boolean {
-  if (cfg.mutant === 'accept-gt') return b > s.promised;
-  if (cfg.mutant === 'accept-below-promise') return true;
-  return b >= s.promised;
+function nack(to: NodeId, b: number, s: AcceptorState): R {
+  return { state: s, effects: { send: [{ to, msg: { t: 'Nack', b, promised: s.promised } }] } };
 }
 
 export function stepAcceptor(s: AcceptorState, input: Input<PaxosMsg, ProposeRequest>, _id: NodeId, cfg: PaxosConfig): R {
@@ -28,34 +25,26 @@ export function stepAcceptor(s: AcceptorState, input: Input<PaxosMsg, ProposeReq
   const m = input.msg;
   const from = input.from;
   if (m.t === 'Prepare') {
-    if (!promises(m.b, s, cfg)) return { state: s, effects: { send: [{ to: from, msg: { t: 'Nack', b: m.b, promised: s.promised } }] } };
+    if (!variant(cfg).promises(m.b, s.promised)) return nack(from, m.b, s);
     return {
-      state: { ...s, promised: m.b },
+      state: acceptor(m.b, s.acceptedBallot, s.acceptedValue),
       effects: { send: [{ to: from, msg: { t: 'Promise', b: m.b, vb: s.acceptedBallot, v: s.acceptedValue } }] },
     };
   }
   if (m.t === 'Propose') {
-    if (!accepts(m.b, s, cfg)) return { state: s, effects: { send: [{ to: from, msg: { t: 'Nack', b: m.b, promised: s.promised } }] } };
+    if (!variant(cfg).accepts(m.b, s.promised)) return nack(from, m.b, s);
     // Accepting also promises: nothing below this ballot may be accepted later.
     const promised = m.b > s.promised ? m.b : s.promised;
-    return { state: { role: 'acceptor', promised, acceptedBallot: m.b, acceptedValue: m.v }, effects: { send: [{ to: from, msg: { t: 'Accept', b: m.b } }] } };
+    return { state: acceptor(promised, m.b, m.v), effects: { send: [{ to: from, msg: { t: 'Accept', b: m.b } }] } };
   }
   return { state: s, effects: NONE };
 }
 
-export interface AcceptorDurable {
-  promised: number;
-  acceptedBallot: number;
-  acceptedValue: string | null;
-}
-
 /** Promise and accepted proposal are on disk; the mutants keep one of them in memory only. */
 export function acceptorDurable(s: AcceptorState, cfg: PaxosConfig): AcceptorDurable {
-  if (cfg.mutant === 'volatile-promise') return { promised: 0, acceptedBallot: s.acceptedBallot, acceptedValue: s.acceptedValue };
-  if (cfg.mutant === 'volatile-accepted') return { promised: s.promised, acceptedBallot: 0, acceptedValue: null };
-  return { promised: s.promised, acceptedBallot: s.acceptedBallot, acceptedValue: s.acceptedValue };
+  return variant(cfg).durable(s);
 }
 
 export function recoverAcceptor(d: AcceptorDurable): AcceptorState {
-  return { role: 'acceptor', promised: d.promised, acceptedBallot: d.acceptedBallot, acceptedValue: d.acceptedValue };
+  return acceptor(d.promised, d.acceptedBallot, d.acceptedValue);
 }

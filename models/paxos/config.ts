@@ -1,7 +1,6 @@
-// Node layout and quorum arithmetic, shared by the roles and the properties.
+// Node layout and ballot arithmetic, shared by the roles and the properties.
+// Quorum sizes and proposal ids are rules a mutant may change: see mutants.ts.
 import type { NodeId } from '../../src/model.ts';
-import { majority } from '../common/quorum.ts';
-export { popcount } from '../common/quorum.ts';
 import { BALLOT_SPAN, type PaxosConfig } from './types.ts';
 
 export function nodeCount(cfg: PaxosConfig): number {
@@ -24,17 +23,6 @@ export function acceptorIndex(id: NodeId, cfg: PaxosConfig): number {
 
 export function learnerId(k: number, cfg: PaxosConfig): NodeId {
   return cfg.proposers + cfg.acceptors + k;
-}
-
-/** A majority of acceptors; the `minority-quorum` mutant takes one fewer. */
-export function quorum(cfg: PaxosConfig): number {
-  const m = majority(cfg.acceptors);
-  return cfg.mutant === 'minority-quorum' ? m - 1 : m;
-}
-
-export function ballotOf(round: number, proposer: NodeId, cfg: PaxosConfig): number {
-  // `shared-ballots`: the id is the round alone, so two proposers can pick the same one.
-  return cfg.mutant === 'shared-ballots' ? round * BALLOT_SPAN : round * BALLOT_SPAN + proposer;
 }
 
 export function roundOf(ballot: number): number {

@@ -1,9 +1,10 @@
 // Single-decree Paxos as a pure node model: proposers, acceptors, learners.
 import type { Input, NodeId, NodeModel, StepResult } from '../../src/model.ts';
-import { acceptorDurable, initAcceptor, recoverAcceptor, stepAcceptor, type AcceptorDurable } from './acceptor.ts';
+import { acceptorDurable, initAcceptor, recoverAcceptor, stepAcceptor } from './acceptor.ts';
 import { roleOf } from './config.ts';
 import { initLearner, stepLearner } from './learner.ts';
 import { initProposer, recoverProposer, stepProposer, type ProposerDurable } from './proposer.ts';
+import type { AcceptorDurable } from './mutants.ts';
 import type { PaxosConfig, PaxosMsg, PaxosObs, PaxosState, ProposeRequest } from './types.ts';
 
 export * from './types.ts';

@@ -1,19 +1,108 @@
-// Named bug variants, selected by `config.mutant`. Each negates one guard of
-// Paxos.tla / Voting.tla or one rule of the seed (see research/zab-and-paxos.md §3,
-// "Classic Paxos mistakes").
+// Named bug variants, selected by `config.mutant`, as one table: each entry
+// says what it breaks and overrides the rules of the correct model that it
+// changes. The model reads its rules from `variant(cfg)` and never compares
+// mutant names. Each negates one guard of Paxos.tla / Voting.tla or one rule of
+// the seed (see research/zab-and-paxos.md §3, "Classic Paxos mistakes").
 import type { Mutant } from '../../src/protocol.ts';
+import { majority } from '../common/quorum.ts';
+import { BALLOT_SPAN, type AcceptorState, type PaxosConfig, type Value } from './types.ts';
 
-export const PAXOS_MUTANTS: Mutant[] = [
-  { name: 'promise-ge', description: 'acceptor promises a Prepare whose id equals its promise (>= instead of >), breaking the seed\'s "no Prepare <= the promise" rule' },
-  { name: 'accept-gt', description: 'acceptor accepts a Propose only above its promise (> instead of >=): nothing is ever accepted, a liveness bug' },
-  { name: 'accept-below-promise', description: 'acceptor accepts a Propose whatever it promised (Phase2b guard dropped, P1)' },
-  { name: 'ignore-accepted', description: 'proposer proposes its own value even when a promise reports an accepted one (P3)' },
-  { name: 'first-accepted-value', description: 'proposer adopts the first accepted value reported, not the one with the highest ballot (P3)' },
-  { name: 'shared-ballots', description: 'proposal ids are the round alone, not unique across proposers (P4)' },
-  { name: 'volatile-promise', description: 'acceptor keeps its promise in memory only: a restart forgets it (P2)' },
-  { name: 'volatile-accepted', description: 'acceptor keeps its accepted proposal in memory only: a restart forgets it (P2)' },
-  { name: 'minority-quorum', description: 'a "quorum" is one acceptor short of a majority' },
-  { name: 'learn-early', description: 'proposer announces the decision to learners after the first Accept, before a quorum' },
-  { name: 'resend-own-value', description: "proposer retransmits Propose at the same ballot with its client's value, not the value it adopted" },
-  { name: 'invent-value', description: 'proposer starts a round at boot with a value no client requested' },
+export interface AcceptorDurable {
+  promised: number;
+  acceptedBallot: number;
+  acceptedValue: Value | null;
+}
+
+/** The rules a mutant may change; the correct model's are in CORRECT. */
+export interface PaxosVariant {
+  /** Acceptor: whether a Prepare(b) earns a promise. */
+  promises(b: number, promised: number): boolean;
+  /** Acceptor: whether a Propose(b) is accepted. */
+  accepts(b: number, promised: number): boolean;
+  /** Acceptor: what survives a crash. */
+  durable(s: AcceptorState): AcceptorDurable;
+  /** Promises or Accepts that make a quorum among n acceptors. */
+  quorum(n: number): number;
+  /** Accepts after which the proposer announces the decision. */
+  decideAfter(n: number): number;
+  /** The proposal id of a proposer's round. */
+  ballot(round: number, proposer: number): number;
+  /** Proposer: whether a promise's accepted proposal (ballot vb) replaces the best one so far. */
+  adopts(vb: number, bestBallot: number, bestValue: Value | null): boolean;
+  /** Proposer: proposes its own value even when a promise reported an accepted one. */
+  ignoresAccepted: boolean;
+  /** Proposer: starts a round at boot with a value of its own making. */
+  inventsValue: boolean;
+  /** Proposer: on its retry timer while proposing, resends Propose at the same ballot with the client's value. */
+  resendsOwnValue: boolean;
+}
+
+const CORRECT: PaxosVariant = {
+  promises: (b, promised) => b > promised,
+  accepts: (b, promised) => b >= promised,
+  durable: (s) => ({ promised: s.promised, acceptedBallot: s.acceptedBallot, acceptedValue: s.acceptedValue }),
+  quorum: majority,
+  decideAfter: majority,
+  ballot: (round, proposer) => round * BALLOT_SPAN + proposer,
+  adopts: (vb, bestBallot) => vb > bestBallot,
+  ignoresAccepted: false,
+  inventsValue: false,
+  resendsOwnValue: false,
+};
+
+const TABLE: readonly (Mutant & { rules: Partial<PaxosVariant> })[] = [
+  {
+    name: 'promise-ge',
+    description: 'acceptor promises a Prepare whose id equals its promise (>= instead of >), breaking the seed\'s "no Prepare <= the promise" rule',
+    rules: { promises: (b, promised) => b >= promised },
+  },
+  {
+    name: 'accept-gt',
+    description: 'acceptor accepts a Propose only above its promise (> instead of >=): nothing is ever accepted, a liveness bug',
+    rules: { accepts: (b, promised) => b > promised },
+  },
+  { name: 'accept-below-promise', description: 'acceptor accepts a Propose whatever it promised (Phase2b guard dropped, P1)', rules: { accepts: () => true } },
+  { name: 'ignore-accepted', description: 'proposer proposes its own value even when a promise reports an accepted one (P3)', rules: { ignoresAccepted: true } },
+  {
+    name: 'first-accepted-value',
+    description: 'proposer adopts the first accepted value reported, not the one with the highest ballot (P3)',
+    rules: { adopts: (_vb, _bestBallot, bestValue) => bestValue === null },
+  },
+  // The id is the round alone, so two proposers can pick the same one.
+  { name: 'shared-ballots', description: 'proposal ids are the round alone, not unique across proposers (P4)', rules: { ballot: (round) => round * BALLOT_SPAN } },
+  {
+    name: 'volatile-promise',
+    description: 'acceptor keeps its promise in memory only: a restart forgets it (P2)',
+    rules: { durable: (s) => ({ promised: 0, acceptedBallot: s.acceptedBallot, acceptedValue: s.acceptedValue }) },
+  },
+  {
+    name: 'volatile-accepted',
+    description: 'acceptor keeps its accepted proposal in memory only: a restart forgets it (P2)',
+    rules: { durable: (s) => ({ promised: s.promised, acceptedBallot: 0, acceptedValue: null }) },
+  },
+  // Both phases count with the short quorum, the decision too.
+  {
+    name: 'minority-quorum',
+    description: 'a "quorum" is one acceptor short of a majority',
+    rules: { quorum: (n) => majority(n) - 1, decideAfter: (n) => majority(n) - 1 },
+  },
+  { name: 'learn-early', description: 'proposer announces the decision to learners after the first Accept, before a quorum', rules: { decideAfter: () => 1 } },
+  {
+    name: 'resend-own-value',
+    description: "proposer retransmits Propose at the same ballot with its client's value, not the value it adopted",
+    rules: { resendsOwnValue: true },
+  },
+  { name: 'invent-value', description: 'proposer starts a round at boot with a value no client requested', rules: { inventsValue: true } },
 ];
+
+export const PAXOS_MUTANTS: Mutant[] = TABLE.map(({ name, description }) => ({ name, description }));
+
+// Built once per variant, so a step pays one map lookup.
+const VARIANTS = new Map<string | null, PaxosVariant>([[null, CORRECT], ...TABLE.map((m): [string, PaxosVariant] => [m.name, { ...CORRECT, ...m.rules }])]);
+
+/** The rules of the configured model: the correct one, or the mutant's. */
+export function variant(cfg: PaxosConfig): PaxosVariant {
+  const v = VARIANTS.get(cfg.mutant);
+  if (v === undefined) throw new Error(`unknown paxos mutant ${cfg.mutant}`);
+  return v;
+}

@@ -3,7 +3,7 @@
 // and the op itself is looked up in the workload table of the configuration,
 // so every replica applies the same znode transaction at the same zxid.
 import type { NodeId } from '../../src/model.ts';
-import { sessionHex, statEquals, applyTxn, getNode, type Tree, type Txn, type WatchTrigger } from '../znode/tree.ts';
+import { sessionHex, statEquals, applyTxn, getNode, type Tree, type Stat, type Txn, type TxnResult, type WatchTrigger } from '../znode/tree.ts';
 import type { WatchKind } from '../znode/watches.ts';
 import type { ZabConfig } from '../zab/index.ts';
 import type { OpResult, ReadOp, ZkConfig, ZkOp } from './types.ts';
@@ -120,23 +120,30 @@ export interface AppliedPayload {
 const NONE: readonly never[] = Object.freeze([]);
 const MOVED: OpResult = Object.freeze({ ok: false, code: 'SESSIONMOVED' as const });
 
+/** What the client of a txn is told: the created path and stat, the new stat, or the error. */
+export function clientResult(txn: Txn, res: TxnResult): OpResult {
+  if (!res.ok) return { ok: false, code: res.code };
+  if (txn.type === 'create') return { ok: true, path: res.path, stat: res.stat };
+  if (txn.type === 'setData') return { ok: true, stat: res.stat };
+  return { ok: true };
+}
+
 /** Apply payload v at zxid z. ctime and mtime come from the logical clock: the zxid itself. */
 export function applyPayload(tree: Tree, v: number, z: number, cfg: ZkConfig): AppliedPayload {
   const txn = txnOf(v, cfg);
   if (txn === null) return { tree, result: MOVED, triggers: NONE, deleted: NONE };
   const r = applyTxn(tree, txn, { zxid: z, time: z });
   const res = r.result;
-  let result: OpResult;
-  if (!res.ok) result = { ok: false, code: res.code };
-  else if (txn.type === 'create') result = { ok: true, path: res.path, stat: res.stat };
-  else if (txn.type === 'setData') result = { ok: true, stat: res.stat };
-  else result = { ok: true };
-  return { tree: r.tree, result, triggers: r.triggers, deleted: res.ok && res.deleted ? res.deleted : NONE };
+  return { tree: r.tree, result: clientResult(txn, res), triggers: r.triggers, deleted: res.ok && res.deleted ? res.deleted : NONE };
 }
 
 /** A read served from a tree (FinalRequestProcessor's getData / exists / getChildren2). */
 export function readOp(tree: Tree, op: ReadOp): OpResult {
-  const node = getNode(tree, op.path);
+  return readNode(getNode(tree, op.path), op);
+}
+
+/** The same read of a node already looked up (null: absent), whichever tree it came from. */
+export function readNode(node: { readonly data: string | null; readonly stat: Stat; readonly children: readonly string[] } | null, op: ReadOp): OpResult {
   switch (op.op) {
     case 'getData':
       return node === null ? { ok: false, code: 'NONODE' } : { ok: true, data: node.data, stat: node.stat };

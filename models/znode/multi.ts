@@ -6,6 +6,7 @@
 // (DataTree.processTxn's multi case), and nothing is applied.
 import type { ZkCode, ZkError } from './errors.ts';
 import { applyOp } from './ops.ts';
+import { znodeVariant } from './mutants.ts';
 import type { SessionId } from './stat.ts';
 import type { Applied, MultiOp, OpResult, Tree, TxnCtx, WatchTrigger } from './types.ts';
 
@@ -18,8 +19,8 @@ export function applyMulti(t: Tree, ops: readonly MultiOp[], session: SessionId,
     if (typeof r === 'string') {
       const code: ZkError = r;
       const all: OpResult[] = ops.map((_, j): OpResult => ({ type: 'error', code: (j < i ? 'OK' : j === i ? code : 'RUNTIMEINCONSISTENCY') as ZkCode }));
-      // `multi-partial`: keeps what the ops before the failure did.
-      if (ctx.mutant === 'multi-partial') return { tree: w, result: { ok: false, type: 'multi', code, results: all }, triggers };
+      // Only a mutant (`multi-partial`) keeps what the ops before the failure did.
+      if (!znodeVariant(ctx.mutant).multiAtomic) return { tree: w, result: { ok: false, type: 'multi', code, results: all }, triggers };
       return { tree: t, result: { ok: false, type: 'multi', code, results: all }, triggers: [] };
     }
     w = r.tree;

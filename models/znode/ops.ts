@@ -3,6 +3,7 @@
 // first failing check decides the error code. An op either returns the error or
 // a new tree plus its result, appending the watches it fires to `out`.
 import type { ZkError } from './errors.ts';
+import { znodeVariant } from './mutants.ts';
 import { CONFIG_NODE, pathProblem, ROOT, sequenceSuffix, SPECIAL_PATHS } from './path.ts';
 import { pmapDelete, pmapGet, pmapHas, pmapSet } from './pmap.ts';
 import { CONTAINER_OWNER, createStat, incInt, isSessionOwner, NO_OWNER, reportedCversion, utf8Length, type SessionId, type Stat } from './stat.ts';
@@ -48,21 +49,20 @@ export function create(t: Tree, op: Extract<MultiOp, { type: 'create' }>, sessio
   let name = prefix;
   if (seq) {
     // The suffix is the parent's stored cversion, i.e. how many children it ever had created.
-    const m = ctx.mutant;
-    const n = m === 'seq-from-zxid' ? ctx.zxid % 0x100000000 : m === 'seq-from-numchildren' ? ssetSize(parent.children) : parent.creates;
+    const n = znodeVariant(ctx.mutant).sequence(parent, ctx.zxid);
     name = prefix + sequenceSuffix(n);
     path = op.path + sequenceSuffix(n);
   }
   // "/" itself: its parent is the root and its name empty; it exists.
   if (path === ROOT || pmapHas(t.nodes, path)) return 'NODEEXISTS';
   // NODEEXISTS is checked before the ephemeral parent, as PrepRequestProcessor does.
-  if (isSessionOwner(parent.owner) && ctx.mutant !== 'ephemeral-parent-allowed') return 'NOCHILDRENFOREPHEMERALS';
+  if (isSessionOwner(parent.owner) && znodeVariant(ctx.mutant).ephemeralsHaveNoChildren) return 'NOCHILDRENFOREPHEMERALS';
   const owner = op.mode === 'CONTAINER' ? CONTAINER_OWNER : isEphemeral(op.mode) ? session : NO_OWNER;
   const node: StoredNode = { data: op.data, stat: createStat(ctx.zxid, ctx.time, owner, utf8Length(op.data)), children: SSET_EMPTY, creates: 0, owner };
   // createNode only moves cversion and pzxid forward ("parentCVersion > cversion"): on int wrap-around neither changes.
   const creates = incInt(parent.creates);
   const forward = creates > parent.creates;
-  const pzxid = forward && ctx.mutant !== 'pzxid-not-updated' ? ctx.zxid : parent.stat.pzxid;
+  const pzxid = forward && znodeVariant(ctx.mutant).childChangeMovesPzxid ? ctx.zxid : parent.stat.pzxid;
   const np = withChildren(parent, ssetAdd(parent.children, name), forward ? creates : parent.creates, pzxid);
   const nodes = pmapSet(pmapSet(t.nodes, parentPath, np), path, node);
   const sessions = owner === session ? addEphemeral(t, session, path) : t.sessions;
@@ -81,12 +81,14 @@ export function removeNode(t: Tree, path: string, node: StoredNode, ctx: TxnCtx,
   }
   // pzxid only moves forward; the stored cversion (creates) does not change on delete,
   // so the reported cversion (2·creates − numChildren) grows by one.
-  const pzxid = ctx.zxid > parent.stat.pzxid && ctx.mutant !== 'pzxid-not-updated' ? ctx.zxid : parent.stat.pzxid;
+  const rules = znodeVariant(ctx.mutant);
+  const pzxid = ctx.zxid > parent.stat.pzxid && rules.childChangeMovesPzxid ? ctx.zxid : parent.stat.pzxid;
   let np = withChildren(parent, ssetRemove(parent.children, name), parent.creates, pzxid);
-  if (ctx.mutant === 'cversion-counts-creates') np = { ...np, stat: { ...np.stat, cversion: parent.stat.cversion } };
+  if (!rules.deleteBumpsCversion) np = { ...np, stat: { ...np.stat, cversion: parent.stat.cversion } };
   const nodes = pmapDelete(pmapSet(t.nodes, parentPath, np), path);
   const sessions = dropEphemeral(t.sessions, node.owner, path);
-  out.push({ type: 'NodeDeleted', path, zxid: ctx.zxid }, { type: 'NodeChildrenChanged', path: parentPath, zxid: ctx.zxid });
+  out.push({ type: 'NodeDeleted', path, zxid: ctx.zxid });
+  if (rules.deleteTriggersParent) out.push({ type: 'NodeChildrenChanged', path: parentPath, zxid: ctx.zxid });
   return { nodes, sessions };
 }
 
@@ -101,7 +103,7 @@ export function del(t: Tree, op: Extract<MultiOp, { type: 'delete' }>, session: 
   if (node === undefined) return 'NONODE';
   // The version is checked before emptiness.
   if (op.version !== -1 && op.version !== node.stat.version) return 'BADVERSION';
-  if (ssetSize(node.children) > 0 && ctx.mutant !== 'delete-ignores-children') return 'NOTEMPTY';
+  if (ssetSize(node.children) > 0 && znodeVariant(ctx.mutant).deleteNeedsNoChildren) return 'NOTEMPTY';
   return { tree: removeNode(t, op.path, node, ctx, out), res: { type: 'delete' } };
 }
 
@@ -111,9 +113,10 @@ export function setData(t: Tree, op: Extract<MultiOp, { type: 'setData' }>, sess
   const node = pmapGet(t.nodes, op.path);
   if (node === undefined) return 'NONODE';
   if (op.path === CONFIG_NODE) return 'NOAUTH';
-  if (op.version !== -1 && op.version !== node.stat.version && ctx.mutant !== 'setdata-ignores-version') return 'BADVERSION';
+  const rules = znodeVariant(ctx.mutant);
+  if (op.version !== -1 && op.version !== node.stat.version && rules.setDataChecksVersion) return 'BADVERSION';
   // Only setData moves mzxid, mtime and the data version.
-  const version = ctx.mutant === 'version-not-bumped' ? node.stat.version : incInt(node.stat.version);
+  const version = rules.setDataBumpsVersion ? incInt(node.stat.version) : node.stat.version;
   const stat: Stat = { ...node.stat, mzxid: ctx.zxid, mtime: ctx.time, version, dataLength: utf8Length(op.data) };
   const nn: StoredNode = { data: op.data, stat, children: node.children, creates: node.creates, owner: node.owner };
   out.push({ type: 'NodeDataChanged', path: op.path, zxid: ctx.zxid });

@@ -12,6 +12,7 @@ import type { Txn } from './types.ts';
 import { WatchTable, type WatchEvent } from './watches.ts';
 import { toTxn, type ZnodeConfig, type ZOp, type ZRequest } from './workload.ts';
 import type { AppliedTxn, Reply, ServerState, ZMsg, ZObs } from './messages.ts';
+import { znodeVariant } from './mutants.ts';
 
 type R = StepResult<ServerState, ZMsg, ZObs>;
 export const SWEEP = 'containers';
@@ -131,7 +132,7 @@ function onRequest(o: Out, from: NodeId, m: Extract<ZMsg, { t: 'Req' }>, cfg: Zn
     return reply({ ok: true });
   }
   const res: Reply = result.ok ? { ok: true, path: result.path, stat: result.stat, results: result.results } : { ok: false, code: result.code, results: result.results };
-  if (cfg.mutant === 'reply-before-watch') {
+  if (!znodeVariant(cfg.mutant).watchesBeforeReply) {
     reply(res);
     notify(o, events);
     return;

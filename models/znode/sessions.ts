@@ -4,6 +4,7 @@
 // (DataTree.killSession), each delete moving its parent's pzxid and cversion and
 // firing NodeDeleted and NodeChildrenChanged.
 import { removeNode } from './ops.ts';
+import { znodeVariant } from './mutants.ts';
 import { pmapDelete, pmapGet, pmapHas, pmapKeys, pmapSet } from './pmap.ts';
 import type { SessionId } from './stat.ts';
 import { SSET_EMPTY, ssetToArray } from './sset.ts';
@@ -24,14 +25,15 @@ export function closeSession(t: Tree, session: SessionId, ctx: TxnCtx): Applied 
   const paths = ssetToArray(set);
   const triggers: WatchTrigger[] = [];
   let w: Tree = { nodes: t.nodes, sessions: pmapDelete(t.sessions, session) };
-  // `ephemeral-survives-close`: the session goes, its ephemerals stay.
-  if (ctx.mutant !== 'ephemeral-survives-close') {
+  // Only a mutant (`ephemeral-survives-close`) lets the session go and its ephemerals stay.
+  const deletes = znodeVariant(ctx.mutant).closeDeletesEphemerals;
+  if (deletes) {
     for (const p of paths) {
       const node = pmapGet(w.nodes, p);
       if (node !== undefined) w = removeNode(w, p, node, ctx, triggers);
     }
   }
-  return { tree: w, result: { ok: true, type: 'closeSession', deleted: ctx.mutant === 'ephemeral-survives-close' ? [] : paths }, triggers };
+  return { tree: w, result: { ok: true, type: 'closeSession', deleted: deletes ? paths : [] }, triggers };
 }
 
 /** Live sessions, sorted. */

@@ -16,6 +16,7 @@
 import { pmapDelete, pmapEmpty, pmapForEach, pmapGet, pmapSet, type PMap } from './pmap.ts';
 import { ssetAdd, ssetRemove, ssetSize, ssetToArray, SSET_EMPTY, type SSet } from './sset.ts';
 import type { WatchEventType, WatchTrigger } from './types.ts';
+import { znodeVariant } from './mutants.ts';
 
 export type WatchKind = 'data' | 'exist' | 'child';
 
@@ -68,6 +69,7 @@ function watchers(t: WatchTable, kind: WatchKind, path: string): readonly string
  * removes them without notifying anyone.
  */
 function fire(t: WatchTable, triggers: readonly WatchTrigger[], mutant: string | null = null): { table: WatchTable; events: WatchEvent[] } {
+  const rules = znodeVariant(mutant);
   let table = t;
   const events: WatchEvent[] = [];
   for (const tr of triggers) {
@@ -81,9 +83,9 @@ function fire(t: WatchTable, triggers: readonly WatchTrigger[], mutant: string |
         if (ks === undefined) hit.set(w, [k]);
         else ks.push(k);
       }
-      if (mutant !== 'watch-fires-twice') table = { ...table, [k]: pmapDelete(table[k], tr.path) };
+      if (rules.watchFiresOnce) table = { ...table, [k]: pmapDelete(table[k], tr.path) };
     }
-    if (mutant === 'watch-never-fires') continue;
+    if (!rules.watchNotifies) continue;
     for (const w of [...hit.keys()].sort()) events.push({ watcher: w, type: tr.type, path: tr.path, zxid: tr.zxid, kinds: hit.get(w)! });
   }
   return { table, events };

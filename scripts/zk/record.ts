@@ -5,7 +5,8 @@
 
 import { pathToFileURL } from "node:url";
 import { Ensemble } from "./ensemble.ts";
-import { recordHistory, type RecordOptions, type RecordResult } from "../../src/oracle/recorder/record.ts";
+import { recordHistory } from "../../src/oracle/recorder/record.ts";
+import type { RecordOptions, RecordResult } from "../../src/oracle/recorder/options.ts";
 
 export const ENSEMBLE_TUNING = { tickMs: 1000, initLimit: 10, syncLimit: 3 };
 

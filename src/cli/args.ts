@@ -1,8 +1,7 @@
 // Argument checking shared by the commands: every bad value is one line, exit 2.
 import { InvalidArgumentError } from 'commander';
-import { InputError } from '../config.ts';
+import { InputError } from '../input-error.ts';
 import type { Protocol } from '../protocol.ts';
-import { getProtocol, protocolNames } from '../../properties/index.ts';
 
 export function intArg(name: string, min: number) {
   return (v: string): number => {
@@ -11,12 +10,6 @@ export function intArg(name: string, min: number) {
     if (!Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min} (got "${v}")`);
     return n;
   };
-}
-
-export function requireProtocol(name: string): Protocol {
-  const p = getProtocol(name);
-  if (p === null) throw new InputError(`unknown model "${name}" (known: ${protocolNames().join(', ')})`);
-  return p;
 }
 
 /**
@@ -38,7 +31,6 @@ export function requireMutant(p: Protocol, mutant: string | undefined): string |
   return mutant;
 }
 
-
 /** --shard K/N: 1 <= K <= N; returned zero-based. */
 export function shardArg(v: string): { index: number; count: number } {
   const m = /^(\d+)\/(\d+)$/.exec(v.trim());
@@ -46,4 +38,9 @@ export function shardArg(v: string): { index: number; count: number } {
   const n = m ? Number(m[2]) : NaN;
   if (!m || n < 1 || k < 1 || k > n) throw new InvalidArgumentError(`--shard must be K/N with 1 <= K <= N (got "${v}")`);
   return { index: k - 1, count: n };
+}
+
+/** --bound name=value, repeatable: collected in order, checked by the explore command. */
+export function collectBound(v: string, prev: string[] | undefined): string[] {
+  return [...(prev ?? []), v];
 }

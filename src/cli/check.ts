@@ -1,19 +1,19 @@
-// `zoocheck check`: run one model's suite (or all of them) and report.
+// `zoocheck check`: run one model's suite (or all of them) and report. The
+// trace writer and the implementation adapter are imported only when needed:
+// they bring zod, most of a short check's start-up.
 import { join } from 'node:path';
 import pc from 'picocolors';
 import { InputError } from '../config.ts';
 import { hex32 } from '../run.ts';
 import { combineDigests, type CheckResult } from '../explore/check.ts';
 import { autoWorkers, runCheckParallel } from '../explore/pool.ts';
-import { parseCommand, withImplementation, type ImplSpec } from '../oracle/adapters/external.ts';
+import type { ImplSpec } from '../oracle/adapters/external.ts';
 import type { Protocol } from '../protocol.ts';
-import { buildTrace } from '../trace/replay.ts';
-import { traceJson } from '../trace/format.ts';
-import { protocolNames } from '../../properties/index.ts';
-import { EXIT_OK, EXIT_VIOLATION, showProgress, writeAtomic } from './io.ts';
-import { requireMutant, requireProfile, requireProtocol } from './args.ts';
-import { firstRun, requireHistoryModel, writeModelHistory } from './model-history.ts';
+import { PROTOCOL_NAMES } from '../../properties/names.ts';
+import { EXIT_OK, EXIT_VIOLATION, showProgress, writeAtomic, thousands } from './io.ts';
+import { requireMutant, requireProfile } from './args.ts';
 import { progressBar } from './progress.ts';
+import { protocolSource, requireProtocol } from './protocols.ts';
 
 export interface CheckCliOptions {
   runs?: number;
@@ -84,9 +84,11 @@ export function toReport(p: Protocol, r: CheckResult, tracePath: string | null):
   };
 }
 
-export function writeFailureTrace(p: Protocol, r: CheckResult, outDir: string, only?: readonly string[], impl?: ImplSpec): string | null {
+async function writeFailureTrace(p: Protocol, r: CheckResult, outDir: string, only?: readonly string[], impl?: ImplSpec): Promise<string | null> {
   const f = r.failure;
   if (!f) return null;
+  const { buildTrace } = await import('../trace/replay.ts');
+  const { traceJson } = await import('../trace/format.ts');
   const t = buildTrace(p, f.input.cfg, f.input.choices, {
     seed: r.seed,
     run: f.run,
@@ -103,7 +105,7 @@ export function writeFailureTrace(p: Protocol, r: CheckResult, outDir: string, o
 function printHuman(p: Protocol, rep: CheckReport): void {
   const out = process.stdout;
   const rate = Math.round(rep.steps / Math.max(1e-3, rep.elapsedMs / 1000));
-  const head = `${pc.bold(rep.model)}${rep.mutant ? ` (mutant ${rep.mutant})` : ''}: ${rep.runs} runs, ${rep.steps.toLocaleString('en-US')} steps in ${(rep.elapsedMs / 1000).toFixed(1)} s (${rate.toLocaleString('en-US')} steps/s), seed ${rep.seed}`;
+  const head = `${pc.bold(rep.model)}${rep.mutant ? ` (mutant ${rep.mutant})` : ''}: ${rep.runs} runs, ${thousands(rep.steps)} steps in ${(rep.elapsedMs / 1000).toFixed(1)} s (${thousands(rate)} steps/s), seed ${rep.seed}`;
   out.write(head + '\n');
   if (rep.violations === 0) {
     const live = p.liveness.length > 0 ? `; liveness ${p.liveness.map((l) => l.name).join(', ')}` : '';
@@ -127,30 +129,36 @@ function printHuman(p: Protocol, rep: CheckReport): void {
   }
 }
 
-function implSpec(o: CheckCliOptions): ImplSpec | undefined {
+async function implSpec(o: CheckCliOptions): Promise<ImplSpec | undefined> {
   if (o.impl === undefined) {
     if (o.implRole !== undefined || o.differential) throw new InputError('--impl-role and --differential need --impl');
     return undefined;
   }
   if (o.implRole === undefined) throw new InputError('--impl needs --impl-role (which role the implementation plays)');
+  const { parseCommand } = await import('../oracle/adapters/external.ts');
   return { cmd: parseCommand(o.impl), role: o.implRole, differential: o.differential };
 }
 
 export async function cmdCheck(model: string, o: CheckCliOptions): Promise<number> {
-  const names = model === 'all' ? protocolNames() : [model];
-  const impl = implSpec(o);
+  const names = model === 'all' ? [...PROTOCOL_NAMES] : [model];
+  const impl = await implSpec(o);
   if (impl && model === 'all') throw new InputError('--impl needs a single model, not "all"');
   if (model === 'all' && o.profile !== undefined) throw new InputError('--profile needs a single model, not "all"');
   if (model === 'all' && o.history !== undefined) throw new InputError('--history needs a single model, not "all"');
-  const protocols = names.map((n) => {
-    const p = requireProfile(requireProtocol(n), o.profile, o.mutant);
-    return impl ? withImplementation(p, impl) : p;
-  });
+  const plug = impl ? (await import('../oracle/adapters/external.ts')).withImplementation : null;
+  const protocols = await Promise.all(
+    names.map(async (n) => {
+      const p = requireProfile(await requireProtocol(n), o.profile, o.mutant);
+      return plug && impl ? plug(p, impl) : p;
+    }),
+  );
+  // The history writer (fast-check, the oracle) is loaded only when asked for.
+  const hist = o.history !== undefined ? await import('./model-history.ts') : null;
+  for (const p of protocols) hist?.requireHistoryModel(p, o.history);
   if (model === 'all' && o.mutant !== undefined) throw new InputError('--mutant needs a single model, not "all"');
   if (model === 'all' && o.only !== undefined) throw new InputError('--only needs a single model, not "all"');
   const seed = o.seed ?? ((Date.now() ^ (process.pid << 16)) | 0);
   const reports: CheckReport[] = [];
-  for (const p of protocols) requireHistoryModel(p, o.history);
   for (const p of protocols) {
     const mutant = requireMutant(p, o.mutant);
     const only = parseOnly(p, o.only);
@@ -164,17 +172,17 @@ export async function cmdCheck(model: string, o: CheckCliOptions): Promise<numbe
       only,
       coverage: true,
       noShrink: !o.shrink,
-      workers: o.workers ?? autoWorkers(runs / shard.count),
-      impl,
+      workers: o.workers ?? autoWorkers(),
+      source: protocolSource(p.name, impl),
       shardIndex: shard.index,
       shardCount: shard.count,
       onProgress: (x) => bar.update(x),
     });
     bar.stop();
-    const trace = writeFailureTrace(p, r, o.out, only, impl);
-    if (o.history !== undefined) {
-      const run = r.failure ? r.failure.input : firstRun(p, mutant, seed);
-      writeModelHistory(p, run.cfg, run.choices, o.history);
+    const trace = await writeFailureTrace(p, r, o.out, only, impl);
+    if (hist !== null && o.history !== undefined) {
+      const run = r.failure ? r.failure.input : hist.firstRun(p, mutant, seed);
+      hist.writeModelHistory(p, run.cfg, run.choices, o.history);
     }
     const rep = toReport(p, r, trace);
     if (o.shard) {

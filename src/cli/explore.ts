@@ -9,8 +9,9 @@ import { explore, type ExploreResult } from '../explore/explore.ts';
 import type { Protocol } from '../protocol.ts';
 import { buildTrace } from '../trace/replay.ts';
 import { traceJson } from '../trace/format.ts';
-import { EXIT_OK, EXIT_VIOLATION, showProgress, writeAtomic } from './io.ts';
-import { requireMutant, requireProtocol } from './args.ts';
+import { EXIT_OK, EXIT_VIOLATION, showProgress, writeAtomic, thousands } from './io.ts';
+import { requireMutant } from './args.ts';
+import { requireProtocol } from './protocols.ts';
 
 export interface ExploreCliOptions {
   depth?: number;
@@ -50,10 +51,6 @@ export const DEFAULT_DEPTH = 1000;
 export const DEFAULT_MAX_STATES = 5_000_000;
 
 /** Accumulates repeated `--bound name=value` options. */
-export function collectBound(v: string, prev: string[] | undefined): string[] {
-  return [...(prev ?? []), v];
-}
-
 /**
  * The model's default bounds, with the mutant's own where it declares them,
  * overridden by `name=value` pairs; unknown names and bad values are input errors.
@@ -101,8 +98,8 @@ function printHuman(rep: ExploreReport, r: ExploreResult): void {
   const b = Object.entries(rep.bounds).map(([k, v]) => `${k}=${v}`).join(' ');
   out.write(`${pc.bold(rep.model)}${rep.mutant ? ` (mutant ${rep.mutant})` : ''} explore: ${b}${rep.symmetry ? ', symmetry' : ''}${rep.suffix ? '' : ', no suffix'}\n`);
   out.write(
-    `  ${rep.distinct.toLocaleString('en-US')} distinct states (${rep.outOfBounds.toLocaleString('en-US')} outside the bounds), ${rep.generated.toLocaleString('en-US')} generated, depth ${rep.depth}, ` +
-      `${(rep.elapsedMs / 1000).toFixed(1)} s (${rep.statesPerSec.toLocaleString('en-US')} states/s)\n`,
+    `  ${thousands(rep.distinct)} distinct states (${thousands(rep.outOfBounds)} outside the bounds), ${thousands(rep.generated)} generated, depth ${rep.depth}, ` +
+      `${(rep.elapsedMs / 1000).toFixed(1)} s (${thousands(rep.statesPerSec)} states/s)\n`,
   );
   if (r.counterexample) {
     out.write(`  ${pc.red('VIOLATION')} ${pc.bold(rep.invariant!)} at step ${rep.step}: ${rep.message}\n`);
@@ -114,8 +111,8 @@ function printHuman(rep: ExploreReport, r: ExploreResult): void {
   }
 }
 
-export function cmdExplore(model: string, o: ExploreCliOptions): number {
-  const p = requireProtocol(model);
+export async function cmdExplore(model: string, o: ExploreCliOptions): Promise<number> {
+  const p = await requireProtocol(model);
   const mutant = requireMutant(p, o.mutant);
   const bounds = parseBounds(p, o.bound ?? [], mutant);
   const cfg = exploreConfig(p, bounds, mutant);
@@ -130,7 +127,7 @@ export function cmdExplore(model: string, o: ExploreCliOptions): number {
     bounds,
     only,
     onProgress: progress
-      ? (x) => process.stderr.write(`\r${p.name} explore: ${x.distinct.toLocaleString('en-US')} states, depth ${x.depth}, ${x.queued.toLocaleString('en-US')} queued, ${Math.round(x.distinct / Math.max(1e-3, x.elapsedMs / 1000)).toLocaleString('en-US')} states/s `)
+      ? (x) => process.stderr.write(`\r${p.name} explore: ${thousands(x.distinct)} states, depth ${x.depth}, ${thousands(x.queued)} queued, ${thousands(Math.round(x.distinct / Math.max(1e-3, x.elapsedMs / 1000)))} states/s `)
       : undefined,
   });
   if (progress) process.stderr.write('\r\x1b[K');

@@ -3,17 +3,14 @@
 // no partial output file).
 import { Command, CommanderError, Option } from 'commander';
 import pc from 'picocolors';
-import { InputError } from '../config.ts';
-import { protocolNames } from '../../properties/index.ts';
-import { intArg, requireProtocol, shardArg } from './args.ts';
-import { cmdMerge } from './merge.ts';
-import { cmdCheckHistory } from './history.ts';
+//
+// Each command's module is imported when that command runs: `zoocheck
+// --version` or `--help` loads no model, zod or fast-check (start-up is
+// measured by `npm run bench`).
+import { InputError } from '../input-error.ts';
+import { PROTOCOL_NAMES } from '../../properties/names.ts';
+import { collectBound, intArg, shardArg } from './args.ts';
 import { EXIT_OK, EXIT_USAGE } from './io.ts';
-import { cmdCheck } from './check.ts';
-import { cmdReplay } from './replay.ts';
-import { cmdReport } from './report.ts';
-import { cmdSimulate } from './simulate.ts';
-import { cmdExplore, collectBound } from './explore.ts';
 
 function program(): Command {
   const prog = new Command('zoocheck')
@@ -26,7 +23,7 @@ function program(): Command {
   prog
     .command('check')
     .description("run a model's property suite: random schedules explored by fast-check, shrunk on failure")
-    .argument('[model]', `model name or "all" (${protocolNames().join(', ')})`, 'all')
+    .argument('[model]', `model name or "all" (${PROTOCOL_NAMES.join(', ')})`, 'all')
     .option('--runs <n>', 'runs per model (default: the model suite default)', intArg('--runs', 1))
     .option('--seed <s>', 'seed (default: random, printed)', intArg('--seed', -(2 ** 31)))
     .option('--mutant <name>', 'check a named bug variant instead of the correct model')
@@ -35,14 +32,14 @@ function program(): Command {
     .option('--only <invariants>', 'comma-separated invariant names to check (default: all)')
     .option('--out <dir>', 'where counterexample traces are written', 'zoocheck-traces')
     .option('--no-shrink', 'report the first failing run without shrinking it')
-    .option('--workers <n>', 'worker threads (default: all cores, fewer for small checks)', intArg('--workers', 1))
+    .option('--workers <n>', 'threads, the main one included (default: the cores not already busy)', intArg('--workers', 1))
     .option('--impl <command>', 'run an external implementation of one role as a subprocess (JSON lines; see README)')
     .option('--impl-role <role>', 'the role the external implementation plays (e.g. acceptor)')
     .option('--differential', 'with --impl: also step the model on the same inputs and fail at the first differing output', false)
     .option('--shard <k/n>', 'run only shard k of n of the run indices (merge shard outputs with `zoocheck merge`)', shardArg)
     .option('--json', 'print one JSON object instead of text', false)
     .action(async (model: string, o) => {
-      process.exitCode = await cmdCheck(model, o);
+      process.exitCode = await (await import('./check.ts')).cmdCheck(model, o);
     });
 
   prog
@@ -50,8 +47,8 @@ function program(): Command {
     .description('check a recorded ZooKeeper client history (zk-history/1 JSON lines) against the znode-tree model: exit 0 consistent, 1 violation, 2 malformed')
     .argument('<file>', 'history file (.jsonl)')
     .option('--json', 'print {verdict, violations: [{guarantee, ops, message}], ops, checkedMs, search}', false)
-    .action((file: string, o: { json: boolean }) => {
-      process.exitCode = cmdCheckHistory(file, o);
+    .action(async (file: string, o: { json: boolean }) => {
+      process.exitCode = (await import('./history.ts')).cmdCheckHistory(file, o);
     });
 
   prog
@@ -59,8 +56,8 @@ function program(): Command {
     .description('merge the --json outputs of `check --shard k/n` runs into one result (same digest as one unsharded run)')
     .argument('<files...>', 'shard outputs (JSON)')
     .option('--json', 'print one JSON object', false)
-    .action((files: string[], o: { json: boolean }) => {
-      process.exitCode = cmdMerge(files, o);
+    .action(async (files: string[], o: { json: boolean }) => {
+      process.exitCode = (await import('./merge.ts')).cmdMerge(files, o);
     });
 
   prog
@@ -68,8 +65,8 @@ function program(): Command {
     .description("list a model's named bug variants")
     .argument('<model>', 'model name')
     .option('--json', 'print a JSON array of {name, description}', false)
-    .action((model: string, o: { json: boolean }) => {
-      const p = requireProtocol(model);
+    .action(async (model: string, o: { json: boolean }) => {
+      const p = await (await import('./protocols.ts')).requireProtocol(model);
       if (o.json) process.stdout.write(JSON.stringify(p.mutants.map((m) => ({ name: m.name, description: m.description }))) + '\n');
       else for (const m of p.mutants) process.stdout.write(`${pc.bold(m.name.padEnd(28))} ${m.description}\n`);
       process.exitCode = EXIT_OK;
@@ -82,8 +79,8 @@ function program(): Command {
     .addOption(new Option('--format <fmt>', 'output format').choices(['text', 'mermaid', 'json']).default('text'))
     .option('--mutant <name>', 'run the choices against this variant ("none": the correct model) instead of the recorded one')
     .option('--history <file>', "zk: also write the clients' view of the run as a zk-history/1 file for check-history")
-    .action((file: string, o) => {
-      process.exitCode = cmdReplay(file, o);
+    .action(async (file: string, o) => {
+      process.exitCode = await (await import('./replay.ts')).cmdReplay(file, o);
     });
 
   prog
@@ -91,8 +88,8 @@ function program(): Command {
     .description('render a trace as one self-contained HTML page: a swimlane per node, messages as arrows, faults and the violation marked')
     .argument('<trace>', 'trace file (JSON)')
     .requiredOption('--html <file>', 'where the HTML page is written')
-    .action((file: string, o: { html: string }) => {
-      process.exitCode = cmdReport(file, o);
+    .action(async (file: string, o: { html: string }) => {
+      process.exitCode = (await import('./report.ts')).cmdReport(file, o);
     });
 
   prog
@@ -106,8 +103,8 @@ function program(): Command {
     .addOption(new Option('--strategy <s>', 'uniform random choices; swarm: a random subset of fault kinds per episode; pct: priority-based schedules').choices(['uniform', 'swarm', 'pct']).default('swarm'))
     .option('--out <dir>', 'where counterexample traces are written', 'zoocheck-traces')
     .option('--json', 'print one JSON object', false)
-    .action((model: string, o) => {
-      process.exitCode = cmdSimulate(model, o);
+    .action(async (model: string, o) => {
+      process.exitCode = await (await import('./simulate.ts')).cmdSimulate(model, o);
     });
 
   prog
@@ -123,8 +120,8 @@ function program(): Command {
     .option('--only <invariants>', 'comma-separated invariant names to check (default: all)')
     .option('--out <dir>', 'where the counterexample trace is written', 'zoocheck-traces')
     .option('--json', 'print one JSON object', false)
-    .action((model: string, o) => {
-      process.exitCode = cmdExplore(model, o);
+    .action(async (model: string, o) => {
+      process.exitCode = await (await import('./explore.ts')).cmdExplore(model, o);
     });
   return prog;
 }

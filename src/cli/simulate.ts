@@ -4,12 +4,13 @@ import pc from 'picocolors';
 import { runSimulate, type Strategy } from '../explore/simulate.ts';
 import { buildTrace } from '../trace/replay.ts';
 import { traceJson } from '../trace/format.ts';
-import { EXIT_OK, EXIT_VIOLATION, showProgress, writeAtomic } from './io.ts';
-import { requireMutant, requireProtocol } from './args.ts';
+import { EXIT_OK, EXIT_VIOLATION, showProgress, writeAtomic, thousands } from './io.ts';
+import { requireMutant } from './args.ts';
+import { requireProtocol } from './protocols.ts';
 import { progressBar } from './progress.ts';
 
-export function cmdSimulate(model: string, o: { seed: number; steps: number; depth?: number; mutant?: string; strategy: Strategy; out: string; json: boolean }): number {
-  const p = requireProtocol(model);
+export async function cmdSimulate(model: string, o: { seed: number; steps: number; depth?: number; mutant?: string; strategy: Strategy; out: string; json: boolean }): Promise<number> {
+  const p = await requireProtocol(model);
   const mutant = requireMutant(p, o.mutant);
   const bar = progressBar(`${p.name} simulate`, showProgress(o.json));
   const r = runSimulate(p, { seed: o.seed, steps: o.steps, depth: o.depth, mutant, strategy: o.strategy, onProgress: (x) => bar.update(x) });
@@ -39,7 +40,7 @@ export function cmdSimulate(model: string, o: { seed: number; steps: number; dep
       }) + '\n',
     );
   } else {
-    process.stdout.write(`${pc.bold(p.name)} simulate: ${r.episodes} episodes, ${r.steps.toLocaleString('en-US')} steps in ${(r.elapsedMs / 1000).toFixed(1)} s (${rate.toLocaleString('en-US')} steps/s), seed ${o.seed}, digest ${r.digest}\n`);
+    process.stdout.write(`${pc.bold(p.name)} simulate: ${r.episodes} episodes, ${thousands(r.steps)} steps in ${(r.elapsedMs / 1000).toFixed(1)} s (${thousands(rate)} steps/s), seed ${o.seed}, digest ${r.digest}\n`);
     if (r.failure) process.stdout.write(`  ${pc.red('VIOLATION')} ${r.failure.violation.invariant}: ${r.failure.violation.message}\n  trace: ${trace}\n`);
     else process.stdout.write(`  ${pc.green('held')}\n`);
   }

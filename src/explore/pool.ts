@@ -1,84 +1,122 @@
-// A check spread over worker_threads (and over machines with --shard K/N).
-// Run i belongs to worker j of W in shard K of N when i ≡ (K-1) + N·j (mod N·W).
-// Workers report unshrunk; the lowest failing run is regenerated from its seed
-// and shrunk here, so the result is the same whatever the split.
-import { availableParallelism } from 'node:os';
+// A check spread over threads (and over machines with --shard K/N). Shard K
+// of N owns the run indices ≡ K-1 (mod N); within a shard the main thread and
+// the worker threads claim chunks of them from a shared counter
+// (src/explore/share.ts). Threads report unshrunk; the lowest failing run is
+// regenerated from its seed and shrunk here, so the result is the same
+// whatever the split.
+import { availableParallelism, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { BaseConfig } from '../model.ts';
 import type { Protocol } from '../protocol.ts';
 import { runSchedule } from '../run.ts';
 import { Coverage } from '../coverage.ts';
 import { generateRun, runArb } from './arbitrary.ts';
-import { runCheck, type CheckOptions, type CheckResult, type Failure, type Progress, type RunDigest } from './check.ts';
+import { runCheck, type CheckOptions, type CheckResult, type Failure, type RunDigest } from './check.ts';
+import { cancelWorker, emptyShare, failureFound, runNextChunk, shardRuns, shareCells, type ShareResult, type ShareSpec } from './share.ts';
 import { shrinkFailure } from './shrink.ts';
 import type { WorkerTask } from './worker.ts';
-import type { ImplSpec } from '../oracle/adapters/external.ts';
 
 /**
- * All cores, but no more workers than there are ten thousands of runs: starting
- * a worker costs a module load (about a second under tsx), which a small check
- * does not win back (`npm run bench`, 8,000 runs on two workers against one:
- * Paxos 0.83x the speed, zk 1.33x).
+ * The cores not already busy: every core less the 1-minute load average, at
+ * least one. On a machine others keep busy a second thread only competes with
+ * the first (`npm run bench` on a shared 2-core machine at load 9: 2,000 Paxos
+ * runs took 4.7 s on 2 threads, 2.4 s on 1). The main thread starts on the
+ * runs at once and a worker that loads after the work is gone is cancelled, so
+ * a small check is not slowed by the workers it asked for either.
  */
-export function autoWorkers(runs: number): number {
-  return Math.max(1, Math.min(availableParallelism(), Math.floor(runs / 10_000)));
+export function autoWorkers(): number {
+  const cores = availableParallelism();
+  return Math.max(1, Math.min(cores, cores - Math.floor(loadavg()[0])));
+}
+
+/**
+ * Where a worker thread gets its protocol: `module` (a URL) exports
+ * `workerProtocol(arg)` (sync or async), which must return the same protocol the caller passed
+ * (external implementation included). The engine imports no model; the layer
+ * above names the module (src/cli/protocols.ts).
+ */
+export interface ProtocolSource {
+  module: string;
+  arg: unknown;
 }
 
 export interface ParallelOptions extends CheckOptions {
+  /** Threads, the main thread included. */
   workers: number;
-  /** An external implementation the workers must plug in too. */
-  impl?: ImplSpec;
+  /** Needed when more than one thread runs. */
+  source?: ProtocolSource;
+}
+
+// Compiled (dist/): start the compiled worker. From TypeScript sources (vitest,
+// tsx): an entry that registers tsx first.
+const workerUrl = new URL(import.meta.url.endsWith('.ts') ? './worker-entry.mjs' : './worker.js', import.meta.url);
+
+/** Chunks small enough to balance the threads' shares at the end, large enough to cost nothing. */
+function chunkSize(runs: number, threads: number): number {
+  return Math.max(1, Math.min(256, Math.ceil(runs / (threads * 32))));
 }
 
 export async function runCheckParallel<Cfg extends BaseConfig>(p: Protocol<any, any, any, any, any, Cfg>, opts: ParallelOptions): Promise<CheckResult<Cfg>> {
-  const shardIndex = opts.shardIndex ?? 0;
-  const shardCount = opts.shardCount ?? 1;
-  const workers = Math.max(1, Math.min(opts.workers, Math.ceil(opts.runs / shardCount)));
-  if (workers === 1) return runCheck(p, opts);
   const t0 = performance.now();
-  const best = new SharedArrayBuffer(4);
-  new Int32Array(best)[0] = 0x7fffffff;
-  const progress: Progress[] = [];
-  const results = await Promise.all(
-    Array.from({ length: workers }, (_, j) => {
-      const task: WorkerTask = {
-        model: p.name,
-        runs: opts.runs,
-        seed: opts.seed,
-        mutant: opts.mutant,
-        only: opts.only ? [...opts.only] : undefined,
-        shardIndex: shardIndex + shardCount * j,
-        shardCount: shardCount * workers,
-        coverage: opts.coverage ?? false,
-        impl: opts.impl,
-        best,
-      };
-      return new Promise<WorkerDone>((resolve, reject) => {
-        const w = new Worker(new URL('./worker-entry.mjs', import.meta.url), { workerData: task });
-        w.on('message', (m: { type: string } & Progress & WorkerDone) => {
-          if (m.type === 'progress') {
-            progress[j] = m;
-            if (opts.onProgress) {
-              const sum = progress.reduce((a, x) => (x ? { done: a.done + x.done, total: a.total + x.total, steps: a.steps + x.steps, violations: a.violations + x.violations } : a), { done: 0, total: 0, steps: 0, violations: 0 });
-              opts.onProgress(sum);
-            }
-          } else if (m.type === 'done') resolve(m);
-        });
-        w.on('error', reject);
-        w.on('exit', (code) => {
-          if (code !== 0) reject(new Error(`worker ${j} exited with code ${code}`));
-        });
+  const spec0 = { runs: opts.runs, shardIndex: opts.shardIndex ?? 0, shardCount: opts.shardCount ?? 1, chunk: 1 };
+  const total = shardRuns(spec0);
+  const threads = Math.max(1, Math.min(opts.workers, total));
+  if (threads === 1) return runCheck(p, opts);
+  const source = opts.source;
+  if (source === undefined) throw new Error(`runCheckParallel: ${threads} threads need opts.source (where a worker loads protocol ${p.name})`);
+  const spec: ShareSpec = { ...spec0, chunk: chunkSize(total, threads) };
+  const cells = shareCells(threads - 1);
+  const check: WorkerTask['check'] = { runs: opts.runs, seed: opts.seed, mutant: opts.mutant, only: opts.only ? [...opts.only] : undefined, coverage: opts.coverage ?? false };
+  const progress = Array.from({ length: threads }, () => ({ done: 0, steps: 0 }));
+  const report = () => {
+    if (!opts.onProgress) return;
+    const sum = progress.reduce((a, x) => ({ done: a.done + x.done, steps: a.steps + x.steps }), { done: 0, steps: 0 });
+    opts.onProgress({ done: sum.done, total, steps: sum.steps, violations: failureFound(cells) ? 1 : 0 });
+  };
+  const workers = Array.from({ length: threads - 1 }, (_, j) => {
+    const task: WorkerTask = { source, check, spec, cells, worker: j };
+    const w = new Worker(workerUrl, { workerData: task });
+    let cancelled = false;
+    const done = new Promise<WorkerDone | null>((resolve, reject) => {
+      w.on('message', (m: { type: 'progress'; done: number; steps: number } | ({ type: 'done' } & WorkerDone)) => {
+        if (m.type === 'progress') {
+          progress[j + 1] = { done: m.done, steps: m.steps };
+          report();
+        } else resolve(m);
       });
-    }),
-  );
-  const firstFailure = results.reduce<number | null>((m, r) => (r.failure && (m === null || r.failure.run < m) ? r.failure.run : m), null);
-  const digests: RunDigest[] = results.flatMap((r) => r.digests).filter((d) => firstFailure === null || d.run <= firstFailure).sort((a, b) => a.run - b.run);
+      w.on('error', reject);
+      w.on('exit', (code) => {
+        if (cancelled) resolve(null);
+        else if (code !== 0) reject(new Error(`worker ${j} exited with code ${code}`));
+      });
+    });
+    return {
+      done,
+      cancel() {
+        cancelled = true;
+        void w.terminate();
+      },
+    };
+  });
+  // The main thread's share, yielding between chunks so worker messages arrive.
+  const mine = emptyShare(opts.coverage ?? false);
+  while (runNextChunk(p, opts, cells, spec, mine)) {
+    progress[0] = { done: mine.runs, steps: mine.steps };
+    report();
+    await new Promise((r) => setImmediate(r));
+  }
+  workers.forEach((w, j) => {
+    if (cancelWorker(cells, j)) w.cancel();
+  });
+  const shares: (ShareResult | WorkerDone)[] = [mine, ...(await Promise.all(workers.map((w) => w.done))).filter((x) => x !== null)];
+  const firstFailure = shares.reduce<number | null>((m, r) => (r.failure !== null && (m === null || r.failure < m) ? r.failure : m), null);
+  const digests: RunDigest[] = shares.flatMap((r) => r.digests).filter((d) => firstFailure === null || d.run <= firstFailure).sort((a, b) => a.run - b.run);
   const reach: Record<string, number> = Object.fromEntries(p.probes.map((pr) => [pr.name, 0]));
-  for (const r of results) for (const [k, v] of Object.entries(r.reach)) reach[k] += v;
+  for (const r of shares) for (const [k, v] of Object.entries(r.reach)) reach[k] += v;
   let coverage: Coverage | null = null;
   if (opts.coverage) {
     coverage = new Coverage();
-    for (const r of results) if (r.coverage) coverage.merge(r.coverage);
+    for (const r of shares) if (r.coverage) coverage.merge(r.coverage instanceof Coverage ? r.coverage.toJSON() : r.coverage);
   }
   let failure: Failure<Cfg> | null = null;
   if (firstFailure !== null) failure = shrinkRun(p, opts, firstFailure);
@@ -96,13 +134,9 @@ export async function runCheckParallel<Cfg extends BaseConfig>(p: Protocol<any, 
   };
 }
 
-interface WorkerDone {
-  runs: number;
-  steps: number;
-  digests: RunDigest[];
-  reach: Record<string, number>;
-  coverage: { actions: Record<string, number>; messages: Record<string, number>; phases: Record<string, number> } | null;
-  failure: { run: number } | null;
+/** A worker's share as posted (its coverage as plain counts). */
+interface WorkerDone extends Omit<ShareResult, 'coverage'> {
+  coverage: ReturnType<Coverage['toJSON']> | null;
 }
 
 /** Regenerate run i from its seed and shrink it, exactly as a single-threaded check would. */

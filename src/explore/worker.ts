@@ -1,54 +1,28 @@
-// One worker of a parallel check: runs its share of the run indices (unshrunk)
-// and reports back. A shared cell holds the lowest failing run index found so
-// far: a worker stops once its next run lies beyond it, having done every run
-// of its share below it, so the merged result does not depend on timing.
+// One worker thread of a parallel check: claims chunks of run indices until
+// none is left (src/explore/share.ts), runs them unshrunk, and reports back.
+//
+// The engine knows no protocol: the task names a module (chosen by the layer
+// above, e.g. the CLI) whose `workerProtocol(arg)` builds the protocol here.
 import { parentPort, workerData } from 'node:worker_threads';
-import { getProtocol } from '../../properties/index.ts';
-import { runCheck } from './check.ts';
-import { withImplementation, type ImplSpec } from '../oracle/adapters/external.ts';
+import type { Protocol } from '../protocol.ts';
+import type { CheckOptions } from './check.ts';
+import type { ProtocolSource } from './pool.ts';
+import { emptyShare, runNextChunk, workerStarts, type ShareSpec } from './share.ts';
 
 export interface WorkerTask {
-  model: string;
-  runs: number;
-  seed: number;
-  mutant: string | null;
-  only?: string[];
-  shardIndex: number;
-  shardCount: number;
-  coverage: boolean;
-  impl?: ImplSpec;
-  best: SharedArrayBuffer;
+  source: ProtocolSource;
+  check: Pick<CheckOptions, 'runs' | 'seed' | 'mutant' | 'only' | 'coverage'>;
+  spec: ShareSpec;
+  cells: Int32Array;
+  worker: number;
 }
 
 const task = workerData as WorkerTask;
-const base = getProtocol(task.model)!;
-const p = task.impl ? withImplementation(base, task.impl) : base;
-const best = new Int32Array(task.best);
-const r = runCheck(p, {
-  runs: task.runs,
-  seed: task.seed,
-  mutant: task.mutant,
-  only: task.only,
-  shardIndex: task.shardIndex,
-  shardCount: task.shardCount,
-  coverage: task.coverage,
-  noShrink: true,
-  stopAfter: () => Atomics.load(best, 0),
-  onProgress: (x) => parentPort!.postMessage({ type: 'progress', ...x }),
-});
-if (r.failure) {
-  // Publish the lowest failing index (compare-and-swap loop).
-  for (;;) {
-    const cur = Atomics.load(best, 0);
-    if (r.failure.run >= cur || Atomics.compareExchange(best, 0, cur, r.failure.run) === cur) break;
-  }
+const loaded = (await import(task.source.module)) as { workerProtocol?: (arg: unknown) => Protocol | Promise<Protocol> };
+if (typeof loaded.workerProtocol !== 'function') throw new Error(`${task.source.module} does not export workerProtocol(arg)`);
+const p = await loaded.workerProtocol(task.source.arg);
+const acc = emptyShare(task.check.coverage ?? false);
+if (workerStarts(task.cells, task.worker)) {
+  while (runNextChunk(p, task.check, task.cells, task.spec, acc)) parentPort!.postMessage({ type: 'progress', done: acc.runs, steps: acc.steps });
 }
-parentPort!.postMessage({
-  type: 'done',
-  runs: r.runs,
-  steps: r.steps,
-  digests: r.digests,
-  reach: r.reach,
-  coverage: r.coverage ? r.coverage.toJSON() : null,
-  failure: r.failure ? { run: r.failure.run } : null,
-});
+parentPort!.postMessage({ type: 'done', ...acc, coverage: acc.coverage ? acc.coverage.toJSON() : null });

@@ -10,6 +10,8 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { parseHistory as parseChecked } from "./history/parse.ts";
+import { serializeLine } from "./history/schema.ts";
 
 export type Line = Record<string, any>;
 
@@ -36,15 +38,14 @@ export type CorruptionKind =
   | "version-skip"
   | "wrong-nodeexists";
 
-export function parseHistory(text: string): Line[] {
-  return text
-    .split("\n")
-    .filter((l) => l.trim() !== "")
-    .map((l) => JSON.parse(l) as Line);
+/** The lines of a history, checked against the zk-history/1 schema (history/schema.ts). */
+export function parseHistory(text: string, fileName = "history.jsonl"): Line[] {
+  return parseChecked(text, fileName) as Line[];
 }
 
+/** A history's text; every line is checked against the schema, so a corruption cannot break the format. */
 export function serializeHistory(lines: Line[]): string {
-  return lines.map((l) => JSON.stringify(l)).join("\n") + "\n";
+  return lines.map((l) => serializeLine(l)).join("\n") + "\n";
 }
 
 // ---- what the history says happened ---------------------------------------------------
@@ -409,7 +410,7 @@ function main(argv: string[]): number {
     console.error(`usage: corrupt.ts IN.jsonl KIND OUT.jsonl | corrupt.ts IN.jsonl --all OUTDIR\nkinds: ${Object.keys(CORRUPTIONS).join(", ")}`);
     return 2;
   }
-  const lines = parseHistory(readFileSync(input, "utf8"));
+  const lines = parseHistory(readFileSync(input, "utf8"), input);
   const kinds = kind === "--all" ? (Object.keys(CORRUPTIONS) as CorruptionKind[]) : [kind as CorruptionKind];
   if (kind === "--all") mkdirSync(out, { recursive: true });
   let missing = 0;

@@ -8,13 +8,13 @@ import type { Protocol } from '../protocol.ts';
 import { runSchedule, type Violation } from '../run.ts';
 import { TRACE_FORMAT, type TraceFile } from './format.ts';
 import type { TraceEvent } from './events.ts';
-import { withImplementation, type ImplSpec } from '../oracle/adapters/external.ts';
+import { sameEventData } from './data.ts';
 
 export function buildTrace<Cfg extends BaseConfig>(
   p: Protocol<any, any, any, any, any, Cfg>,
   cfg: Cfg,
   choices: readonly number[],
-  meta: { seed: number | null; run: number | null; stats?: TraceFile['stats']; only?: readonly string[]; impl?: ImplSpec },
+  meta: { seed: number | null; run: number | null; stats?: TraceFile['stats']; only?: readonly string[]; impl?: TraceFile['impl'] },
 ): TraceFile {
   const r = runSchedule(p, cfg, choices, { record: true, only: meta.only });
   const nodes: string[] = [];
@@ -51,14 +51,15 @@ export interface ReplayOutcome {
 }
 
 /**
- * Replay a trace. With `mutant` given (a name, or null for the correct model),
- * the choices run against that variant instead, and events are not compared:
- * they are expected to differ.
+ * Replay a trace. `getProtocol` resolves the trace's model, with the external
+ * implementation the trace records plugged in (the layer above knows how: see
+ * src/cli/protocols.ts). With `mutant` given (a name, or null for the correct
+ * model), the choices run against that variant instead, and events are not
+ * compared: they are expected to differ.
  */
-export function replayTrace(t: TraceFile, getProtocol: (name: string) => Protocol | null, mutant?: string | null, file = 'trace'): ReplayOutcome {
-  const base = getProtocol(t.model);
-  if (base === null) throw new InputError(`${file}: model: unknown model "${t.model}"`);
-  const p = t.impl ? withImplementation(base, t.impl) : base;
+export function replayTrace(t: TraceFile, getProtocol: (name: string, impl?: TraceFile['impl']) => Protocol | null, mutant?: string | null, file = 'trace'): ReplayOutcome {
+  const p = getProtocol(t.model, t.impl);
+  if (p === null) throw new InputError(`${file}: model: unknown model "${t.model}"`);
   let cfg: BaseConfig;
   try {
     cfg = p.parseConfig(t.config);
@@ -70,16 +71,17 @@ export function replayTrace(t: TraceFile, getProtocol: (name: string) => Protoco
   if (mutant !== undefined && mutant !== null && !p.mutants.some((m) => m.name === mutant)) throw new InputError(`--mutant: unknown ${t.model} mutant "${mutant}"`);
   cfg = { ...cfg, mutant: mutant === undefined ? t.mutant : mutant };
   const now = buildTrace(p, cfg, t.choices, { seed: t.seed, run: t.run, stats: t.stats, impl: t.impl });
-  const divergence = mutant === undefined ? firstDivergence(t.events, now.events) : null;
+  const divergence = mutant === undefined ? firstDivergence(t, now, p.render.state === undefined) : null;
   return { trace: now, violation: now.violation, divergence };
 }
 
-function firstDivergence(expected: readonly TraceEvent[], actual: readonly TraceEvent[]): Divergence | null {
-  const n = Math.max(expected.length, actual.length);
+/** The first event whose data (src/trace/data.ts: not its rendered text) differs. */
+function firstDivergence(recorded: TraceFile, now: TraceFile, rawState: boolean): Divergence | null {
+  const n = Math.max(recorded.events.length, now.events.length);
   for (let i = 0; i < n; i++) {
-    const e = expected[i] ?? null;
-    const a = actual[i] ?? null;
-    if (e === null || a === null || JSON.stringify(e) !== JSON.stringify(a)) return { step: (e ?? a)!.step, index: i, expected: e, actual: a };
+    const e = recorded.events[i] ?? null;
+    const a = now.events[i] ?? null;
+    if (e === null || a === null || !sameEventData(e, recorded.nodes, a, now.nodes, rawState)) return { step: (e ?? a)!.step, index: i, expected: e, actual: a };
   }
   return null;
 }

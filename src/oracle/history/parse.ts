@@ -1,148 +1,15 @@
 // Reader for zk-history/1 (../shared/history-format.md). Anyone can write this format
 // from their own client, so every malformed line is an InputError naming the file, the
 // 1-based line and the field path (exit 2), never a stack trace or a silent skip.
-// Extra fields are ignored (zod strips them); missing required ones are errors.
+// Extra fields are ignored (zod strips them); missing required ones are errors. The
+// lines' schema is schema.ts; this file adds what needs more than one line: the meta
+// line first, unique op ids, paths under meta.root, late replies and watch lines
+// naming recorded ops.
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import { gunzipSync } from 'node:zlib';
 import { InputError } from '../../config.ts';
-import type { HistoryLine, LateLine, OpLine, Outcome } from './types.ts';
-
-const int = z.number().int();
-const nonNegInt = int.min(0);
-const sessionId = z.string();
-
-const statSchema = z.object({
-  czxid: nonNegInt,
-  mzxid: nonNegInt,
-  pzxid: nonNegInt,
-  ctime: int,
-  mtime: int,
-  version: int,
-  cversion: int,
-  aversion: int,
-  ephemeralOwner: sessionId,
-  dataLength: nonNegInt,
-  numChildren: nonNegInt,
-});
-
-const watchEventType = z.enum(['NodeCreated', 'NodeDeleted', 'NodeDataChanged', 'NodeChildrenChanged']);
-
-const opBase = z.object({
-  kind: z.literal('op'),
-  id: nonNegInt,
-  phase: z.string(),
-  process: int,
-  client: int,
-  session: sessionId.nullable(),
-  server: z.string().nullable(),
-  type: z.enum(['create', 'set', 'get', 'exists', 'children', 'delete', 'sync', 'close_session']),
-  path: z.string().nullable(),
-  args: z.object({}).loose(),
-  t_invoke: int,
-  t_complete: int,
-  outcome: z.object({ type: z.enum(['ok', 'error', 'info']) }).loose(),
-  watch_registered: z.enum(['data', 'exist', 'child']).optional(),
-  watch_events: z.array(z.object({ type: watchEventType, path: z.string(), t: int })).optional(),
-});
-
-const argsByType = {
-  create: z.object({
-    mode: z.enum(['PERSISTENT', 'EPHEMERAL', 'PERSISTENT_SEQUENTIAL', 'EPHEMERAL_SEQUENTIAL']),
-    value: z.string().nullable(),
-  }),
-  set: z.object({ value: z.string().nullable(), version: int }),
-  get: z.object({ watch: z.boolean() }),
-  exists: z.object({ watch: z.boolean() }),
-  children: z.object({ watch: z.boolean() }),
-  delete: z.object({ version: int }),
-  sync: z.object({}),
-  close_session: z.object({}),
-} as const;
-
-const okCommon = {
-  type: z.literal('ok'),
-  zxid: nonNegInt,
-  server: z.string().nullable().optional(),
-};
-const okByType = {
-  create: z.object({ ...okCommon, created_path: z.string(), stat: statSchema.optional() }),
-  set: z.object({ ...okCommon, stat: statSchema }),
-  get: z
-    .object({ ...okCommon, value: z.string().nullable().optional(), value_b64: z.string().nullable().optional(), stat: statSchema })
-    .refine((o) => o.value !== undefined || o.value_b64 !== undefined, {
-      message: 'missing (expected value or value_b64)',
-      path: ['value'],
-    }),
-  exists: z.object({ ...okCommon, exists: z.boolean(), stat: statSchema.nullable() }),
-  children: z.object({ ...okCommon, children: z.array(z.string()), stat: statSchema.optional() }),
-  delete: z.object(okCommon),
-  sync: z.object(okCommon),
-  close_session: z.object(okCommon),
-} as const;
-const errorOutcome = z.object({
-  type: z.literal('error'),
-  zxid: nonNegInt,
-  error: z.string(),
-  code: int.optional(),
-  server: z.string().nullable().optional(),
-});
-const infoOutcome = z.object({
-  type: z.literal('info'),
-  error: z.string().optional(),
-  code: int.optional(),
-});
-
-const metaSchema = z
-  .object({
-    kind: z.literal('meta'),
-    format: z.literal('zk-history/1'),
-    root: z.string().regex(/^\/./, 'expected an absolute path other than "/"'),
-  })
-  .loose();
-const sessionSchema = z.object({
-  kind: z.literal('session'),
-  t: int,
-  client: int,
-  session: sessionId.nullable(),
-  server: z.string().nullable(),
-  event: z.enum([
-    'CONNECTING',
-    'CONNECTED',
-    'DISCONNECTED',
-    'SESSION_EXPIRED',
-    'CLOSING',
-    'CLOSED',
-    'CLIENT_DROPS_CONNECTION',
-    'CLIENT_REPLACES_SESSION',
-    'ABANDONED',
-  ]),
-});
-const watchSchema = z.object({
-  kind: z.literal('watch'),
-  t: int,
-  client: int,
-  session: sessionId.nullable(),
-  server: z.string().nullable().optional(),
-  type: watchEventType,
-  path: z.string(),
-  ops: z.array(nonNegInt),
-});
-const nemesisSchema = z.object({ kind: z.literal('nemesis'), t: int, action: z.string() }).loose();
-const lateBase = z.object({
-  kind: z.literal('late'),
-  t: int,
-  op: nonNegInt,
-  outcome: z.object({ type: z.enum(['ok', 'error', 'info']) }).loose(),
-  // The recorder's: the late reply set a watch (history-format.md leaves it out).
-  watch_registered: z.enum(['data', 'exist', 'child']).optional(),
-});
-const summarySchema = z.object({ kind: z.literal('summary') }).loose();
-
-const kindSchema = z.object({
-  kind: z.enum(['meta', 'op', 'session', 'watch', 'nemesis', 'late', 'summary']),
-});
-
-class LineError extends Error {}
+import { LineError, parseLine, parseOutcome } from './schema.ts';
+import type { HistoryLine, OpLine } from './types.ts';
 
 function isBlank(s: string, from: number): boolean {
   for (let i = from; i < s.length; i++) {
@@ -152,62 +19,9 @@ function isBlank(s: string, from: number): boolean {
   return true;
 }
 
-function describe(issue: z.core.$ZodIssue): string {
-  const msg = issue.message.replace(/^Invalid (input|option): /, '');
-  if (issue.code === 'invalid_type' && /received undefined$/.test(msg)) {
-    return `missing (expected ${issue.expected})`;
-  }
-  return msg;
-}
-
-function parseAt<T>(schema: z.ZodType<T>, raw: unknown, prefix: string): T {
-  const r = schema.safeParse(raw);
-  if (r.success) return r.data;
-  const issue = r.error.issues[0];
-  const where = [prefix, ...issue.path.map(String)].filter((s) => s !== '').join('.');
-  throw new LineError(`${where}: ${describe(issue)}`);
-}
-
-function parseOutcome(opType: OpLine['type'], raw: unknown, prefix: string): Outcome {
-  const t = (raw as { type: string }).type;
-  if (t === 'ok') return parseAt(okByType[opType] as z.ZodType<Outcome>, raw, prefix);
-  if (t === 'error') return parseAt(errorOutcome, raw, prefix) as Outcome;
-  return parseAt(infoOutcome, raw, prefix) as Outcome;
-}
-
-function parseOp(raw: unknown): OpLine {
-  const base = parseAt(opBase, raw, 'op');
-  const args = parseAt(argsByType[base.type] as z.ZodType<OpLine['args']>, base.args, 'op.args');
-  if (base.type === 'close_session') {
-    if (base.path !== null) throw new LineError('op.path: expected null for close_session');
-  } else if (base.path === null || !base.path.startsWith('/')) {
-    throw new LineError(`op.path: expected an absolute path for ${base.type}`);
-  }
-  const outcome = parseOutcome(base.type, base.outcome, 'op.outcome');
-  return { ...base, args, outcome } as OpLine;
-}
-
-function parseLine(raw: unknown): HistoryLine {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new LineError('expected a JSON object');
-  }
-  const { kind } = parseAt(kindSchema, raw, '');
-  switch (kind) {
-    case 'op':
-      return parseOp(raw);
-    case 'meta':
-      return parseAt(metaSchema, raw, 'meta') as HistoryLine;
-    case 'session':
-      return parseAt(sessionSchema, raw, 'session');
-    case 'watch':
-      return parseAt(watchSchema, raw, 'watch') as HistoryLine;
-    case 'nemesis':
-      return parseAt(nemesisSchema, raw, 'nemesis') as HistoryLine;
-    case 'late':
-      return parseAt(lateBase, raw, 'late') as unknown as LateLine;
-    case 'summary':
-      return parseAt(summarySchema, raw, 'summary') as HistoryLine;
-  }
+/** Whether a path lies in the subtree `root` (history-format.md: "every path lives under it"). */
+function underRoot(path: string, root: string): boolean {
+  return path === root || path.startsWith(root === '/' ? '/' : root + '/');
 }
 
 /**
@@ -219,6 +33,7 @@ export function parseHistory(text: string, fileName = 'history.jsonl'): HistoryL
   const lineNos: number[] = [];
   const opLineNo = new Map<number, number>();
   const ops = new Map<number, OpLine>();
+  let root = '/';
   const fail = (lineNo: number, msg: string): never => {
     throw new InputError(`${fileName}:${lineNo}: ${msg}`);
   };
@@ -253,7 +68,11 @@ export function parseHistory(text: string, fileName = 'history.jsonl'): HistoryL
       fail(lineNo, `kind: the first line must be kind "meta", got "${line!.kind}"`);
     }
     if (out.length > 0 && line!.kind === 'meta') fail(lineNo, 'kind: a second "meta" line');
+    if (line!.kind === 'meta') root = line!.root;
     if (line!.kind === 'op') {
+      if (line!.path !== null && !underRoot(line!.path, root)) fail(lineNo, `op.path: ${line!.path} is outside the declared root ${root}`);
+      const created = line!.outcome.created_path;
+      if (created !== undefined && !underRoot(created, root)) fail(lineNo, `op.outcome.created_path: ${created} is outside the declared root ${root}`);
       const prev = opLineNo.get(line!.id);
       if (prev !== undefined) fail(lineNo, `op.id: ${line!.id} already used on line ${prev}`);
       opLineNo.set(line!.id, lineNo);
@@ -263,6 +82,8 @@ export function parseHistory(text: string, fileName = 'history.jsonl'): HistoryL
     lineNos.push(lineNo);
   }
   if (out.length === 0) throw new InputError(`${fileName}:1: kind: empty file (expected a "meta" line)`);
+  // Nothing to judge is not a pass.
+  if (ops.size === 0) throw new InputError(`${fileName}:${lineNos.at(-1)}: no operations to check (no "op" line)`);
   // Cross-line references: a late reply must belong to a recorded op, with an outcome of
   // that op's shape.
   for (let i = 0; i < out.length; i++) {
@@ -271,7 +92,7 @@ export function parseHistory(text: string, fileName = 'history.jsonl'): HistoryL
       const op = ops.get(l.op);
       if (!op) fail(lineNos[i], `late.op: no op with id ${l.op}`);
       try {
-        (l as LateLine).outcome = parseOutcome(op!.type, l.outcome, 'late.outcome');
+        l.outcome = parseOutcome(op!.type, l.outcome, 'late.outcome');
       } catch (e) {
         if (e instanceof LineError) fail(lineNos[i], e.message);
         throw e;
@@ -285,13 +106,25 @@ export function parseHistory(text: string, fileName = 'history.jsonl'): HistoryL
   return out;
 }
 
-/** Read and parse a history file; throws InputError (exit 2) on any malformed line. */
+/**
+ * Read and parse a history file (`-`: standard input; a name ending in .gz, or gzip
+ * content, is decompressed); throws InputError (exit 2) on any malformed line.
+ */
 export function readHistoryFile(path: string): HistoryLine[] {
-  let text: string;
+  let buf: Buffer;
+  const name = path === '-' ? '<stdin>' : path;
   try {
-    text = readFileSync(path, 'utf8');
+    buf = readFileSync(path === '-' ? 0 : path);
   } catch (e) {
-    throw new InputError(`${path}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new InputError(`${name}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  return parseHistory(text, path);
+  // gzip's magic number, whatever the name says.
+  if (buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) {
+    try {
+      buf = gunzipSync(buf);
+    } catch (e) {
+      throw new InputError(`${name}: not a valid gzip file: ${(e as Error).message}`);
+    }
+  }
+  return parseHistory(buf.toString('utf8'), name);
 }

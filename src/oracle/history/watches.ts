@@ -13,7 +13,7 @@
 import { FIRED_KINDS, parentOf, WatchTable, type WatchTrigger } from '../../../models/znode/tree.ts';
 import { hex } from './order.ts';
 import { connectionLosses, type POp, type Prepared } from './prepare.ts';
-import type { Hidden } from './replay.ts';
+import type { Hidden } from './hidden.ts';
 import type { Violation, WatchEvent, WatchEventType, WatchKind } from './types.ts';
 
 interface PathChanges {

@@ -5,92 +5,15 @@
 
 import seedrandom from "seedrandom";
 import { createRequire } from "node:module";
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
-import { dirname } from "node:path";
+import { runNemesis } from "./nemesis.ts";
+import type { EnsembleMemberStatus, Json, RecordOptions, RecordResult, TargetEnsemble } from "./options.ts";
+import { DEFAULT_OPTIONS } from "./options.ts";
+import { writeHistoryFile } from "./output.ts";
+import { decodeReply, requestFor, watchFor } from "./reply.ts";
 import { ZkSession, type RawOutcome, type WatchKind, type SessionCounters } from "./session.ts";
-import {
-  OP,
-  Reader,
-  REPLY_BODY_OFFSET,
-  DEFINITE_ERRORS,
-  encode,
-  errorName,
-  dataField,
-  type CreateModeName,
-  type Stat,
-} from "./wire.ts";
+import { learn, LogicalClient, pick, type OpSpec } from "./workload.ts";
 
-export type FaultMode = "pause" | "kill";
-
-export interface RecordOptions {
-  seed: number;
-  clients: number;
-  /** Main-phase operations; with faults it is only a cap and the nemesis decides the end. */
-  ops: number;
-  maxSeconds: number;
-  keys: number;
-  ephemerals: number;
-  thinkMs: number;
-  sessionTimeoutMs: number;
-  opTimeoutMs: number;
-  watchProb: number;
-  faults: boolean;
-  faultCount: number;
-  faultModes: FaultMode[];
-  faultMs: number;
-  faultGapMs: number;
-  finalRead: boolean;
-  maxSessionsPerClient: number;
-  quiet: boolean;
-}
-
-export const DEFAULT_OPTIONS: RecordOptions = {
-  seed: 1,
-  clients: 5,
-  ops: 600,
-  maxSeconds: 60,
-  keys: 4,
-  ephemerals: 3,
-  thinkMs: 2,
-  sessionTimeoutMs: 6000,
-  opTimeoutMs: 5000,
-  watchProb: 0.15,
-  faults: false,
-  faultCount: 4,
-  faultModes: ["pause", "kill"],
-  faultMs: 4000,
-  faultGapMs: 2500,
-  finalRead: true,
-  maxSessionsPerClient: 8,
-  quiet: false,
-};
-
-export interface EnsembleMemberStatus {
-  name: string;
-  mode: string;
-  zxid: number | null;
-  version?: string;
-}
-
-/** What the recorder needs from an ensemble; scripts/zk/ensemble.ts provides it. */
-export interface TargetEnsemble {
-  readonly connectionString: string;
-  readonly members: ReadonlyArray<{ name: string; myid: number; clientPort: number; pid: number | null }>;
-  status(): Promise<EnsembleMemberStatus[]>;
-  waitForLeader(timeoutMs: number, opts?: { requireAll?: boolean }): Promise<EnsembleMemberStatus[]>;
-  pause(name: string): number;
-  resume(name: string): number;
-  kill(name: string): Promise<number>;
-  restart(name: string): Promise<number>;
-}
-
-export interface RecordResult {
-  file: string;
-  summary: Record<string, unknown>;
-}
-
-type Json = Record<string, unknown>;
-
+/** An op line as the recorder fills it in: outcome and t_complete arrive with the reply. */
 interface OpLine {
   kind: "op";
   id: number;
@@ -109,14 +32,6 @@ interface OpLine {
   watch_events?: Array<{ type: string; path: string; t: number }>;
 }
 
-interface OpSpec {
-  type: "create" | "set" | "get" | "exists" | "children" | "delete" | "sync" | "close_session";
-  path: string | null;
-  args: (id: number) => Json;
-  /** Only for get, exists and children. */
-  watch?: boolean;
-}
-
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 function clientLibraryVersion(): string {
@@ -127,18 +42,6 @@ function clientLibraryVersion(): string {
   } catch {
     return "node-zookeeper-client";
   }
-}
-
-class LogicalClient {
-  session!: ZkSession;
-  sessionsOpened = 0;
-  readonly versions = new Map<string, number>();
-  readonly seqKids = new Set<string>();
-  constructor(
-    readonly index: number,
-    public process: number,
-    readonly rng: seedrandom.PRNG,
-  ) {}
 }
 
 export class Recorder {
@@ -281,14 +184,14 @@ export class Recorder {
         resolve(op);
       }, timeoutMs);
       const onRaw = (raw: RawOutcome) => {
-        const outcome = this.decode(spec.type, raw);
+        const outcome = decodeReply(spec.type, raw);
         if (done) {
           // The op is already recorded as TIMEOUT; a real reply still tells when and how
           // it took effect, so it goes in its own line.
           if (raw.kind === "reply") {
             this.counts.lateReplies++;
             const late: Json = { kind: "late", t: raw.t, op: id, outcome };
-            const w = this.watchFor(spec, outcome);
+            const w = watchFor(spec, outcome);
             if (w && spec.path) {
               s.registerWatch(w, spec.path, id);
               late.watch_registered = w;
@@ -303,187 +206,26 @@ export class Recorder {
         clearTimeout(timer);
         op.t_complete = raw.t;
         op.outcome = outcome;
-        const w = this.watchFor(spec, outcome);
+        const w = watchFor(spec, outcome);
         if (w && spec.path) {
           op.watch_registered = w;
           op.watch_events = [];
           s.registerWatch(w, spec.path, id);
         }
         if (outcome.type === "info") c.process = this.nextProcess++;
-        this.learn(c, spec, outcome);
+        learn(c, this.root, spec, outcome);
         resolve(op);
       };
       if (spec.type === "close_session") {
         s.close(onRaw);
         return;
       }
-      const req = this.request(spec, args);
+      const req = requestFor(spec, args);
       s.send(req.code, req.body, onRaw);
     });
   }
 
-  private request(spec: OpSpec, args: Json): { code: number; body: Buffer } {
-    const path = spec.path!;
-    switch (spec.type) {
-      case "create":
-        return { code: OP.CREATE2, body: encode.create(path, Buffer.from(String(args.value)), args.mode as CreateModeName) };
-      case "set":
-        return { code: OP.SET_DATA, body: encode.setData(path, Buffer.from(String(args.value)), args.version as number) };
-      case "get":
-        return { code: OP.GET_DATA, body: encode.pathWatch(path, Boolean(args.watch)) };
-      case "exists":
-        return { code: OP.EXISTS, body: encode.pathWatch(path, Boolean(args.watch)) };
-      case "children":
-        return { code: OP.GET_CHILDREN2, body: encode.pathWatch(path, Boolean(args.watch)) };
-      case "delete":
-        return { code: OP.DELETE, body: encode.del(path, args.version as number) };
-      case "sync":
-        return { code: OP.SYNC, body: encode.sync(path) };
-      default:
-        throw new Error(`no request encoding for ${spec.type}`);
-    }
-  }
-
-  private watchFor(spec: OpSpec, outcome: Json): WatchKind | null {
-    if (!spec.watch || outcome.type !== "ok") return null;
-    if (spec.type === "get") return "data";
-    if (spec.type === "children") return "child";
-    // The server keeps exists() on a present node as a data watch and on an absent node as
-    // an existence watch; we name what it registered.
-    return outcome.exists ? "data" : "exist";
-  }
-
-  private decode(type: OpSpec["type"], raw: RawOutcome): Json {
-    if (raw.kind === "lost") return { type: "info", error: errorName(raw.code), code: raw.code };
-    if (raw.kind === "exception") return { type: "info", error: "CLIENT_EXCEPTION", message: raw.message };
-    const zxid = Number(raw.zxid);
-    if (raw.err !== 0) {
-      const error = errorName(raw.err);
-      if (type === "exists" && error === "NONODE") return { type: "ok", zxid, server: raw.server, exists: false, stat: null };
-      return { type: DEFINITE_ERRORS.has(error) ? "error" : "info", error, code: raw.err, zxid, server: raw.server };
-    }
-    const out: Json = { type: "ok", zxid, server: raw.server };
-    try {
-      const r = new Reader(raw.frame, REPLY_BODY_OFFSET);
-      switch (type) {
-        case "create":
-          out.created_path = r.str();
-          out.stat = r.stat();
-          break;
-        case "set":
-          out.stat = r.stat();
-          break;
-        case "get":
-          Object.assign(out, dataField(r.bytes()));
-          out.stat = r.stat();
-          break;
-        case "exists":
-          out.exists = true;
-          out.stat = r.stat();
-          break;
-        case "children":
-          out.children = r.strings().sort();
-          out.stat = r.stat();
-          break;
-        default:
-          break;
-      }
-    } catch (e) {
-      // The server answered ok but we could not read the body: the op happened, its
-      // result is unknown to us.
-      return { type: "info", error: "CLIENT_EXCEPTION", message: e instanceof Error ? e.message : String(e), zxid, server: raw.server };
-    }
-    return out;
-  }
-
-  /** What a client remembers to aim later conditional writes and deletes at real versions. */
-  private learn(c: LogicalClient, spec: OpSpec, outcome: Json): void {
-    if (outcome.type !== "ok" || !spec.path) return;
-    const stat = outcome.stat as Stat | null | undefined;
-    const path = (outcome.created_path as string | undefined) ?? spec.path;
-    if (stat) c.versions.set(path, stat.version);
-    if (spec.type === "create" && typeof outcome.created_path === "string" && spec.path.startsWith(`${this.root}/q/`)) {
-      c.seqKids.add(outcome.created_path);
-    }
-    if (spec.type === "children" && spec.path === `${this.root}/q`) {
-      c.seqKids.clear();
-      for (const k of outcome.children as string[]) c.seqKids.add(`${spec.path}/${k}`);
-    }
-    if (spec.type === "delete") {
-      c.seqKids.delete(spec.path);
-      c.versions.delete(spec.path);
-    }
-  }
-
   // ---- workload -----------------------------------------------------------------------
-
-  private pick(c: LogicalClient): OpSpec {
-    const R = this.root;
-    const Q = `${R}/q`;
-    const rng = c.rng;
-    const any = <T>(xs: T[]): T => xs[Math.floor(rng() * xs.length)]!;
-    const keys = Array.from({ length: this.o.keys }, (_, i) => `${R}/k${i}`);
-    const ephs = Array.from({ length: this.o.ephemerals }, (_, i) => `${R}/e${i}`);
-    const plain = [...keys, ...ephs];
-    const kids = [...c.seqKids];
-    const watch = () => rng() < this.o.watchProb;
-    const version = (p: string) => {
-      if (rng() < 0.5) return -1;
-      const v = c.versions.get(p) ?? 0;
-      // Mostly the version we last saw, sometimes one off, so both outcomes occur.
-      return rng() < 0.75 ? v : v + (rng() < 0.5 ? 1 : -1 + (v === 0 ? 2 : 0));
-    };
-    const create = (path: string, mode: CreateModeName): OpSpec => ({
-      type: "create",
-      path,
-      args: (id) => ({ mode, value: `v${id}` }),
-    });
-    const read = (type: "get" | "exists" | "children", path: string): OpSpec => {
-      const w = watch();
-      return { type, path, watch: w, args: () => ({ watch: w }) };
-    };
-    const table: Array<[number, () => OpSpec]> = [
-      [9, () => create(any(keys), "PERSISTENT")],
-      [7, () => create(any(ephs), "EPHEMERAL")],
-      [4, () => create(`${Q}/p-`, "PERSISTENT_SEQUENTIAL")],
-      [4, () => create(`${Q}/e-`, "EPHEMERAL_SEQUENTIAL")],
-      [1, () => create(`${any(ephs)}/c`, "PERSISTENT")],
-      [0.5, () => create(Q, "PERSISTENT")],
-      [
-        18,
-        () => {
-          const p = any(plain);
-          const v = version(p);
-          return { type: "set", path: p, args: (id) => ({ value: `v${id}`, version: v }) };
-        },
-      ],
-      [14, () => read("get", kids.length && rng() < 0.25 ? any(kids) : any(plain))],
-      [6, () => read("exists", any(plain))],
-      [6, () => read("children", rng() < 0.5 ? R : Q)],
-      [
-        10,
-        () => {
-          const p = kids.length && rng() < 0.3 ? any(kids) : any(plain);
-          const v = version(p);
-          return { type: "delete", path: p, args: () => ({ version: v }) };
-        },
-      ],
-      [0.5, () => ({ type: "delete", path: Q, args: () => ({ version: -1 }) })],
-      [2, () => ({ type: "sync", path: R, args: () => ({}) })],
-      [0.4, () => ({ type: "close_session", path: null, args: () => ({}) })],
-    ];
-    const total = table.reduce((a, [w]) => a + w, 0);
-    let x = rng() * total;
-    for (const [w, f] of table) {
-      x -= w;
-      if (x < 0) {
-        const spec = f();
-        if (spec.type === "close_session" && c.sessionsOpened >= this.o.maxSessionsPerClient) break;
-        return spec;
-      }
-    }
-    return read("get", any(plain));
-  }
 
   private shouldStopMain(): boolean {
     if (this.stopMain) return true;
@@ -500,7 +242,7 @@ export class Recorder {
         if (!(await this.replaceSession(c))) return;
         continue;
       }
-      const spec = this.pick(c);
+      const spec = pick(c, this.root, this.o);
       this.mainIssued++;
       await this.runOp(c, "main", spec);
       if (spec.type === "close_session") {
@@ -517,73 +259,6 @@ export class Recorder {
     const t = this.now();
     this.push({ kind: "nemesis", t, action, target, pid, role, ...extra }, t);
     this.log(`nemesis: ${action}${target ? ` ${target}` : ""}${role ? ` (${role})` : ""}${pid ? ` pid ${pid}` : ""}`);
-  }
-
-  private async nemesis(): Promise<void> {
-    const rng = seedrandom(`${this.o.seed}/nemesis`);
-    const paused = new Set<string>();
-    const killed = new Set<string>();
-    const deadline = this.mainStart + this.o.maxSeconds * 1e9;
-    // The fault, its repair and re-election must fit before the main phase's time bound.
-    const budgetNs = (this.o.faultMs + 30_000) * 1e6;
-    try {
-      await sleep(this.o.faultGapMs);
-      for (let i = 0; i < this.o.faultCount; i++) {
-        if (this.now() + budgetNs > deadline && i > 0) {
-          this.log(`nemesis: stopping after ${i} faults, time bound reached`);
-          break;
-        }
-        const mode = this.o.faultModes[i % this.o.faultModes.length]!;
-        const role = Math.floor(i / this.o.faultModes.length) % 2 === 0 ? "leader" : "follower";
-        const st = await this.ens.status();
-        const cands = st.filter((s) => s.mode === role).map((s) => s.name);
-        if (cands.length === 0) continue;
-        const target = cands[Math.floor(rng() * cands.length)]!;
-        if (mode === "pause") {
-          const pid = this.ens.pause(target);
-          paused.add(target);
-          this.counts.faults.pause!++;
-          this.nemesisLine("pause", target, pid, role);
-          await sleep(this.o.faultMs);
-          this.ens.resume(target);
-          paused.delete(target);
-          this.nemesisLine("resume", target, pid, role);
-        } else {
-          killed.add(target);
-          const pid = await this.ens.kill(target);
-          this.counts.faults.kill!++;
-          this.nemesisLine("kill", target, pid, role);
-          await sleep(this.o.faultMs);
-          const npid = await this.ens.restart(target);
-          killed.delete(target);
-          this.nemesisLine("restart", target, npid, role);
-        }
-        const healthy = await this.ens.waitForLeader(45_000, { requireAll: true });
-        this.nemesisLine("healthy", null, null, null, {
-          members: healthy.map((s) => ({ name: s.name, mode: s.mode, zxid: s.zxid })),
-        });
-        await sleep(this.o.faultGapMs);
-      }
-    } finally {
-      // Whatever happened, hand the ensemble back whole.
-      for (const n of paused) {
-        try {
-          this.ens.resume(n);
-          this.nemesisLine("resume", n, null, null);
-        } catch {
-          /* it is gone; nothing to resume */
-        }
-      }
-      for (const n of killed) {
-        try {
-          const pid = await this.ens.restart(n);
-          this.nemesisLine("restart", n, pid, null);
-        } catch {
-          /* reported by the health check below */
-        }
-      }
-      this.nemesisDone = true;
-    }
   }
 
   // ---- the run ------------------------------------------------------------------------
@@ -651,7 +326,19 @@ export class Recorder {
     this.log(`recording: ${o.clients} clients, ${o.faults ? `${o.faultCount} faults` : "no faults"}, root ${this.root}`);
     this.mainStart = this.now();
     this.nemesisDone = !o.faults;
-    const nemesis = o.faults ? this.nemesis() : Promise.resolve();
+    const nemesis = o.faults
+      ? runNemesis({
+          ens: this.ens,
+          o,
+          mainStart: this.mainStart,
+          now: () => this.now(),
+          log: this.log,
+          line: (action, target, pid, role, extra) => this.nemesisLine(action, target, pid, role, extra),
+          faults: this.counts.faults,
+        }).finally(() => {
+          this.nemesisDone = true;
+        })
+      : Promise.resolve();
     let nemesisError: unknown = null;
     nemesis.catch((e) => {
       nemesisError = e;
@@ -687,7 +374,7 @@ export class Recorder {
     for (const s of this.sessions) s.dispose();
 
     const summary = this.summary(endStatus);
-    this.write(outFile, meta, summary);
+    writeHistoryFile(outFile, meta, this.lines, summary);
     return { file: outFile, summary };
   }
 
@@ -746,38 +433,6 @@ export class Recorder {
       unattributed_watch_events: sum("unattributedWatchEvents"),
       ensemble_at_end: endStatus.map((s) => ({ name: s.name, mode: s.mode, zxid: s.zxid })),
     };
-  }
-
-  private write(outFile: string, meta: Json, summary: Json): void {
-    const body = [...this.lines].sort((a, b) => a.key - b.key || a.seq - b.seq);
-    for (const { obj } of body) {
-      if (obj.kind === "op" && (obj.outcome === null || obj.t_complete === null)) {
-        throw new Error(`op ${obj.id} never completed: the op timeout should have ended it`);
-      }
-    }
-    mkdirSync(dirname(outFile), { recursive: true });
-    const tmp = `${outFile}.tmp-${process.pid}`;
-    const fd = openSync(tmp, "w");
-    try {
-      writeSync(fd, JSON.stringify(meta) + "\n");
-      let chunk: string[] = [];
-      for (const { obj } of body) {
-        chunk.push(JSON.stringify(obj));
-        if (chunk.length >= 2000) {
-          writeSync(fd, chunk.join("\n") + "\n");
-          chunk = [];
-        }
-      }
-      if (chunk.length) writeSync(fd, chunk.join("\n") + "\n");
-      writeSync(fd, JSON.stringify(summary) + "\n");
-      fsyncSync(fd);
-    } catch (e) {
-      closeSync(fd);
-      rmSync(tmp, { force: true });
-      throw e;
-    }
-    closeSync(fd);
-    renameSync(tmp, outFile);
   }
 }
 
