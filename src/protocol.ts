@@ -9,6 +9,11 @@ import type { World } from './world.ts';
 export interface Mutant {
   name: string;
   description: string;
+  /**
+   * A mutant of a model this one is built on (the ensemble runs every ZAB
+   * mutant): runnable here, with its committed trace in that model's corpus.
+   */
+  from?: string;
 }
 
 /**

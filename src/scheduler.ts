@@ -89,7 +89,7 @@ export class Scheduler<Cfg extends BaseConfig = BaseConfig> {
         io.push(EMPTY as never);
       }
     }
-    let w: World = {
+    const w: World = {
       step: 0,
       nodes,
       durable,

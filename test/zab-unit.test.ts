@@ -148,7 +148,7 @@ describe('synchronisation picks DIFF, TRUNC or SNAP from the follower last zxid 
   it('an empty leader truncates everything', () => expect(plan(zxid(1, 1), cfg, [])).toEqual({ kind: 'TRUNC', z: '0:0', send: [] }));
 });
 
-describe('the follower on NEWLEADER: log the txns, then currentEpoch, then ACK (ZOOKEEPER-4643, 4646, 4685)', () => {
+describe('the follower on NEWLEADER: log the txns, then currentEpoch, then ACK (ZOOKEEPER-4643, 4646)', () => {
   // A follower that received DIFF and the PROPOSAL of 2:1, about to see NEWLEADER(e2).
   type W = { kind: string; ch: number };
   const run = (mutant: string | null) => {
@@ -188,11 +188,6 @@ describe('the follower on NEWLEADER: log the txns, then currentEpoch, then ACK (
     const ev = run('ackld-before-persist');
     expect(ev.slice(0, 3)).toEqual(['write append', 'write current', 'flushed current']);
     expect(ev.indexOf('send ACK 2:1')).toBeLessThan(ev.indexOf('flushed append'));
-  });
-  it('ack-before-ackld (ZOOKEEPER-4685): the ACK of 2:1 leaves at the log flush, before the ACK of NEWLEADER', () => {
-    const ev = run('ack-before-ackld');
-    expect(ev.indexOf('send ACK 2:1')).toBe(ev.indexOf('flushed append') + 1);
-    expect(ev.filter((e) => e === 'send ACK 2:1').length).toBe(2);
   });
   it('the 3.8.0 profile: currentEpoch first, the txns only queued when the ACK leaves', () => {
     const cfg = { ...cfgOf(3), profile: '3.8.0' };

@@ -231,7 +231,7 @@ describe('the correct model', () => {
 });
 
 describe('mutants', () => {
-  it.each(p.mutants.map((m) => m.name))('%s is found within 50,000 runs (seed 1)', (name) => {
+  it.each(p.mutants.filter((m) => m.from === undefined).map((m) => m.name))('%s is found within 50,000 runs (seed 1)', (name) => {
     const r = runCheck(p, { runs: 50_000, seed: 1, mutant: name, noShrink: true });
     expect(r.failure, `${name} not found`).not.toBeNull();
   });

@@ -6,7 +6,7 @@
 import type { NodeId } from '../../src/model.ts';
 import { countUpTo, epochOf, isQuorum, isVoter, lastZxid, popcount, quorumSize, zxid } from './config.ts';
 import { abandon, quit } from './discovery.ts';
-import { Fx, T_SYNC } from './fx.ts';
+import { type Fx, T_SYNC } from './fx.ts';
 import { variant } from './mutants.ts';
 import { onNewLeaderAck } from './sync.ts';
 import type { LeadState, Outstanding, Peer, Txn, ZabConfig, ZabState } from './types.ts';
@@ -145,7 +145,8 @@ export function onProposal(s: ZabState, id: NodeId, txn: Txn, cfg: ZabConfig, fx
   if (s.lphase !== 'synced' && s.lphase !== 'broadcast') return s;
   if (txn.z <= lastZxid(s.history)) return s;
   // A gap is only logged as a warning by ZooKeeper (Learner "Got zxid ... expected ...").
-  return logTxns(s, [txn], isVoter(id, cfg) ? s.sess : -1, fx, cfg);
+  // Observers log what they are sent and never ack (count-observer-ack: they do).
+  return logTxns(s, [txn], isVoter(id, cfg) || variant(cfg).countObserverAck ? s.sess : -1, fx, cfg);
 }
 
 /** A log write of mine completed: ACK its txns if the connection it was for is still mine and serving. */
@@ -156,7 +157,7 @@ export function learnerLogged(s: ZabState, id: NodeId, txns: readonly Txn[], ack
     while (k < s.queuedLog.length && k < txns.length && s.queuedLog[k] === txns[k]) k++;
     if (k > 0) out = { ...s, queuedLog: s.queuedLog.slice(k) };
   }
-  if (ack < 0 || ack !== s.sess || s.state !== 'FOLLOWING' || (s.lphase !== 'synced' && s.lphase !== 'broadcast')) return out;
+  if (ack < 0 || ack !== s.sess || s.state === 'LOOKING' || (s.lphase !== 'synced' && s.lphase !== 'broadcast')) return out;
   for (const t of txns) if (!nl || epochOf(t.z) === s.currentEpoch) fx.to(s.leader, { t: 'ACK', s: s.sess, z: t.z });
   return out;
 }

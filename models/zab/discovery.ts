@@ -7,7 +7,7 @@
 import type { NodeId } from '../../src/model.ts';
 import { epochOf, isQuorum, isVoter, lastZxid } from './config.ts';
 import { lookForLeader } from './fle.ts';
-import { Fx, T_FLE, T_SYNC } from './fx.ts';
+import { type Fx, T_FLE, T_SYNC } from './fx.ts';
 import { variant } from './mutants.ts';
 import { syncPeer } from './sync.ts';
 import { keepQuorum } from './broadcast.ts';

@@ -5,7 +5,7 @@ import type { NodeId } from '../../src/model.ts';
 import { isQuorum, isVoter, lastZxid } from './config.ts';
 import { abandon, startLeading, startLearning } from './discovery.ts';
 import { dropPeer } from './broadcast.ts';
-import { Fx, T_FINALIZE, T_FLE, T_SYNC } from './fx.ts';
+import { type Fx, T_FINALIZE, T_FLE, T_SYNC } from './fx.ts';
 import { variant } from './mutants.ts';
 import type { Notify, Vote, ZabConfig, ZabState } from './types.ts';
 import { sameVote, voteGt, voteOf } from './vote.ts';

@@ -196,7 +196,7 @@ function onFlushed(s: ZabState, id: NodeId, writes: readonly unknown[], cfg: Zab
         if (w.self) out = selfAck(out, id, w.txns, cfg, fx);
         else {
           out = learnerLogged(out, id, w.txns, w.ack, w.nl, cfg, fx);
-          if (w.nl) out = syncedLogged(out, id, w.txns, cfg, fx);
+          if (w.nl) out = syncedLogged(out, id, cfg, fx);
         }
         break;
       default:

@@ -17,8 +17,6 @@ export interface ZabVariant {
   epochBeforeHistory: boolean;
   /** B5, ZOOKEEPER-4646/3911: the NEWLEADER ACK does not wait for the synced txns' log flush. */
   ackNewLeaderBeforeLogFlush: boolean;
-  /** ZOOKEEPER-4685: the ACKs of the synced txns are forwarded at their log flush, ahead of the NEWLEADER ACK. */
-  ackProposalsBeforeNewLeaderAck: boolean;
   /** ZOOKEEPER-4712/4785: a learner leaving its leader abandons its queued log writes and resyncs from memory. */
   dropLogQueueOnLeave: boolean;
   /** B7, ZOOKEEPER-4394: the writes queued before leaving are logged after the next sync's writes. */
@@ -55,7 +53,6 @@ const MUTANTS: ZabMutant[] = [
   { name: 'diff-instead-of-trunc', flips: 'diffInsteadOfTrunc', description: "B3, ZOOKEEPER-1154: sync sends DIFF whenever the follower's last zxid is within the committedLog, even when it is not in it" },
   { name: 'epoch-before-history', flips: 'epochBeforeHistory', description: 'B4, ZOOKEEPER-4643: on NEWLEADER the follower writes currentEpoch before it logs the synced txns; a crash between the two flushes keeps the new epoch with the old log' },
   { name: 'ackld-before-persist', flips: 'ackNewLeaderBeforeLogFlush', description: 'B5, ZOOKEEPER-4646/3911: the follower sends the NEWLEADER ACK once the synced txns are queued for its log, before their flush' },
-  { name: 'ack-before-ackld', flips: 'ackProposalsBeforeNewLeaderAck', description: "ZOOKEEPER-4685: the synced txns' ACKs leave at their log flush, ahead of the NEWLEADER ACK, which the leader then takes for the NEWLEADER ACK and does not count" },
   { name: 'drop-queue-on-leave', flips: 'dropLogQueueOnLeave', description: 'ZOOKEEPER-4712/4785: a learner that leaves its leader abandons its unflushed log queue but keeps the txns in memory and resyncs from them, so they never reach its log' },
   { name: 'log-after-shutdown', flips: 'logAfterShutdown', description: "B7, ZOOKEEPER-4394: the txns queued for the log before a learner left its leader are written after the next leader's sync, behind newer txns" },
   { name: 'sync-point-from-applied', flips: 'syncPointFromApplied', description: "ZOOKEEPER-2845/2832: ACKEPOCH reports the applied state's last zxid instead of the log's, so logged uncommitted txns stay in the log under the leader's DIFF" },
@@ -92,7 +89,6 @@ const CORRECT: ZabVariant = Object.freeze({
   diffInsteadOfTrunc: false,
   epochBeforeHistory: false,
   ackNewLeaderBeforeLogFlush: false,
-  ackProposalsBeforeNewLeaderAck: false,
   dropLogQueueOnLeave: false,
   logAfterShutdown: false,
   syncPointFromApplied: false,

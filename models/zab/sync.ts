@@ -8,7 +8,7 @@ import type { NodeId } from '../../src/model.ts';
 import { countUpTo, epochOf, isQuorum, isVoter, lastZxid } from './config.ts';
 import { withPeer } from './discovery.ts';
 import { keepQuorum, proposeQueued } from './broadcast.ts';
-import { Fx, T_SYNC } from './fx.ts';
+import { type Fx, T_SYNC } from './fx.ts';
 import { variant } from './mutants.ts';
 import type { LeadState, Peer, SyncKind, Txn, ZabConfig, ZabMsg, ZabState } from './types.ts';
 
@@ -124,12 +124,9 @@ function writeEpoch(s: ZabState, e: number, fx: Fx): ZabState {
 }
 
 /** The NEWLEADER handling's log write completed. */
-export function syncedLogged(s: ZabState, id: NodeId, txns: readonly Txn[], cfg: ZabConfig, fx: Fx): ZabState {
+export function syncedLogged(s: ZabState, id: NodeId, cfg: ZabConfig, fx: Fx): ZabState {
   if (s.lphase !== 'logging') return s;
-  const v = variant(cfg);
-  // ZOOKEEPER-4685: the sync processor forwards its ACKs at the flush, ahead of the NEWLEADER ACK.
-  if (v.ackProposalsBeforeNewLeaderAck && isVoter(id, cfg)) for (const t of txns) fx.to(s.leader, { t: 'ACK', s: s.sess, z: t.z });
-  if (v.epochBeforeHistory) return ackNewLeader(s, id, cfg, fx, true);
+  if (variant(cfg).epochBeforeHistory) return ackNewLeader(s, id, cfg, fx, true);
   return writeEpoch(s, s.nlEpoch, fx);
 }
 
@@ -154,7 +151,9 @@ export function syncedEpoch(s: ZabState, id: NodeId, e: number, cfg: ZabConfig, 
  */
 function ackNewLeader(s: ZabState, id: NodeId, cfg: ZabConfig, fx: Fx, logged: boolean): ZabState {
   fx.to(s.leader, { t: 'ACK', s: s.sess, z: s.nlZxid });
-  if (logged && isVoter(id, cfg) && !variant(cfg).ackProposalsBeforeNewLeaderAck) ackEpochTxns(s, fx);
+  // The synced proposals' ACKs wait for the NEWLEADER ACK (ZOOKEEPER-4685's fix:
+  // the leader takes the first ACK after NEWLEADER for its ACK).
+  if (logged && isVoter(id, cfg)) ackEpochTxns(s, fx);
   return { ...s, lphase: 'synced', nlEpoch: -1 };
 }
 

@@ -31,7 +31,7 @@ const MUTANTS: ZkMutant[] = [
 ];
 
 /** The ensemble's own mutants, then ZAB's (named as in `zoocheck mutants zab`). */
-export const ZK_MUTANTS: Mutant[] = [...MUTANTS.map(({ name, description }) => ({ name, description })), ...ZAB_MUTANTS.map((m) => ({ name: m.name, description: `ZAB: ${m.description}` }))];
+export const ZK_MUTANTS: Mutant[] = [...MUTANTS.map(({ name, description }) => ({ name, description })), ...ZAB_MUTANTS.map((m) => ({ name: m.name, description: `ZAB: ${m.description}`, from: 'zab' }))];
 
 const cache = new WeakMap<object, ZkVariant>();
 

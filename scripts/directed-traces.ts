@@ -1,0 +1,28 @@
+// Write the committed traces of the ZAB mutants whose preconditions random
+// schedules reach only rarely, from their directed scenarios
+// (test/helpers/zab-scenarios.ts): the scenario's choices replay as any run.
+import { join } from 'node:path';
+import { writeAtomic } from '../src/cli/io.ts';
+import { traceJson } from '../src/trace/format.ts';
+import { buildTrace } from '../src/trace/replay.ts';
+import { zabProtocol } from '../properties/zab.ts';
+import { epochFirst, toNewLeader } from '../test/helpers/zab-scenarios.ts';
+
+const p = zabProtocol();
+const scenarios = {
+  'epoch-before-history': () => epochFirst('epoch-before-history'),
+  'ackld-before-persist': () => {
+    const s = toNewLeader('ackld-before-persist');
+    s.seen.push(...s.d.act('flush', (x) => x.node === s.b && (x.arg & 3) === 1));
+    s.seen.push(...s.d.act('deliver', (x) => x.from === s.b && x.to === s.a && (x.msg as { t: string }).t === 'ACK'));
+    return s;
+  },
+};
+for (const [mutant, run] of Object.entries(scenarios)) {
+  const s = run();
+  if (s.seen.length === 0) throw new Error(`${mutant}: the scenario no longer breaks an invariant`);
+  const t = buildTrace(p, s.cfg as never, s.d.choices, { seed: 0, run: 0, stats: { originalChoices: s.d.choices.length, shrinks: 0 } });
+  if (t.violation === null) throw new Error(`${mutant}: the trace does not reproduce`);
+  writeAtomic(join('traces', 'zab', `${mutant}.json`), traceJson(t));
+  console.log(`zab/${mutant}: ${t.violation.invariant}, ${s.d.choices.length} choices (directed scenario)`);
+}
