@@ -415,7 +415,7 @@ export function zabInvariants(cfg: ZabConfig): Invariant<W>[] {
         if (w.disk === prev.disk) return null;
         const c = w.ghost.committed;
         for (let i = 0; i < n; i++) {
-          if (w.disk[i] === prev.disk[i]) continue;
+          if (w.disk[i] === prev.disk[i] || Math.min(c.length, w.ghost.everLc[i]) === 0) continue;
           const before = replay(prev.disk[i] as ZabDisk);
           const after = replay(w.disk[i] as ZabDisk);
           const end = Math.min(before.length, c.length, w.ghost.everLc[i]);
