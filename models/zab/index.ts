@@ -12,7 +12,7 @@ import type { Backlog, Txn, WriteRequest, ZabConfig, ZabDurable, ZabMsg, ZabObs,
 
 export * from './types.ts';
 export * from './config.ts';
-export { voteGt, sameVote } from './vote.ts';
+export { voteGt } from './vote.ts';
 export { planSync } from './sync.ts';
 export { ZAB_MUTANTS } from './mutants.ts';
 export { zabRender } from './render.ts';

@@ -97,10 +97,6 @@ export function leaderChangeWindows(h: Prepared): { lo: number; hi: number }[] {
   return out;
 }
 
-export function isWriteType(t: OpType): boolean {
-  return WRITES.has(t);
-}
-
 export function prepare(lines: readonly HistoryLine[]): Prepared {
   let meta: MetaLine | undefined;
   const ops: POp[] = [];
