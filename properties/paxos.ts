@@ -288,6 +288,13 @@ function learnedBy(w: W, id: number): Value | null {
 
 const liveness: Liveness<W>[] = [
   {
+    name: 'ValueChosen',
+    description: 'once the network is healed and every node is up, a live proposer gets a value chosen within the step bound',
+    check(w) {
+      return w.ghost.chosen.length > 0 ? null : `no value was chosen by step ${w.step} although the network was healed and every node was up`;
+    },
+  },
+  {
     // Read from the learners' own states, not from a proposer's claim to have decided:
     // without it, a model whose Accept or Learn never arrives passes every other property.
     name: 'LearnersLearn',
@@ -298,13 +305,6 @@ const liveness: Liveness<W>[] = [
         if (learnedBy(w, id) === null) return `learner L${id - w.ghost.firstLearner} has learned nothing by step ${w.step}, in a run without drops, crashes or partitions`;
       }
       return null;
-    },
-  },
-  {
-    name: 'ValueChosen',
-    description: 'once the network is healed and every node is up, a live proposer gets a value chosen within the step bound',
-    check(w) {
-      return w.ghost.chosen.length > 0 ? null : `no value was chosen by step ${w.step} although the network was healed and every node was up`;
     },
   },
 ];
