@@ -7,7 +7,6 @@ import { permuteEngineParts } from '../src/explore/fingerprint.ts';
 import type { World } from '../src/world.ts';
 import { budgetSchema, lazySchema, parseWith } from '../src/config.ts';
 import {
-  acceptorId,
   formatBallot,
   nodeCount,
   paxosModel,
@@ -32,6 +31,8 @@ export interface Vote {
 }
 
 export interface PaxosGhost {
+  /** Node id of the first learner (learners run to the last node): liveness gets no configuration. */
+  firstLearner: number;
   /** Every vote ever cast (acceptor index, ballot, value), in the order cast. */
   votes: readonly Vote[];
   /** Each acceptor's current vote as the ghost last saw it. */
@@ -58,9 +59,40 @@ function majority(cfg: PaxosConfig): number {
 // Ghosts are built by one constructor with every field, not by spreading: a
 // spread that overrides fields costs more than the rest of a Paxos step
 // (node --cpu-prof, `npm run bench`).
-function ghost(g: PaxosGhost, votes: readonly Vote[], last: readonly (Vote | null)[], chosen: PaxosGhost['chosen'], submitted: readonly Value[], started: number, ballots: PaxosGhost['ballots'], adopted: boolean, nacked: boolean, crashAfterVote: boolean): PaxosGhost {
-  if (votes === g.votes && last === g.last && chosen === g.chosen && submitted === g.submitted && started === g.started && ballots === g.ballots && adopted === g.adopted && nacked === g.nacked && crashAfterVote === g.crashAfterVote) return g;
-  return { votes, last, chosen, submitted, started, ballots, adopted, nacked, crashAfterVote };
+function ghost(
+  g: PaxosGhost,
+  votes: readonly Vote[],
+  last: readonly (Vote | null)[],
+  chosen: PaxosGhost['chosen'],
+  submitted: readonly Value[],
+  started: number,
+  ballots: PaxosGhost['ballots'],
+  adopted: boolean,
+  nacked: boolean,
+  crashAfterVote: boolean,
+): PaxosGhost {
+  if (
+    votes === g.votes &&
+    last === g.last &&
+    chosen === g.chosen &&
+    submitted === g.submitted &&
+    started === g.started &&
+    ballots === g.ballots &&
+    adopted === g.adopted &&
+    nacked === g.nacked &&
+    crashAfterVote === g.crashAfterVote
+  )
+    return g;
+  return { firstLearner: g.firstLearner, votes, last, chosen, submitted, started, ballots, adopted, nacked, crashAfterVote };
+}
+
+/**
+ * The node layout (proposers, then acceptors, then learners) as the properties
+ * read it, not through the model's roleOf: a slip there must not also blind the
+ * ghost to an acceptor's votes.
+ */
+function roleAt(node: number, cfg: PaxosConfig): 'proposer' | 'acceptor' | 'learner' {
+  return node < cfg.proposers ? 'proposer' : node < cfg.proposers + cfg.acceptors ? 'acceptor' : 'learner';
 }
 
 function updateGhost(g: PaxosGhost, node: number, s: PaxosState | null, obs: readonly PaxosObs[] | undefined, cfg: PaxosConfig, req: ProposeRequest | undefined): PaxosGhost {
@@ -73,7 +105,7 @@ function updateGhost(g: PaxosGhost, node: number, s: PaxosState | null, obs: rea
       else if (o.t === 'nacked') nacked = true;
     }
   }
-  const role = roleOf(node, cfg);
+  const role = roleAt(node, cfg);
   if (role === 'proposer') {
     const b = s === null ? 0 : (s as ProposerState).ballot;
     let ballots = g.ballots;
@@ -94,7 +126,8 @@ function updateGhost(g: PaxosGhost, node: number, s: PaxosState | null, obs: rea
     return ghost(g, g.votes, last, g.chosen, submitted, started, g.ballots, adopted, nacked, g.crashAfterVote);
   }
   const prevVote = g.last[a];
-  if (prevVote !== null && prevVote.b === acc.acceptedBallot && prevVote.v === acc.acceptedValue) return ghost(g, g.votes, g.last, g.chosen, submitted, started, g.ballots, adopted, nacked, g.crashAfterVote);
+  if (prevVote !== null && prevVote.b === acc.acceptedBallot && prevVote.v === acc.acceptedValue)
+    return ghost(g, g.votes, g.last, g.chosen, submitted, started, g.ballots, adopted, nacked, g.crashAfterVote);
   const vote: Vote = { a, b: acc.acceptedBallot, v: acc.acceptedValue as Value };
   const votes = [...g.votes, vote];
   const last = g.last.slice();
@@ -111,7 +144,7 @@ function updateGhost(g: PaxosGhost, node: number, s: PaxosState | null, obs: rea
 }
 
 function acceptorView(w: W, k: number, cfg: PaxosConfig): { promised: number; acceptedBallot: number; up: boolean } {
-  const id = acceptorId(k, cfg);
+  const id = cfg.proposers + k;
   const s = w.nodes[id] as AcceptorState | null;
   if (s !== null) return { promised: s.promised, acceptedBallot: s.acceptedBallot, up: true };
   // The durable contract (roleContract): a field that was not persisted was forgotten.
@@ -201,7 +234,7 @@ export function paxosInvariants(cfg: PaxosConfig): Invariant<W>[] {
       description: "an acceptor's promise never decreases, across crashes and restarts",
       check(w, prev) {
         for (let k = 0; k < cfg.acceptors; k++) {
-          const id = acceptorId(k, cfg);
+          const id = cfg.proposers + k;
           if (w.nodes[id] === prev.nodes[id] && w.durable[id] === prev.durable[id]) continue;
           const before = acceptorView(prev, k, cfg);
           const after = acceptorView(w, k, cfg);
@@ -217,7 +250,7 @@ export function paxosInvariants(cfg: PaxosConfig): Invariant<W>[] {
       description: "nothing is accepted below the acceptor's promise at that moment",
       check(w, prev) {
         for (let k = 0; k < cfg.acceptors; k++) {
-          const id = acceptorId(k, cfg);
+          const id = cfg.proposers + k;
           const s = w.nodes[id] as AcceptorState | null;
           const p = prev.nodes[id] as AcceptorState | null;
           if (s === null || p === null || s === p) continue;
@@ -230,7 +263,7 @@ export function paxosInvariants(cfg: PaxosConfig): Invariant<W>[] {
     },
     {
       name: 'PromiseOnlyAbove',
-      description: "an acceptor answers Promise only to a Prepare above every id it promised before (the seed: no Prepare <= the promise)",
+      description: 'an acceptor answers Promise only to a Prepare above every id it promised before (the seed: no Prepare <= the promise)',
       check(w, prev) {
         const net = w.net;
         for (let i = net.length - 1; i >= 0 && net[i].id >= prev.nextId; i--) {
@@ -247,12 +280,31 @@ export function paxosInvariants(cfg: PaxosConfig): Invariant<W>[] {
   ];
 }
 
+/** A learner's learned value, whether it is up or crashed (learned is durable). */
+function learnedBy(w: W, id: number): Value | null {
+  const s = w.nodes[id] as LearnerState | null;
+  return s !== null ? s.learned : (w.durable[id] as { learned: Value | null }).learned;
+}
+
 const liveness: Liveness<W>[] = [
   {
     name: 'ValueChosen',
     description: 'once the network is healed and every node is up, a live proposer gets a value chosen within the step bound',
     check(w) {
       return w.ghost.chosen.length > 0 ? null : `no value was chosen by step ${w.step} although the network was healed and every node was up`;
+    },
+  },
+  {
+    // Read from the learners' own states, not from a proposer's claim to have decided:
+    // without it, a model whose Accept or Learn never arrives passes every other property.
+    name: 'LearnersLearn',
+    description: 'in a run where no message was dropped and no node crashed or was cut off, every learner has learned a value by the end of the fair suffix',
+    check(w) {
+      if (w.used.drops > 0 || w.used.crashes > 0 || w.used.partitions > 0) return null;
+      for (let id = w.ghost.firstLearner; id < w.nodes.length; id++) {
+        if (learnedBy(w, id) === null) return `learner L${id - w.ghost.firstLearner} has learned nothing by step ${w.step}, in a run without drops, crashes or partitions`;
+      }
+      return null;
     },
   },
 ];
@@ -370,10 +422,7 @@ function permuteBits(bits: number, perm: readonly number[], base: number): numbe
 
 const paxosSymmetry: Symmetry<PaxosState, PaxosMsg, PaxosGhost, PaxosConfig> = {
   // Proposers are not interchangeable: each carries its own client value and its id is in its ballots.
-  groups: (cfg) => [
-    Array.from({ length: cfg.acceptors }, (_, k) => cfg.proposers + k),
-    Array.from({ length: cfg.learners }, (_, k) => cfg.proposers + cfg.acceptors + k),
-  ],
+  groups: (cfg) => [Array.from({ length: cfg.acceptors }, (_, k) => cfg.proposers + k), Array.from({ length: cfg.learners }, (_, k) => cfg.proposers + cfg.acceptors + k)],
   permute(w0, perm, cfg) {
     const w = permuteEngineParts(w0, perm);
     const base = cfg.proposers;
@@ -412,10 +461,22 @@ export function paxosProtocol(): Protocol<PaxosState, PaxosMsg, ProposeRequest, 
     mutants: PAXOS_MUTANTS,
     roleOf,
     roleContract: {
-      acceptor: 'state {role: "acceptor", promised, acceptedBallot, acceptedValue} (ballots are numbers, 0 = none); messages Prepare{b} -> Promise{b, vb, v} | Nack{b, promised}; Propose{b, v} -> Accept{b} | Nack{b, promised}; durable {promised, acceptedBallot, acceptedValue} (a missing field was not persisted)',
+      acceptor:
+        'state {role: "acceptor", promised, acceptedBallot, acceptedValue} (ballots are numbers, 0 = none); messages Prepare{b} -> Promise{b, vb, v} | Nack{b, promised}; Propose{b, v} -> Accept{b} | Nack{b, promised}; durable {promised, acceptedBallot, acceptedValue} (a missing field was not persisted)',
     },
     ghost: {
-      init: (cfg) => ({ votes: [], last: Array.from({ length: cfg.acceptors }, () => null), chosen: [], submitted: [], started: 0, ballots: [], adopted: false, nacked: false, crashAfterVote: false }),
+      init: (cfg) => ({
+        firstLearner: cfg.proposers + cfg.acceptors,
+        votes: [],
+        last: Array.from({ length: cfg.acceptors }, () => null),
+        chosen: [],
+        submitted: [],
+        started: 0,
+        ballots: [],
+        adopted: false,
+        nacked: false,
+        crashAfterVote: false,
+      }),
       update: updateGhost,
     },
     invariants: paxosInvariants,

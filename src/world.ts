@@ -46,20 +46,3 @@ export interface World<S = any, M = any, G = any> {
   readonly pending: number;
   readonly ghost: G;
 }
-
-export const NO_FAULTS: FaultBudget = Object.freeze({ crashes: 0, drops: 0, duplicates: 0, partitions: 0 });
-
-export function isUp(w: World, id: NodeId): boolean {
-  return w.nodes[id] !== null;
-}
-
-/** Same side of the partition (always true when there is none). */
-export function connected(w: World, a: NodeId, b: NodeId): boolean {
-  return ((w.partition >>> a) & 1) === ((w.partition >>> b) & 1);
-}
-
-/** A node's state whether it is up or crashed: the live state, else its durable part. */
-export function stateOrDurable<S>(w: World<S>, id: NodeId): { up: boolean; state: S | null; durable: unknown } {
-  const s = w.nodes[id];
-  return s === null ? { up: false, state: null, durable: w.durable[id] } : { up: true, state: s, durable: undefined };
-}

@@ -96,6 +96,7 @@ describe('mutants', () => {
     AcceptAtOrAbovePromise: 'accept-below-promise',
     PromiseOnlyAbove: 'promise-ge',
     ValueChosen: 'accept-gt',
+    LearnersLearn: 'accept-gt',
   };
 
   it('every invariant and liveness property is listed here', () => {

@@ -14,7 +14,7 @@ import type { Backlog, Txn, WriteRequest, ZabConfig, ZabDisk, ZabDurable, ZabMsg
 
 export * from './types.ts';
 export * from './config.ts';
-export { voteGt, sameVote } from './vote.ts';
+export { voteGt } from './vote.ts';
 export { planSync } from './sync.ts';
 export { ZAB_MUTANTS, ZAB_PROFILES, DEFAULT_PROFILE, profileProblem, variant } from './mutants.ts';
 export { replay, durableOf, zabDisk, EMPTY_DISK } from './disk.ts';

@@ -73,10 +73,6 @@ export function decode(v: number): Payload {
   return { c: cg % MAX_CLIENTS, g: Math.floor(cg / MAX_CLIENTS), op, moved };
 }
 
-export function withMoved(v: number): number {
-  return v | 1;
-}
-
 export function isRead(op: ZkOp): op is ReadOp {
   return op.op === 'getData' || op.op === 'exists' || op.op === 'getChildren';
 }

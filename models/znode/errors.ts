@@ -49,10 +49,3 @@ export function zkCode(name: ZkCode): number {
 export function zkCodeName(code: number): ZkCode | null {
   return BY_NUMBER.get(code) ?? null;
 }
-
-/**
- * Errors the server decided: the request was refused and nothing changed (the
- * history format's "definite" errors). Anything else a client sees (connection
- * loss, session expiry, timeouts) leaves the outcome unknown.
- */
-export const DEFINITE_ERRORS: readonly ZkError[] = ['NONODE', 'NODEEXISTS', 'BADVERSION', 'NOTEMPTY', 'NOCHILDRENFOREPHEMERALS', 'NOAUTH', 'BADARGUMENTS', 'INVALIDACL'];

@@ -11,7 +11,6 @@ import type { ZnodeConfig, ZRequest } from './workload.ts';
 export * from './messages.ts';
 export * from './workload.ts';
 export { ZNODE_MUTANTS } from './mutants.ts';
-export { sessionClient } from './server.ts';
 
 interface ServerDurable {
   tree: Tree;
@@ -42,10 +41,6 @@ export const znodeModel: NodeModel<ZState, ZMsg, ZRequest, ZObs, ZnodeConfig> = 
     return s;
   },
 };
-
-export function isServer(s: ZState | null): s is ServerState {
-  return s !== null && s.role === 'server';
-}
 
 export function isClient(s: ZState | null): s is ClientState {
   return s !== null && s.role === 'client';

@@ -37,10 +37,6 @@ export function nameOf(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }
 
-export function childPath(parent: string, name: string): string {
-  return parent === ROOT ? '/' + name : parent + '/' + name;
-}
-
 /**
  * The nodes every server has before any transaction (DataTree's constructor):
  * deleting them is BADARGUMENTS (PrepRequestProcessor refuses "special" paths).

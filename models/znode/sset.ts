@@ -118,6 +118,3 @@ export function ssetToArray(s: SSet): readonly string[] {
   return isFlat(s) ? s : s.chunks.flat();
 }
 
-export function ssetFromSorted(xs: readonly string[]): SSet {
-  return xs.length > FLAT_MAX ? toChunks(xs) : xs;
-}

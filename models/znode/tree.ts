@@ -17,9 +17,9 @@ import type { Applied, StoredNode, Tree, Txn, TxnCtx, WatchTrigger, ZNode } from
 
 export * from './types.ts';
 export * from './errors.ts';
-export { ROOT, pathProblem, parentOf, nameOf, childPath, sequenceSuffix, sequenceOf, SPECIAL_PATHS, CONFIG_NODE } from './path.ts';
-export { NO_OWNER, CONTAINER_OWNER, sessionHex, isSessionOwner, utf8Length, statEquals, childCreates, type Stat, type SessionId } from './stat.ts';
-export { WatchTable, FIRED_KINDS, WATCH_KINDS, type WatchKind, type WatchEvent } from './watches.ts';
+export { pathProblem, parentOf, nameOf, sequenceOf } from './path.ts';
+export { NO_OWNER, CONTAINER_OWNER, sessionHex, isSessionOwner, utf8Length, statEquals, childCreates, type Stat } from './stat.ts';
+export { WatchTable, FIRED_KINDS, type WatchKind } from './watches.ts';
 export { liveSessions, ephemeralsOf, isLive } from './sessions.ts';
 
 function systemNode(children: readonly string[], aversion = 0): StoredNode {

@@ -12,7 +12,7 @@ import * as fc from 'fast-check';
 import seedrandom from 'seedrandom';
 import type { BaseConfig, FaultBudget } from '../model.ts';
 import type { Protocol } from '../protocol.ts';
-import { runSchedule, type RunOptions, type Violation } from '../run.ts';
+import { runSchedule, type RunOptions, type RunResult, type Violation } from '../run.ts';
 import { CLIENT, CRASH, DELIVER, FIRE, RESTART, type Scheduler } from '../scheduler.ts';
 import type { World } from '../world.ts';
 import { CHOICE_MAX, choicesArb, generateRun, type RunInput } from './arbitrary.ts';
@@ -107,7 +107,7 @@ export function runSimulate<Cfg extends BaseConfig>(p: Protocol<any, any, any, a
       cfg = { ...cfg, budget };
     }
     let choices: number[];
-    let r;
+    let r: RunResult;
     if (opts.strategy === 'pct') {
       choices = [];
       r = runSchedule(p, cfg, choices, { chooser: pctChooser(rng, p.nodeCount(cfg), depth), depth });

@@ -2,7 +2,7 @@
 // guarantees of history-format.md ("What ZooKeeper promises"): the zxid/time checks
 // (order.ts), the model replay of writes and reads in zxid order (replay.ts) and the
 // watch checks against that replay's changes (watches.ts).
-import { checkRealTime, checkSessions, leadership } from './order.ts';
+import { checkDistinctZxids, checkRealTime, checkSessions, leadership } from './order.ts';
 import { prepare } from './prepare.ts';
 import { Replay } from './replay.ts';
 import type { CheckResult, HistoryLine, Violation } from './types.ts';
@@ -21,6 +21,7 @@ export function checkHistory(lines: readonly HistoryLine[], opts: CheckOptions =
   const violations: Violation[] = [];
   checkRealTime(h.ops, leadership(h), violations);
   checkSessions(h.ops, violations);
+  checkDistinctZxids(h.ops, violations);
   const replay = new Replay(h, opts.searchBudget);
   const r = replay.check(opts.maxViolations ?? 20);
   violations.push(...r.violations);

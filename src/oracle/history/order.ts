@@ -1,7 +1,7 @@
 // Checks that need only zxids and times, not the tree: real-time order of writes,
 // per-session FIFO, monotonic reads / read-your-writes, and sync freshness.
 // Each is one pass over the ops (plus a sort), so they stay linear-ish at any size.
-import { connectionLosses, type POp, type Prepared } from './prepare.ts';
+import { leaderChangeWindows, type POp, type Prepared } from './prepare.ts';
 import type { Violation } from './types.ts';
 
 export function hex(z: number): string {
@@ -18,9 +18,10 @@ export type MayLead = (server: string | null | undefined, t0: number, t1: number
 
 /**
  * Who led when, as far as the history says: the meta line's `role_at_start`, then
- * unknown from any nemesis action, or any lost connection (a leader change drops
- * every follower's clients, so an unrecorded one shows up as one), until a
- * `healthy` line names each member's mode. Where nothing says, any member may have led.
+ * unknown from any nemesis action until a `healthy` line names each member's mode;
+ * and, besides, any member while a session that stays open has lost its connection
+ * (leaderChangeWindows: a leader change drops every follower's clients, so an
+ * unrecorded one shows up as one). Where nothing says, any member may have led.
  */
 export function leadership(h: Prepared): MayLead {
   const leaderOf = (xs: unknown, role: string): string | null => {
@@ -32,16 +33,15 @@ export function leadership(h: Prepared): MayLead {
   // Periods from t on: the one known leader, or null (unknown).
   const from: number[] = [-Infinity];
   const leader: (string | null)[] = [leaderOf(h.meta.ensemble, 'role_at_start')];
-  const marks = [
-    ...h.nemesis.map((n) => ({ t: n.t, leader: n.action === 'healthy' ? leaderOf(n.members, 'mode') : null })),
-    ...connectionLosses(h).map((c) => ({ t: c.lo, leader: null })),
-  ];
+  const marks = h.nemesis.map((n) => ({ t: n.t, leader: n.action === 'healthy' ? leaderOf(n.members, 'mode') : null }));
   for (const m of marks.sort((a, b) => a.t - b.t)) {
     from.push(m.t);
     leader.push(m.leader);
   }
+  const lost = leaderChangeWindows(h);
   return (server, t0, t1) => {
     if (typeof server !== 'string') return true;
+    for (const w of lost) if (w.lo <= t1 && w.hi >= t0) return true;
     for (let i = 0; i < from.length; i++) {
       const end = i + 1 < from.length ? from[i + 1] : Infinity;
       if (end < t0 || from[i] > t1) continue;
@@ -111,6 +111,27 @@ export function checkRealTime(ops: readonly POp[], mayLead: MayLead, out: Violat
         });
       }
     }
+  }
+}
+
+/**
+ * "Each write txn has its own zxid": two writes (ok or error, both commit a txn) that
+ * report the same zxid cannot both be right.
+ */
+export function checkDistinctZxids(ops: readonly POp[], out: Violation[]): void {
+  const seen = new Map<number, POp>();
+  for (const p of ops) {
+    if (!p.write || !p.definite) continue;
+    const q = seen.get(p.zxid);
+    if (q === undefined) {
+      seen.set(p.zxid, p);
+      continue;
+    }
+    out.push({
+      guarantee: 'linearizable-writes',
+      ops: [p.id, q.id],
+      message: `${opDesc(p)} and ${opDesc(q)} both report txn zxid ${hex(p.zxid)}; each write commits its own txn, with its own zxid.`,
+    });
   }
 }
 

@@ -52,8 +52,49 @@ function isDefinite(o: Outcome): boolean {
   return o.type === 'ok' || (o.type === 'error' && DEFINITE_ERRORS.has(o.error ?? ''));
 }
 
-export function isWriteType(t: OpType): boolean {
-  return WRITES.has(t);
+/** Session lines after which a session is over on the client's side (its own close, or given up). */
+const SESSION_OVER: ReadonlySet<string> = new Set(['CLOSING', 'CLOSED', 'CLIENT_REPLACES_SESSION', 'ABANDONED', 'SESSION_EXPIRED']);
+
+/**
+ * Windows in which the ensemble may have changed leader, as far as the clients saw:
+ * a session that stays open lost its connection (a leader change drops every
+ * follower's clients), from the loss until the session is connected again or a
+ * `healthy` nemesis line names the leader, whichever comes first. A client
+ * closing its own session, or a session that expired or was given up, says nothing
+ * about the leader: its disconnection follows from the session's end.
+ */
+export function leaderChangeWindows(h: Prepared): { lo: number; hi: number }[] {
+  const endedAt = new Map<string, number>();
+  const note = (s: string, t: number) => {
+    if (t < (endedAt.get(s) ?? Infinity)) endedAt.set(s, t);
+  };
+  for (const p of h.ops) if (p.type === 'close_session' && p.session !== null) note(p.session, p.tInvoke);
+  for (const l of h.sessions) if (l.session !== null && SESSION_OVER.has(l.event)) note(l.session, l.t);
+  // Reconnections per session, in time order.
+  const connected = new Map<string, number[]>();
+  for (const l of h.sessions) {
+    if (l.session === null || l.event !== 'CONNECTED') continue;
+    let xs = connected.get(l.session);
+    if (!xs) connected.set(l.session, (xs = []));
+    xs.push(l.t);
+  }
+  for (const xs of connected.values()) xs.sort((a, b) => a - b);
+  const healthy = h.nemesis.filter((n) => n.action === 'healthy').map((n) => n.t);
+  const until = (s: string | null, t: number) => {
+    const xs = s === null ? undefined : connected.get(s);
+    return Math.min(xs?.find((x) => x > t) ?? Infinity, healthy.filter((x) => x > t).reduce((a, b) => Math.min(a, b), Infinity) ?? Infinity);
+  };
+  const out: { lo: number; hi: number }[] = [];
+  for (const l of h.sessions) {
+    if (l.event !== 'DISCONNECTED' && l.event !== 'CLIENT_DROPS_CONNECTION') continue;
+    if (l.session !== null && l.t >= (endedAt.get(l.session) ?? Infinity)) continue;
+    out.push({ lo: l.t, hi: until(l.session, l.t) });
+  }
+  for (const p of h.ops) {
+    if (p.outcome.error !== 'CONNECTIONLOSS' || p.session === null || p.tInvoke >= (endedAt.get(p.session) ?? Infinity)) continue;
+    out.push({ lo: p.tInvoke, hi: Math.max(p.tComplete, until(p.session, p.tComplete)) });
+  }
+  return out;
 }
 
 export function prepare(lines: readonly HistoryLine[]): Prepared {

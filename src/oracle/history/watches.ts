@@ -2,6 +2,7 @@
 // - one-shot: a registration fires at most once;
 // - the event a registration gets is caused by the first change after the zxid it was
 //   registered at that such a registration sees (FIRED_KINDS), and has that change's type;
+//   it cannot arrive before the registering op or that change's write was invoked;
 // - "a client receives the event before any reply that reflects the change that fired
 //   it": no reply to the session carrying a zxid >= the firing zxid arrives before it;
 // - events are delivered in order: a session's events fire at non-decreasing zxids.
@@ -165,6 +166,9 @@ export function checkWatches(h: Prepared, triggers: readonly WatchTrigger[], unc
   const mayHide = (path: string, after: number, before: number) =>
     uncertain.some((hd) => hd.hi > after + 1 && hd.lo < before && (hd.touches.has(path) || [...hd.touches].some((x) => parentOf(x) === path)));
   const fired = new Map<string, { t: number; z: number; op: number }[]>();
+  // The recorded write at each zxid (hidden events have no time to compare with).
+  const writeAt = new Map<number, POp>();
+  for (const p of h.ops) if (p.write && p.definite) writeAt.set(p.zxid, p);
 
   for (const r of h.ops) {
     const kind = r.line.watch_registered;
@@ -179,8 +183,18 @@ export function checkWatches(h: Prepared, triggers: readonly WatchTrigger[], unc
         message: `op ${r.id} (${r.type} ${r.path}) registered one ${kind} watch, which fired ${n} times (${evs.map((e) => `${e.type}@${e.t}`).join(', ')}); a watch fires at most once.`,
       });
     }
-    if (evs.length === 0 || !modelOk) continue;
+    if (evs.length === 0) continue;
     const e = evs[0];
+    // No event before its registration was asked for.
+    if (e.t < r.tInvoke) {
+      out.push({
+        guarantee: 'watch-cause',
+        ops: [r.id],
+        message: `op ${r.id} (${r.type} ${r.path}) was invoked at t=${r.tInvoke}, but the event of the watch it registered arrived earlier (t=${e.t}).`,
+      });
+      continue;
+    }
+    if (!modelOk) continue;
     const R = r.zxid;
     const c = changes.get(r.path);
     let F = -1;
@@ -218,6 +232,16 @@ export function checkWatches(h: Prepared, triggers: readonly WatchTrigger[], unc
           Ftype === null
             ? `op ${r.id} registered a ${kind} watch on ${r.path} at zxid ${hex(R)} and got ${e.type}, but no later change to ${r.path} fires such a watch.`
             : `op ${r.id} registered a ${kind} watch on ${r.path} at zxid ${hex(R)}; the first change that fires it (zxid ${hex(F)}) is ${Ftype}, observed ${e.type} on ${e.path}.`,
+      });
+      continue;
+    }
+    // Nor before the write that fired it was invoked.
+    const cause = moved === null && Ftype !== null ? writeAt.get(F) : undefined;
+    if (cause && e.t < cause.tInvoke) {
+      out.push({
+        guarantee: 'watch-cause',
+        ops: [r.id, cause.id],
+        message: `op ${r.id}'s ${kind} watch on ${r.path} fired (${e.type}) for the change at zxid ${hex(F)}, made by op ${cause.id} invoked at t=${cause.tInvoke}, but the event arrived earlier (t=${e.t}).`,
       });
       continue;
     }

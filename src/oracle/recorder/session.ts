@@ -375,7 +375,7 @@ export class ZkSession {
       this.buf = this.buf.subarray(size + 4);
       try {
         this.onFrame(frame);
-      } catch (e) {
+      } catch {
         this.counters.clientExceptions++;
         this.buf = Buffer.alloc(0);
         cm.socket?.destroy();
