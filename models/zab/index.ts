@@ -16,8 +16,8 @@ export * from './types.ts';
 export * from './config.ts';
 export { voteGt } from './vote.ts';
 export { planSync } from './sync.ts';
-export { ZAB_MUTANTS, ZAB_PROFILES, DEFAULT_PROFILE, profileProblem, variant } from './mutants.ts';
-export { replay, durableOf, zabDisk, EMPTY_DISK } from './disk.ts';
+export { ZAB_MUTANTS, ZAB_PROFILES, DEFAULT_PROFILE, profileProblem } from './mutants.ts';
+export { replay, zabDisk, EMPTY_DISK } from './disk.ts';
 export { zabRender } from './render.ts';
 
 type R = StepResult<ZabState, ZabMsg, ZabObs>;
