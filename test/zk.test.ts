@@ -9,7 +9,7 @@ import { zkProtocol, type ZkGhost } from '../properties/zk.ts';
 import { runArb } from '../src/explore/arbitrary.ts';
 import { runCheck } from '../src/explore/check.ts';
 import { runSchedule } from '../src/run.ts';
-import { CLIENT, DELIVER, DROP, FIRE, Scheduler } from '../src/scheduler.ts';
+import { CLIENT, DELIVER, DROP, FIRE, FLUSH, Scheduler } from '../src/scheduler.ts';
 import type { World } from '../src/world.ts';
 
 const p = zkProtocol();
@@ -71,16 +71,16 @@ class Sim {
     }
     throw new Error(`no drop ${a}-${b}`);
   }
-  /** Deliver oldest first, else fire the oldest timer, skipping what `skip` rejects. */
+  /** Complete a queued disk write first (a prompt disk), else deliver oldest first, else fire the oldest timer, skipping what `skip` rejects. */
   settle(skip: (kind: number, node: number, timer: string | null, from: number) => boolean = () => false, max = 2000): void {
     for (let k = 0; k < max; k++) {
       this.sch.enumerate(this.w, false);
       let pick = -1;
-      for (const kind of [DELIVER, FIRE]) {
+      for (const kind of [FLUSH, DELIVER, FIRE]) {
         for (let i = 0; i < this.sch.count && pick < 0; i++) {
           if (this.sch.kinds[i] !== kind) continue;
           const arg = this.sch.args[i];
-          const node = kind === DELIVER ? this.w.net[arg].to : this.w.timers[arg].node;
+          const node = kind === FLUSH ? arg >> 2 : kind === DELIVER ? this.w.net[arg].to : this.w.timers[arg].node;
           if (!skip(kind, node, kind === FIRE ? this.w.timers[arg].name : null, kind === DELIVER ? this.w.net[arg].from : -1)) pick = i;
         }
         if (pick >= 0) break;
