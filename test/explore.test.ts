@@ -12,7 +12,8 @@ import { paxosProtocol } from '../properties/paxos.ts';
 import { Coverage } from '../src/coverage.ts';
 import { runCheck } from '../src/explore/check.ts';
 import { explore } from '../src/explore/explore.ts';
-import { Fingerprinter, groupPermutations } from '../src/explore/fingerprint.ts';
+import { Fingerprinter } from '../src/explore/fingerprint.ts';
+import { groupPermutations } from '../src/explore/symmetry.ts';
 import type { Protocol } from '../src/protocol.ts';
 import { runSchedule } from '../src/run.ts';
 import { Scheduler } from '../src/scheduler.ts';
@@ -213,6 +214,14 @@ function shortest(mutant: string, b: Record<string, number>, depth = 1000) {
   return cx!;
 }
 
+// Where check's shrunk run stays above 1.25 times explore's shortest, and why
+// (README, "Shrink ratio"): the shortest lies in a configuration the shrunk
+// run's cannot shrink to (a third proposer), or breaks another invariant first.
+const FAR: Record<string, string> = {
+  'first-accepted-value': 'explore: 3 proposers, 10 choices; check draws 2 proposers and a drop, 17 choices',
+  'minority-quorum': 'the 3-choice run breaks another invariant; for LearnerAgreement 4 is shortest',
+};
+
 describe('every mutant, shortest counterexample', () => {
   // The bounds `zoocheck explore paxos --mutant NAME` uses (the defaults plus
   // the mutant's own) must hold a counterexample no longer than check's shrunk
@@ -229,6 +238,8 @@ describe('every mutant, shortest counterexample', () => {
     const committed = readTrace(join(ROOT, 'traces', 'paxos', `${mutant}.json`)).choices.length;
     const cx = shortest(mutant, { ...spec.defaults, ...spec.mutantBounds?.[mutant] });
     expect(cx.choices.length).toBeLessThanOrEqual(Math.min(shrunk.choices.length, committed));
+    // Issue 12's goal: check's shrunk run at most 1.25 times explore's shortest.
+    if (!FAR[mutant]) expect(shrunk.choices.length, `shrunk ${shrunk.choices.length}, shortest ${cx.choices.length}`).toBeLessThanOrEqual(Math.max(cx.choices.length * 1.25, cx.choices.length));
     const derived = boundsOf(shrunk.cfg, shrunk.choices);
     if (small(derived)) expect(shortest(mutant, derived, shrunk.choices.length).choices.length).toBeLessThanOrEqual(shrunk.choices.length);
   }, 180_000);

@@ -22,6 +22,7 @@ export interface CheckCliOptions {
   only?: string;
   out: string;
   shrink: boolean;
+  shrinkTime?: number;
   json: boolean;
   workers?: number;
   impl?: string;
@@ -42,7 +43,7 @@ export interface CheckReport {
   invariant: string | null;
   message: string | null;
   step: number | null;
-  shrunk: { from: number; to: number; shrinks: number } | null;
+  shrunk: { from: number; to: number; shrinks: number; passes: number; ms: number } | null;
   reach: Record<string, number>;
   coverage: unknown;
   elapsedMs: number;
@@ -73,7 +74,7 @@ export function toReport(p: Protocol, r: CheckResult, tracePath: string | null):
     invariant: f ? f.violation.invariant : null,
     message: f ? f.violation.message : null,
     step: f ? f.violation.step : null,
-    shrunk: f ? { from: f.originalChoices, to: f.input.choices.length, shrinks: f.shrinks } : null,
+    shrunk: f ? { from: f.originalChoices, to: f.input.choices.length, shrinks: f.shrinks, passes: f.shrinkPasses, ms: f.shrinkMs } : null,
     reach: r.reach,
     coverage: r.coverage ? r.coverage.toJSON() : null,
     elapsedMs: Math.round(r.elapsedMs),
@@ -158,6 +159,7 @@ export async function cmdCheck(model: string, o: CheckCliOptions): Promise<numbe
       only,
       coverage: true,
       noShrink: !o.shrink,
+      shrinkTimeMs: o.shrinkTime,
       workers: o.workers ?? autoWorkers(),
       source: protocolSource(p.name, impl),
       shardIndex: shard.index,

@@ -30,6 +30,7 @@ function program(): Command {
     .option('--only <invariants>', 'comma-separated invariant names to check (default: all)')
     .option('--out <dir>', 'where counterexample traces are written', 'zoocheck-traces')
     .option('--no-shrink', 'report the first failing run without shrinking it')
+    .option('--shrink-time <ms>', "shrinking's allowance in milliseconds of a reference machine, counted as model steps so the result is the same everywhere (default 3000)", intArg('--shrink-time', 1))
     .option('--workers <n>', 'threads, the main one included (default: the cores not already busy)', intArg('--workers', 1))
     .option('--impl <command>', 'run an external implementation of one role as a subprocess (JSON lines; see README)')
     .option('--impl-role <role>', 'the role the external implementation plays (e.g. acceptor)')

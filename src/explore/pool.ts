@@ -11,9 +11,8 @@ import type { Protocol } from '../protocol.ts';
 import { runSchedule } from '../run.ts';
 import { Coverage } from '../coverage.ts';
 import { generateRun, runArb } from './arbitrary.ts';
-import { runCheck, type CheckOptions, type CheckResult, type Failure, type RunDigest } from './check.ts';
+import { failureOf, runCheck, type CheckOptions, type CheckResult, type Failure, type RunDigest } from './check.ts';
 import { cancelWorker, emptyShare, failureFound, runNextChunk, shardRuns, shareCells, type ShareResult, type ShareSpec } from './share.ts';
-import { shrinkFailure } from './shrink.ts';
 import type { WorkerTask } from './worker.ts';
 
 /**
@@ -145,7 +144,5 @@ export function shrinkRun<Cfg extends BaseConfig>(p: Protocol<any, any, any, any
   const value = generateRun(arb, opts.seed, run);
   const r = runSchedule(p, value.value.cfg, value.value.choices, { only: opts.only });
   if (r.violation === null) throw new Error(`run ${run} did not fail when regenerated`);
-  if (opts.noShrink) return { run, violation: r.violation, input: { cfg: value.value.cfg, choices: value.value.choices.slice(0, r.consumed) }, originalChoices: r.consumed, shrinks: 0, shrinkAttempts: 0 };
-  const s = shrinkFailure(p, arb, value, r, { only: opts.only });
-  return { run, violation: s.result.violation!, input: s.input, originalChoices: r.consumed, shrinks: s.shrinks, shrinkAttempts: s.attempts };
+  return failureOf(p, arb, value, r, run, opts);
 }
