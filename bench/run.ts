@@ -39,7 +39,7 @@ for (const name of models) {
       throughputRows.push(throughput(p, b.label, b.fix, quick ? 300 : 2000, quick ? 300 : 1500));
     }
   }
-  if (want('mutants') || want('explore')) for (const m of p.mutants) mutantRows.push(...timeToBug(p, m.name, quick ? 5000 : 50_000, quick ? 200_000 : 2_000_000));
+  if (want('mutants') || want('explore')) for (const m of p.mutants) mutantRows.push(...timeToBug(p, m.name, quick ? 5000 : 50_000, quick ? 200_000 : 2_000_000, quick ? 2 : 5));
 }
 
 const exploreRows: ExploreRow[] = [];
