@@ -25,7 +25,8 @@ describe('causal slice', () => {
       }
       // And the node's previous step is in it too.
       if (e.action !== 'drop' && e.action !== 'duplicate' && e.node !== undefined) {
-        const prev = t.events.slice(0, j).findLastIndex((x) => x.node === e.node && x.action !== 'drop' && x.action !== 'duplicate');
+        let prev = -1;
+        for (let i = j - 1; i >= 0 && prev < 0; i--) if (t.events[i].node === e.node && t.events[i].action !== 'drop' && t.events[i].action !== 'duplicate') prev = i;
         if (prev >= 0) expect(s.has(prev)).toBe(true);
       }
     }

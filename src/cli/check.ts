@@ -54,7 +54,10 @@ export interface CheckReport {
 
 function parseOnly(p: Protocol, only: string | undefined): string[] | undefined {
   if (only === undefined) return undefined;
-  const names = only.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = only
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const known = new Set([...p.invariants(p.defaultConfig(null)).map((i) => i.name), ...p.liveness.map((l) => l.name)]);
   for (const n of names) if (!known.has(n)) throw new InputError(`--only: unknown ${p.name} invariant "${n}" (known: ${[...known].join(', ')})`);
   return names;
@@ -106,7 +109,12 @@ function printHuman(p: Protocol, rep: CheckReport): void {
   out.write(head + '\n');
   if (rep.violations === 0) {
     const live = p.liveness.length > 0 ? `; liveness ${p.liveness.map((l) => l.name).join(', ')}` : '';
-    out.write(`  ${pc.green('held')}: ${p.invariants(p.defaultConfig(null)).map((i) => i.name).join(', ')}${live}\n`);
+    out.write(
+      `  ${pc.green('held')}: ${p
+        .invariants(p.defaultConfig(null))
+        .map((i) => i.name)
+        .join(', ')}${live}\n`,
+    );
   } else {
     out.write(`  ${pc.red('VIOLATION')} ${pc.bold(rep.invariant!)} at step ${rep.step}: ${rep.message}\n`);
     if (rep.shrunk) out.write(`  shrunk from ${rep.shrunk.from} to ${rep.shrunk.to} choices (${rep.shrunk.shrinks} shrinks)\n`);
@@ -117,11 +125,17 @@ function printHuman(p: Protocol, rep: CheckReport): void {
   const cov = rep.coverage as { actions: Record<string, number>; messages: Record<string, number> } | null;
   if (cov) {
     // FIFO links never duplicate (TCP): not a gap in coverage.
-    const never = [...Object.entries(cov.actions), ...Object.entries(cov.messages)]
-      .filter(([k, v]) => v === 0 && !(k === 'duplicate' && p.network === 'fifo'))
-      .map(([k]) => k);
-    out.write(`  actions: ${Object.entries(cov.actions).map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
-    out.write(`  messages delivered: ${Object.entries(cov.messages).map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
+    const never = [...Object.entries(cov.actions), ...Object.entries(cov.messages)].filter(([k, v]) => v === 0 && !(k === 'duplicate' && p.network === 'fifo')).map(([k]) => k);
+    out.write(
+      `  actions: ${Object.entries(cov.actions)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}\n`,
+    );
+    out.write(
+      `  messages delivered: ${Object.entries(cov.messages)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}\n`,
+    );
     if (never.length) out.write(`  ${pc.yellow('never exercised')}: ${never.join(', ')}\n`);
   }
 }
@@ -144,7 +158,7 @@ export async function cmdCheck(model: string, o: CheckCliOptions): Promise<numbe
   const protocols = await Promise.all(names.map(async (n) => (plug && impl ? plug(await requireProtocol(n), impl) : requireProtocol(n))));
   if (model === 'all' && o.mutant !== undefined) throw new InputError('--mutant needs a single model, not "all"');
   if (model === 'all' && o.only !== undefined) throw new InputError('--only needs a single model, not "all"');
-  const seed = o.seed ?? ((Date.now() ^ (process.pid << 16)) | 0);
+  const seed = o.seed ?? (Date.now() ^ (process.pid << 16)) | 0;
   const reports: CheckReport[] = [];
   for (const p of protocols) {
     const mutant = requireMutant(p, o.mutant);

@@ -176,7 +176,13 @@ export class Fingerprinter<Cfg extends BaseConfig = BaseConfig> {
     this.fifo = p.network === 'fifo';
     this.ghostKey = p.ghostKey ? p.ghostKey.bind(p) : (g) => JSON.stringify(g);
     // Groups in id order: the sorted members fill the slots in that order.
-    this.groups = symmetry && p.symmetry ? p.symmetry.groups(cfg).filter((g) => g.length > 1).map((g) => g.slice().sort((x, y) => x - y)) : [];
+    this.groups =
+      symmetry && p.symmetry
+        ? p.symmetry
+            .groups(cfg)
+            .filter((g) => g.length > 1)
+            .map((g) => g.slice().sort((x, y) => x - y))
+        : [];
     this.identity = Array.from({ length: this.n }, (_, i) => i);
     this.labelA = new Float64Array(this.n);
     this.labelB = new Float64Array(this.n);

@@ -109,7 +109,10 @@ export async function runCheckParallel<Cfg extends BaseConfig>(p: Protocol<any, 
   });
   const shares: (ShareResult | WorkerDone)[] = [mine, ...(await Promise.all(workers.map((w) => w.done))).filter((x) => x !== null)];
   const firstFailure = shares.reduce<number | null>((m, r) => (r.failure !== null && (m === null || r.failure < m) ? r.failure : m), null);
-  const digests: RunDigest[] = shares.flatMap((r) => r.digests).filter((d) => firstFailure === null || d.run <= firstFailure).sort((a, b) => a.run - b.run);
+  const digests: RunDigest[] = shares
+    .flatMap((r) => r.digests)
+    .filter((d) => firstFailure === null || d.run <= firstFailure)
+    .sort((a, b) => a.run - b.run);
   const reach: Record<string, number> = Object.fromEntries(p.probes.map((pr) => [pr.name, 0]));
   for (const r of shares) for (const [k, v] of Object.entries(r.reach)) reach[k] += v;
   let coverage: Coverage | null = null;

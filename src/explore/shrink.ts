@@ -294,7 +294,12 @@ function statesOn<Cfg extends BaseConfig>(p: Protocol<any, any, any, any, any, C
  * run inside (the model's `within` grows with each bound), and at least the
  * model's default (a shorter run may need more in flight than this one did).
  */
-export function traceBounds<Cfg extends BaseConfig>(defaults: Record<string, number>, cfg: Cfg, worlds: readonly World[], within: (w: World, b: Record<string, number>) => boolean): Record<string, number> {
+export function traceBounds<Cfg extends BaseConfig>(
+  defaults: Record<string, number>,
+  cfg: Cfg,
+  worlds: readonly World[],
+  within: (w: World, b: Record<string, number>) => boolean,
+): Record<string, number> {
   const b: Record<string, number> = {};
   const free: string[] = [];
   const fields = cfg as unknown as Record<string, unknown>;

@@ -23,7 +23,10 @@ export function esc(s: string): string {
 
 /** JSON inside a <script> element: no "<" may survive, or "</script>" in a model string ends the block. */
 function scriptJson(v: unknown): string {
-  return JSON.stringify(v).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(v)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 function n1(x: number): string {

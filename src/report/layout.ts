@@ -7,9 +7,7 @@ import type { TraceFile } from '../trace/format.ts';
 
 export type Phase = TraceEvent['phase'];
 
-export type Row =
-  | { kind: 'phase'; phase: Phase }
-  | { kind: 'events'; events: number[] };
+export type Row = { kind: 'phase'; phase: Phase } | { kind: 'events'; events: number[] };
 
 /** How a message's life ended. */
 export type Fate =
