@@ -1,6 +1,7 @@
-// Time to bug: for each mutant, runs and wall time to the first failure under
-// each strategy (fast-check choices; seeded uniform, swarm and PCT simulation),
-// and the shrunk length fast-check's check produces.
+// Time to bug: for each mutant and strategy (fast-check choices; seeded
+// uniform, swarm and PCT simulation), runs and wall time to the first failure
+// over several seeds, median and worst, and how many seeds missed it within the
+// cap; plus the shrunk length fast-check's check produces with seed 1.
 import type { Protocol } from '../src/protocol.ts';
 import { runCheck } from '../src/explore/check.ts';
 import { runSimulate, STRATEGIES } from '../src/explore/simulate.ts';
@@ -9,38 +10,57 @@ export interface MutantRow {
   model: string;
   mutant: string;
   strategy: string;
-  found: boolean;
-  /** Runs (fast-check) or episodes (simulation) up to and including the first failure. */
-  runs: number;
-  msToFailure: number;
+  /** Seeds (1..n) that found it within the cap, as "k/n". */
+  found: string;
+  /** Runs (fast-check) or episodes (simulation) to the first failure: median over the seeds that found it. */
+  medianRuns: number | null;
+  medianMs: number | null;
+  /** Slowest seed; a missed seed counts as the whole cap. */
+  worstMs: number;
   invariant: string | null;
-  /** fast-check only: shrunk choices, and before shrinking. */
+  /** fast-check only, seed 1: shrunk choices, and before shrinking. */
   shrunk?: number;
   original?: number;
 }
 
-export function timeToBug(p: Protocol, mutant: string, maxRuns: number, maxSimSteps: number): MutantRow[] {
+function median(xs: number[]): number | null {
+  if (xs.length === 0) return null;
+  const s = xs.slice().sort((a, b) => a - b);
+  return s[(s.length - 1) >> 1];
+}
+
+export function timeToBug(p: Protocol, mutant: string, maxRuns: number, maxSimSteps: number, seeds: number): MutantRow[] {
   const rows: MutantRow[] = [];
-  const fast = runCheck(p, { runs: maxRuns, seed: 1, mutant, noShrink: true });
-  const shrunk = fast.failure ? runCheck(p, { runs: fast.failure.run + 1, seed: 1, mutant }).failure : null;
-  rows.push({
-    model: p.name,
-    mutant,
-    strategy: 'fast-check',
-    found: fast.failure !== null,
-    runs: fast.runs,
-    msToFailure: Math.round(fast.elapsedMs),
-    invariant: fast.failure?.violation.invariant ?? null,
-    shrunk: shrunk?.input.choices.length,
-    original: shrunk?.originalChoices,
-  });
+  const row = (strategy: string, trials: { found: boolean; runs: number; ms: number; invariant: string | null }[]): MutantRow => {
+    const hits = trials.filter((t) => t.found);
+    return {
+      model: p.name,
+      mutant,
+      strategy,
+      found: `${hits.length}/${trials.length}`,
+      medianRuns: median(hits.map((t) => t.runs)),
+      medianMs: median(hits.map((t) => t.ms)),
+      worstMs: Math.max(...trials.map((t) => t.ms)),
+      invariant: hits[0]?.invariant ?? null,
+    };
+  };
+  const fast = [];
+  for (let seed = 1; seed <= seeds; seed++) {
+    const r = runCheck(p, { runs: maxRuns, seed, mutant, noShrink: true });
+    fast.push({ found: r.failure !== null, runs: r.runs, ms: Math.round(r.elapsedMs), invariant: r.failure?.violation.invariant ?? null });
+  }
+  const first = runCheck(p, { runs: maxRuns, seed: 1, mutant, noShrink: true }).failure;
+  const shrunk = first ? runCheck(p, { runs: first.run + 1, seed: 1, mutant }).failure : null;
+  rows.push({ ...row('fast-check', fast), shrunk: shrunk?.input.choices.length, original: shrunk?.originalChoices });
   for (const strategy of STRATEGIES) {
-    const t0 = performance.now();
-    // Only the time to the first failure counts, not the shrinking after it.
-    let found: { episode: number; invariant: string } | null = null;
-    const r = runSimulate(p, { seed: 1, steps: maxSimSteps, mutant, strategy, noShrink: true });
-    if (r.failure) found = { episode: r.failure.episode, invariant: r.failure.violation.invariant };
-    rows.push({ model: p.name, mutant, strategy, found: found !== null, runs: found ? found.episode + 1 : r.episodes, msToFailure: Math.round(performance.now() - t0), invariant: found?.invariant ?? null });
+    const trials = [];
+    for (let seed = 1; seed <= seeds; seed++) {
+      const t0 = performance.now();
+      // Only the time to the first failure counts, not the shrinking after it.
+      const r = runSimulate(p, { seed, steps: maxSimSteps, mutant, strategy, noShrink: true });
+      trials.push({ found: r.failure !== null, runs: r.failure ? r.failure.episode + 1 : r.episodes, ms: Math.round(performance.now() - t0), invariant: r.failure?.violation.invariant ?? null });
+    }
+    rows.push(row(strategy, trials));
   }
   return rows;
 }

@@ -10,7 +10,7 @@ import { throughput, type ThroughputRow } from './throughput.ts';
 import { timeToBug, type MutantRow } from './mutants.ts';
 import { workerTimes, type WorkersRow } from './workers.ts';
 import { startup, type StartupRow } from './startup.ts';
-import { benchHistory } from './history.ts';
+import { benchHistory, benchHistoryMemory } from './history.ts';
 import { exploreThroughput, shrinkQuality, type ExploreRow, type ShrinkRow } from './explore.ts';
 
 const args = process.argv.slice(2);
@@ -39,7 +39,7 @@ for (const name of models) {
       throughputRows.push(throughput(p, b.label, b.fix, quick ? 300 : 2000, quick ? 300 : 1500));
     }
   }
-  if (want('mutants') || want('explore')) for (const m of p.mutants) mutantRows.push(...timeToBug(p, m.name, quick ? 5000 : 50_000, quick ? 200_000 : 2_000_000));
+  if (want('mutants') || want('explore')) for (const m of p.mutants) mutantRows.push(...timeToBug(p, m.name, quick ? 5000 : 50_000, quick ? 200_000 : 2_000_000, quick ? 2 : 5));
 }
 
 const exploreRows: ExploreRow[] = [];
@@ -69,8 +69,10 @@ print('steps/s (one core; per CPU-second too, for a machine shared with other wo
 print('time to first failure, per mutant and strategy', want('mutants') ? mutantRows : []);
 print('explore (breadth-first, fair suffix from every state)', exploreRows);
 print("shrink quality: check's shrunk length / explore's shortest (choices)", shrinkRows);
-const history = want('history') ? await benchHistory() : null;
-if (history) print('check-history on a generated history', [history]);
+const history = want('history') ? await benchHistory(quick) : null;
+const historyMemory = want('history') ? benchHistoryMemory(quick ? 40_000 : 200_000) : null;
+if (history) print('check-history: ops/s on synthetic, timed-out-write and real fault-run histories (goal >= 100,000)', history);
+if (historyMemory) print('check-history: peak memory reading and checking (goal < 300 MB for 200,000 ops)', [historyMemory]);
 print('check on worker threads: the compiled CLI, wall time (same digest for any count)', workerRows);
 print('start-up (median and fastest of several runs)', startupRows);
 
@@ -88,6 +90,7 @@ const out = {
   explore: exploreRows,
   shrink: shrinkRows,
   history,
+  historyMemory,
   startup: startupRows,
 };
 mkdirSync('bench/results', { recursive: true });

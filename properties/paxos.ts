@@ -3,7 +3,7 @@
 // one ballot), never from what a proposer or learner claims.
 import * as fc from 'fast-check';
 import type { ExploreSpec, Invariant, Liveness, Probe, Protocol, Symmetry } from '../src/protocol.ts';
-import { permuteEngineParts } from '../src/explore/fingerprint.ts';
+import { permuteEngineParts } from '../src/explore/symmetry.ts';
 import type { World } from '../src/world.ts';
 import { budgetSchema, lazySchema, parseWith } from '../src/config.ts';
 import {

@@ -28,7 +28,15 @@ for (const name of models) {
       for (const strategy of STRATEGIES) {
         const sim = runSimulate(p, { seed, steps: 3_000_000, mutant: m.name, strategy });
         if (sim.failure) {
-          found = { ...sim.failure, shrinkAttempts: 0, run: sim.failure.episode, seed, how: `simulate --strategy ${strategy} --seed ${seed}, episode ${sim.failure.episode}` };
+          found = {
+            ...sim.failure,
+            shrinkAttempts: 0,
+            shrinkPasses: 0,
+            shrinkMs: 0,
+            run: sim.failure.episode,
+            seed,
+            how: `simulate --strategy ${strategy} --seed ${seed}, episode ${sim.failure.episode}`,
+          };
           break;
         }
       }

@@ -5,6 +5,7 @@
 import { StepError, type BaseConfig } from './model.ts';
 import type { Invariant, Liveness, Protocol } from './protocol.ts';
 import { DELIVER, DROP, DUPLICATE, FIRE, Scheduler } from './scheduler.ts';
+import { fairChoice } from './explore/fair.ts';
 import type { World } from './world.ts';
 import { Recorder, type TraceEvent } from './trace/events.ts';
 import type { Coverage } from './coverage.ts';
@@ -132,7 +133,8 @@ export function runSchedule<Cfg extends BaseConfig>(p: Protocol<any, any, any, a
 }
 
 /**
- * Fair suffix from w: heal, restart, deliver oldest, inject, fire oldest, with
+ * Fair suffix from w: heal, restart, deliver, inject, fire (fairChoice says which
+ * message and timer: one the explorer's canonical state fixes), with
  * invariants after every step and liveness at the end. A function of its own so
  * that the exhaustive explorer can run it from any world it reaches without
  * replaying the prefix. `onStep` sees each step right after it is applied;
@@ -158,7 +160,7 @@ export function fairSuffix<Cfg extends BaseConfig>(
   if (until?.(w, bound)) return { final: w, violation: null, bound, stopped: true };
   while (w.step < bound) {
     sch.enumerate(w, false);
-    const i = sch.fairPick(clients);
+    const i = fairChoice(sch, w, clients);
     if (i < 0) break;
     const prev = w;
     const next = applyStep(sch, w, i);

@@ -12,7 +12,8 @@ import { paxosProtocol } from '../properties/paxos.ts';
 import { Coverage } from '../src/coverage.ts';
 import { runCheck } from '../src/explore/check.ts';
 import { explore } from '../src/explore/explore.ts';
-import { Fingerprinter, groupPermutations } from '../src/explore/fingerprint.ts';
+import { Fingerprinter } from '../src/explore/fingerprint.ts';
+import { groupPermutations } from '../src/explore/symmetry.ts';
 import type { Protocol } from '../src/protocol.ts';
 import { runSchedule } from '../src/run.ts';
 import { Scheduler } from '../src/scheduler.ts';
@@ -97,35 +98,39 @@ describe('agreement with random exploration', () => {
     ['one proposer, a crash, a drop and a duplicate, 3 in flight', { proposers: 1, inflight: 3, crashes: 1, drops: 1, duplicates: 1 }, 1000],
     ['two proposers, a crash and a drop, 3 in flight', { inflight: 3, crashes: 1, drops: 1 }, 1000],
   ];
-  it.each(configs)('%s', (_name, over, minReached) => {
-    const b = bounds(over);
-    const cfg = spec.config(b, null);
-    const r = explore(p, cfg, { ...full, symmetry: false, bounds: b, keepVisited: true });
-    expect(r.exhausted).toBe(true);
-    const fper = new Fingerprinter(p, cfg, false);
-    const fp = [0, 0];
-    const rand = mulberry32(20261124);
-    const reached = new Set<string>();
-    let missing = 0;
-    for (let run = 0; run < 10_000; run++) {
-      // Half the runs draw choices from the whole range, half from small values
-      // (the oldest few actions), which stay inside the bounds for longer.
-      const range = run & 1 ? 1024 : 32;
-      const choices = Array.from({ length: Math.floor(rand() * 40) }, () => Math.floor(rand() * range));
-      const walk = new Walk();
-      const res = runSchedule(p, cfg, choices, { coverage: walk });
-      expect(res.violation).toBeNull();
-      for (const w of [initialWorld(cfg), ...walk.worlds]) {
-        fper.fingerprint(w, fp);
-        reached.add(`${fp[0]}:${fp[1]}`);
-        if (!r.visited!.has(fp[0], fp[1])) missing++;
-        if (!spec.within(w, b)) break;
+  it.each(configs)(
+    '%s',
+    (_name, over, minReached) => {
+      const b = bounds(over);
+      const cfg = spec.config(b, null);
+      const r = explore(p, cfg, { ...full, symmetry: false, bounds: b, keepVisited: true });
+      expect(r.exhausted).toBe(true);
+      const fper = new Fingerprinter(p, cfg, false);
+      const fp = [0, 0];
+      const rand = mulberry32(20261124);
+      const reached = new Set<string>();
+      let missing = 0;
+      for (let run = 0; run < 10_000; run++) {
+        // Half the runs draw choices from the whole range, half from small values
+        // (the oldest few actions), which stay inside the bounds for longer.
+        const range = run & 1 ? 1024 : 32;
+        const choices = Array.from({ length: Math.floor(rand() * 40) }, () => Math.floor(rand() * range));
+        const walk = new Walk();
+        const res = runSchedule(p, cfg, choices, { coverage: walk });
+        expect(res.violation).toBeNull();
+        for (const w of [initialWorld(cfg), ...walk.worlds]) {
+          fper.fingerprint(w, fp);
+          reached.add(`${fp[0]}:${fp[1]}`);
+          if (!r.visited!.has(fp[0], fp[1])) missing++;
+          if (!spec.within(w, b)) break;
+        }
       }
-    }
-    expect(missing).toBe(0);
-    // The random runs reach a fair number of states, so the check has teeth.
-    expect(reached.size).toBeGreaterThan(minReached);
-  }, 120_000);
+      expect(missing).toBe(0);
+      // The random runs reach a fair number of states, so the check has teeth.
+      expect(reached.size).toBeGreaterThan(minReached);
+    },
+    120_000,
+  );
 });
 
 describe('fingerprints', () => {
@@ -213,6 +218,14 @@ function shortest(mutant: string, b: Record<string, number>, depth = 1000) {
   return cx!;
 }
 
+// Where check's shrunk run stays above 1.25 times explore's shortest, and why
+// (README, "Shrink ratio"): the shortest lies in a configuration the shrunk
+// run's cannot shrink to (a third proposer), or breaks another invariant first.
+const FAR: Record<string, string> = {
+  'first-accepted-value': 'explore: 3 proposers, 10 choices; check draws 2 proposers and a drop, 17 choices',
+  'minority-quorum': 'the 3-choice run breaks another invariant; for LearnerAgreement 4 is shortest',
+};
+
 describe('every mutant, shortest counterexample', () => {
   // The bounds `zoocheck explore paxos --mutant NAME` uses (the defaults plus
   // the mutant's own) must hold a counterexample no longer than check's shrunk
@@ -222,16 +235,22 @@ describe('every mutant, shortest counterexample', () => {
   // value shrinks to 56 choices over five acceptors with crashes, duplicates
   // and a partition, too big to search; its mutant bounds (three proposers,
   // so three ballots in round 1) give 13.
-  it.each(p.mutants.map((m) => m.name))('%s', (mutant) => {
-    const c = runCheck(p, { runs: 50_000, seed: 1, mutant });
-    expect(c.failure).not.toBeNull();
-    const shrunk = c.failure!.input;
-    const committed = readTrace(join(ROOT, 'traces', 'paxos', `${mutant}.json`)).choices.length;
-    const cx = shortest(mutant, { ...spec.defaults, ...spec.mutantBounds?.[mutant] });
-    expect(cx.choices.length).toBeLessThanOrEqual(Math.min(shrunk.choices.length, committed));
-    const derived = boundsOf(shrunk.cfg, shrunk.choices);
-    if (small(derived)) expect(shortest(mutant, derived, shrunk.choices.length).choices.length).toBeLessThanOrEqual(shrunk.choices.length);
-  }, 180_000);
+  it.each(p.mutants.map((m) => m.name))(
+    '%s',
+    (mutant) => {
+      const c = runCheck(p, { runs: 50_000, seed: 1, mutant });
+      expect(c.failure).not.toBeNull();
+      const shrunk = c.failure!.input;
+      const committed = readTrace(join(ROOT, 'traces', 'paxos', `${mutant}.json`)).choices.length;
+      const cx = shortest(mutant, { ...spec.defaults, ...spec.mutantBounds?.[mutant] });
+      expect(cx.choices.length).toBeLessThanOrEqual(Math.min(shrunk.choices.length, committed));
+      // Issue 12's goal: check's shrunk run at most 1.25 times explore's shortest.
+      if (!FAR[mutant]) expect(shrunk.choices.length, `shrunk ${shrunk.choices.length}, shortest ${cx.choices.length}`).toBeLessThanOrEqual(Math.max(cx.choices.length * 1.25, cx.choices.length));
+      const derived = boundsOf(shrunk.cfg, shrunk.choices);
+      if (small(derived)) expect(shortest(mutant, derived, shrunk.choices.length).choices.length).toBeLessThanOrEqual(shrunk.choices.length);
+    },
+    180_000,
+  );
 
   it('is found without symmetry too, at the same length', () => {
     for (const mutant of ['volatile-promise', 'minority-quorum', 'accept-gt', 'learn-early']) {

@@ -2,7 +2,8 @@
 // rule (step 4). Guards follow Paxos.tla: Phase1b needs bal > maxBal, Phase2b
 // needs bal >= maxBal (the rules themselves are in mutants.ts, CORRECT).
 import type { Input, NodeId, StepResult } from '../../src/model.ts';
-import { variant, type AcceptorDurable } from './mutants.ts';
+import { variant } from './mutants.ts';
+import type { AcceptorDurable } from './rules.ts';
 import type { AcceptorState, PaxosConfig, PaxosMsg, PaxosObs, ProposeRequest, Value } from './types.ts';
 
 type R = StepResult<AcceptorState, PaxosMsg, PaxosObs>;

@@ -4,7 +4,7 @@ import { acceptorDurable, initAcceptor, recoverAcceptor, stepAcceptor } from './
 import { roleOf } from './config.ts';
 import { initLearner, stepLearner } from './learner.ts';
 import { initProposer, recoverProposer, stepProposer, type ProposerDurable } from './proposer.ts';
-import type { AcceptorDurable } from './mutants.ts';
+import type { AcceptorDurable } from './rules.ts';
 import type { PaxosConfig, PaxosMsg, PaxosObs, PaxosState, ProposeRequest } from './types.ts';
 
 export * from './types.ts';

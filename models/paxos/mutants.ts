@@ -1,54 +1,11 @@
 // Named bug variants, selected by `config.mutant`, as one table: each entry
-// says what it breaks and overrides the rules of the correct model that it
-// changes. The model reads its rules from `variant(cfg)` and never compares
-// mutant names. Each negates one guard of Paxos.tla / Voting.tla or one rule of
-// the seed (see research/zab-and-paxos.md §3, "Classic Paxos mistakes").
+// says what it breaks and overrides the rules of the correct model (rules.ts)
+// that it changes. Each negates one guard of Paxos.tla / Voting.tla or one
+// rule of the seed (see research/zab-and-paxos.md §3, "Classic Paxos mistakes").
 import type { Mutant } from '../../src/protocol.ts';
 import { majority } from '../common/quorum.ts';
-import { BALLOT_SPAN, type AcceptorState, type PaxosConfig, type Value } from './types.ts';
-
-export interface AcceptorDurable {
-  promised: number;
-  acceptedBallot: number;
-  acceptedValue: Value | null;
-}
-
-/** The rules a mutant may change; the correct model's are in CORRECT. */
-export interface PaxosVariant {
-  /** Acceptor: whether a Prepare(b) earns a promise. */
-  promises(b: number, promised: number): boolean;
-  /** Acceptor: whether a Propose(b) is accepted. */
-  accepts(b: number, promised: number): boolean;
-  /** Acceptor: what survives a crash. */
-  durable(s: AcceptorState): AcceptorDurable;
-  /** Promises or Accepts that make a quorum among n acceptors. */
-  quorum(n: number): number;
-  /** Accepts after which the proposer announces the decision. */
-  decideAfter(n: number): number;
-  /** The proposal id of a proposer's round. */
-  ballot(round: number, proposer: number): number;
-  /** Proposer: whether a promise's accepted proposal (ballot vb) replaces the best one so far. */
-  adopts(vb: number, bestBallot: number, bestValue: Value | null): boolean;
-  /** Proposer: proposes its own value even when a promise reported an accepted one. */
-  ignoresAccepted: boolean;
-  /** Proposer: starts a round at boot with a value of its own making. */
-  inventsValue: boolean;
-  /** Proposer: on its retry timer while proposing, resends Propose at the same ballot with the client's value. */
-  resendsOwnValue: boolean;
-}
-
-const CORRECT: PaxosVariant = {
-  promises: (b, promised) => b > promised,
-  accepts: (b, promised) => b >= promised,
-  durable: (s) => ({ promised: s.promised, acceptedBallot: s.acceptedBallot, acceptedValue: s.acceptedValue }),
-  quorum: majority,
-  decideAfter: majority,
-  ballot: (round, proposer) => round * BALLOT_SPAN + proposer,
-  adopts: (vb, bestBallot) => vb > bestBallot,
-  ignoresAccepted: false,
-  inventsValue: false,
-  resendsOwnValue: false,
-};
+import { CORRECT, type PaxosVariant } from './rules.ts';
+import { BALLOT_SPAN, type PaxosConfig } from './types.ts';
 
 const TABLE: readonly (Mutant & { rules: Partial<PaxosVariant> })[] = [
   {

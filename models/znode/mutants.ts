@@ -1,59 +1,11 @@
 // Named bug variants of the znode model, as one table: each entry says what it
-// breaks and overrides the rules of ZooKeeper's behaviour (CORRECT) that it
-// changes. The tree, the watch table and the server read their rules from
-// `znodeVariant(mutant)` (the tree receives the name through TxnCtx.mutant,
-// the watch table through fire()) and compare no mutant names. Each breaks a
-// rule of ZooKeeper's data tree or watch delivery that some invariant of
-// properties/znode.ts states.
+// breaks and overrides the rules of ZooKeeper's behaviour (rules.ts) that it
+// changes. The tree receives the name through TxnCtx.mutant, the watch table
+// through fire(). Each breaks a rule of ZooKeeper's data tree or watch delivery
+// that some invariant of properties/znode.ts states.
 import type { Mutant } from '../../src/protocol.ts';
+import { CORRECT, type ZnodeVariant } from './rules.ts';
 import { ssetSize } from './sset.ts';
-import type { StoredNode } from './types.ts';
-
-/** The rules a mutant may change; ZooKeeper's are in CORRECT. */
-export interface ZnodeVariant {
-  /** The number a sequential child's suffix is made from (ZooKeeper: the parent's count of creates). */
-  sequence(parent: StoredNode, zxid: number): number;
-  /** setData with a version other than -1 fails with BADVERSION unless it matches. */
-  setDataChecksVersion: boolean;
-  /** setData increments the data version. */
-  setDataBumpsVersion: boolean;
-  /** A child delete bumps the parent's reported cversion. */
-  deleteBumpsCversion: boolean;
-  /** A child create or delete moves the parent's pzxid. */
-  childChangeMovesPzxid: boolean;
-  /** A delete fires NodeChildrenChanged on the parent as well as NodeDeleted on the node (DataTree.deleteNode). */
-  deleteTriggersParent: boolean;
-  /** A failed multi undoes the ops before the failing one. */
-  multiAtomic: boolean;
-  /** Closing or expiring a session deletes its ephemerals. */
-  closeDeletesEphemerals: boolean;
-  /** No child may be created under an ephemeral (NOCHILDRENFOREPHEMERALS). */
-  ephemeralsHaveNoChildren: boolean;
-  /** A node with children cannot be deleted (NOTEMPTY). */
-  deleteNeedsNoChildren: boolean;
-  /** A watch is removed once fired. */
-  watchFiresOnce: boolean;
-  /** A fired watch notifies its watcher. */
-  watchNotifies: boolean;
-  /** The server sends the watch events a write fired before the write's reply. */
-  watchesBeforeReply: boolean;
-}
-
-const CORRECT: ZnodeVariant = {
-  sequence: (parent) => parent.creates,
-  setDataChecksVersion: true,
-  setDataBumpsVersion: true,
-  deleteBumpsCversion: true,
-  childChangeMovesPzxid: true,
-  deleteTriggersParent: true,
-  multiAtomic: true,
-  closeDeletesEphemerals: true,
-  ephemeralsHaveNoChildren: true,
-  deleteNeedsNoChildren: true,
-  watchFiresOnce: true,
-  watchNotifies: true,
-  watchesBeforeReply: true,
-};
 
 const TABLE: readonly (Mutant & { rules: Partial<ZnodeVariant> })[] = [
   {

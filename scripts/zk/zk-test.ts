@@ -10,10 +10,11 @@
 // Options: --seed N, --size 3|5, --clean-ops N, --fault-count N.
 
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { copyFileSync, existsSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Ensemble } from "./ensemble.ts";
+import { describeEvidence, keepEvidence } from "./evidence.ts";
 import { ENSEMBLE_TUNING, FAULT_RUN, describe, recordOn } from "./record.ts";
 import { validateHistoryFile } from "../../src/oracle/recorder/validate.ts";
 import { CORRUPTIONS, corrupt, parseHistory, serializeHistory, type CorruptionKind } from "../../src/oracle/corrupt.ts";
@@ -42,6 +43,26 @@ function checkerAvailable(): boolean {
 function checkHistoryFile(file: string): { status: number | null; text: string } {
   const r = spawnSync(tsx, [cli, "check-history", file], { cwd: repo, encoding: "utf8", timeout: 300_000 });
   return { status: r.status, text: `${r.stdout ?? ""}${r.stderr ?? ""}`.trim().split("\n").slice(0, 8).join("\n    ") };
+}
+
+/**
+ * ZooKeeper's own evidence of a flagged run, under a folder CI keeps
+ * ($ZK_EVIDENCE_DIR, default ci-results/zk-evidence): each member's server log,
+ * config and data directory as they are now, the flagged history, and each member's
+ * txn-log zxid ranges (with any committed run a member did not log), also printed.
+ */
+function keepDivergence(ensembleDir: string, history: string, label: string): void {
+  const root = resolve(process.env.ZK_EVIDENCE_DIR ?? join(repo, "ci-results/zk-evidence"));
+  const dir = keepEvidence(ensembleDir, root, `${label}-${new Date().toISOString().replace(/[:.]/g, "-")}`);
+  copyFileSync(history, join(dir, basename(history)));
+  console.log(`zk:test: ZooKeeper's evidence of the divergent run kept in ${dir}`);
+  try {
+    const lines = describeEvidence(dir);
+    writeFileSync(join(dir, "txn-log-zxids.txt"), lines.join("\n") + "\n");
+    console.log(`zk:test: each member's txn-log zxid ranges (TxnLogToolkit):\n    ${lines.join("\n    ")}`);
+  } catch (e) {
+    console.log(`zk:test: could not read the txn logs: ${e instanceof Error ? e.message : String(e)}`);
+  }
 }
 
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -75,18 +96,25 @@ async function main(argv: string[]): Promise<number> {
     console.log("zk:test: recording with faults (SIGSTOP/SIGCONT and SIGKILL+restart of leader and follower)");
     let r2 = await recordOn(ens, faults, { ...FAULT_RUN, seed, faultCount: arg(argv, "fault-count", 4) }, log);
     console.log(`  ${describe(r2)}`);
-    // ZooKeeper 3.8.0 itself sometimes diverges under these faults (a follower
-    // killed and restarted twice listed ephemerals of a session closed long
-    // before, cf. ZOOKEEPER-3145 and ZOOKEEPER-4837), and the
-    // checker rightly says so. Such a run is kept and reported, and the fault
-    // recording is made again with another seed, at most twice; the suite fails
-    // if the last one is flagged too.
+    // ZooKeeper 3.8.0 itself sometimes diverges under these faults: a follower,
+    // killed and restarted, serves a tree that lacks a run of committed writes (its
+    // txn log has a hole where the others' do not; cf. ZOOKEEPER-4712, a follower's
+    // SyncRequestProcessor not shut down when it leaves its leader, and
+    // ZOOKEEPER-4785, txns lost in Learner.syncWithLeader() during a DIFF sync), and
+    // the checker says so ("a member lost a run of committed writes"). Measured: 1
+    // of 8 fault runs with seed 1 (scripts/zk/survey.ts), 2 of 15 in the review.
+    // Such a run's history and ZooKeeper's own evidence (server logs, data
+    // directories, each member's txn-log zxid ranges read with TxnLogToolkit) are
+    // kept under ci-results/, the fault recording is made again with another seed,
+    // at most twice, and the suite fails if the last one is flagged too.
     for (let retry = 1; checker && retry <= 2; retry++) {
       const flagged = checkHistoryFile(faults);
       if (flagged.status !== 1) break;
       const kept = join(out, `faults-flagged-${retry}.jsonl`);
       renameSync(faults, kept);
-      console.log(`zk:test: the fault history was flagged (kept as ${kept}); recording it again:\n    ${flagged.text}`);
+      console.log(`zk:test: the fault history was flagged (kept as ${kept}):\n    ${flagged.text}`);
+      keepDivergence(ens.dir, kept, `flagged-${retry}`);
+      console.log("zk:test: recording the fault run again with another seed");
       r2 = await recordOn(ens, faults, { ...FAULT_RUN, seed: seed + 1000 * retry, faultCount: arg(argv, "fault-count", 4) }, log);
       console.log(`  ${describe(r2)}`);
     }

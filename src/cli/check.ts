@@ -26,6 +26,7 @@ export interface CheckCliOptions {
   only?: string;
   out: string;
   shrink: boolean;
+  shrinkTime?: number;
   json: boolean;
   workers?: number;
   impl?: string;
@@ -46,7 +47,7 @@ export interface CheckReport {
   invariant: string | null;
   message: string | null;
   step: number | null;
-  shrunk: { from: number; to: number; shrinks: number } | null;
+  shrunk: { from: number; to: number; shrinks: number; passes: number; ms: number } | null;
   reach: Record<string, number>;
   coverage: unknown;
   elapsedMs: number;
@@ -57,7 +58,10 @@ export interface CheckReport {
 
 function parseOnly(p: Protocol, only: string | undefined): string[] | undefined {
   if (only === undefined) return undefined;
-  const names = only.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = only
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const known = new Set([...p.invariants(p.defaultConfig(null)).map((i) => i.name), ...p.liveness.map((l) => l.name)]);
   for (const n of names) if (!known.has(n)) throw new InputError(`--only: unknown ${p.name} invariant "${n}" (known: ${[...known].join(', ')})`);
   return names;
@@ -77,7 +81,7 @@ export function toReport(p: Protocol, r: CheckResult, tracePath: string | null):
     invariant: f ? f.violation.invariant : null,
     message: f ? f.violation.message : null,
     step: f ? f.violation.step : null,
-    shrunk: f ? { from: f.originalChoices, to: f.input.choices.length, shrinks: f.shrinks } : null,
+    shrunk: f ? { from: f.originalChoices, to: f.input.choices.length, shrinks: f.shrinks, passes: f.shrinkPasses, ms: f.shrinkMs } : null,
     reach: r.reach,
     coverage: r.coverage ? r.coverage.toJSON() : null,
     elapsedMs: Math.round(r.elapsedMs),
@@ -109,7 +113,12 @@ function printHuman(p: Protocol, rep: CheckReport): void {
   out.write(head + '\n');
   if (rep.violations === 0) {
     const live = p.liveness.length > 0 ? `; liveness ${p.liveness.map((l) => l.name).join(', ')}` : '';
-    out.write(`  ${pc.green('held')}: ${p.invariants(p.defaultConfig(null)).map((i) => i.name).join(', ')}${live}\n`);
+    out.write(
+      `  ${pc.green('held')}: ${p
+        .invariants(p.defaultConfig(null))
+        .map((i) => i.name)
+        .join(', ')}${live}\n`,
+    );
   } else {
     out.write(`  ${pc.red('VIOLATION')} ${pc.bold(rep.invariant!)} at step ${rep.step}: ${rep.message}\n`);
     if (rep.shrunk) out.write(`  shrunk from ${rep.shrunk.from} to ${rep.shrunk.to} choices (${rep.shrunk.shrinks} shrinks)\n`);
@@ -120,11 +129,17 @@ function printHuman(p: Protocol, rep: CheckReport): void {
   const cov = rep.coverage as { actions: Record<string, number>; messages: Record<string, number> } | null;
   if (cov) {
     // FIFO links never duplicate (TCP): not a gap in coverage.
-    const never = [...Object.entries(cov.actions), ...Object.entries(cov.messages)]
-      .filter(([k, v]) => v === 0 && !(k === 'duplicate' && p.network === 'fifo'))
-      .map(([k]) => k);
-    out.write(`  actions: ${Object.entries(cov.actions).map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
-    out.write(`  messages delivered: ${Object.entries(cov.messages).map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
+    const never = [...Object.entries(cov.actions), ...Object.entries(cov.messages)].filter(([k, v]) => v === 0 && !(k === 'duplicate' && p.network === 'fifo')).map(([k]) => k);
+    out.write(
+      `  actions: ${Object.entries(cov.actions)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}\n`,
+    );
+    out.write(
+      `  messages delivered: ${Object.entries(cov.messages)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}\n`,
+    );
     if (never.length) out.write(`  ${pc.yellow('never exercised')}: ${never.join(', ')}\n`);
   }
 }
@@ -157,7 +172,7 @@ export async function cmdCheck(model: string, o: CheckCliOptions): Promise<numbe
   for (const p of protocols) hist?.requireHistoryModel(p, o.history);
   if (model === 'all' && o.mutant !== undefined) throw new InputError('--mutant needs a single model, not "all"');
   if (model === 'all' && o.only !== undefined) throw new InputError('--only needs a single model, not "all"');
-  const seed = o.seed ?? ((Date.now() ^ (process.pid << 16)) | 0);
+  const seed = o.seed ?? (Date.now() ^ (process.pid << 16)) | 0;
   const reports: CheckReport[] = [];
   for (const p of protocols) {
     const mutant = requireMutant(p, o.mutant);
@@ -172,6 +187,7 @@ export async function cmdCheck(model: string, o: CheckCliOptions): Promise<numbe
       only,
       coverage: true,
       noShrink: !o.shrink,
+      shrinkTimeMs: o.shrinkTime,
       workers: o.workers ?? autoWorkers(),
       source: protocolSource(p.name, impl),
       shardIndex: shard.index,

@@ -32,6 +32,11 @@ function program(): Command {
     .option('--only <invariants>', 'comma-separated invariant names to check (default: all)')
     .option('--out <dir>', 'where counterexample traces are written', 'zoocheck-traces')
     .option('--no-shrink', 'report the first failing run without shrinking it')
+    .option(
+      '--shrink-time <ms>',
+      "shrinking's allowance in milliseconds of a reference machine, counted as model steps so the result is the same everywhere (default 3000)",
+      intArg('--shrink-time', 1),
+    )
     .option('--workers <n>', 'threads, the main one included (default: the cores not already busy)', intArg('--workers', 1))
     .option('--impl <command>', 'run an external implementation of one role as a subprocess (JSON lines; see README)')
     .option('--impl-role <role>', 'the role the external implementation plays (e.g. acceptor)')
@@ -100,7 +105,9 @@ function program(): Command {
     .requiredOption('--steps <n>', 'total steps to simulate', intArg('--steps', 1))
     .option('--depth <n>', 'adversarial choices per episode', intArg('--depth', 1))
     .option('--mutant <name>', 'simulate a named bug variant')
-    .addOption(new Option('--strategy <s>', 'uniform random choices; swarm: a random subset of fault kinds per episode; pct: priority-based schedules').choices(['uniform', 'swarm', 'pct']).default('swarm'))
+    .addOption(
+      new Option('--strategy <s>', 'uniform random choices; swarm: a random subset of fault kinds per episode; pct: priority-based schedules').choices(['uniform', 'swarm', 'pct']).default('swarm'),
+    )
     .option('--out <dir>', 'where counterexample traces are written', 'zoocheck-traces')
     .option('--json', 'print one JSON object', false)
     .action(async (model: string, o) => {

@@ -7,6 +7,8 @@ import type { BaseConfig } from '../model.ts';
 import type { Protocol } from '../protocol.ts';
 import { runSchedule, type Violation } from '../run.ts';
 import { Coverage } from '../coverage.ts';
+import type * as fc from 'fast-check';
+import type { RunResult } from '../run.ts';
 import { generateRun, runArb, type RunInput } from './arbitrary.ts';
 import { shrinkFailure } from './shrink.ts';
 
@@ -24,6 +26,8 @@ export interface CheckOptions {
   onProgress?: (p: Progress) => void;
   /** Skip shrinking (report the first failing run as generated). */
   noShrink?: boolean;
+  /** The shrinker's allowance in reference milliseconds (shrink.ts: a cap on work, so deterministic). */
+  shrinkTimeMs?: number;
   /** Stop before any run whose index exceeds this (parallel workers share the lowest failure found). */
   stopAfter?: () => number;
 }
@@ -43,6 +47,10 @@ export interface Failure<Cfg extends BaseConfig = BaseConfig> {
   originalChoices: number;
   shrinks: number;
   shrinkAttempts: number;
+  /** Shrink passes that made progress. */
+  shrinkPasses: number;
+  /** Wall time spent shrinking (the only part of a report that varies between machines). */
+  shrinkMs: number;
 }
 
 /** Per-run digests, kept so that shards can be merged exactly. */
@@ -88,12 +96,7 @@ export function runCheck<Cfg extends BaseConfig>(p: Protocol<any, any, any, any,
     digests.push({ run: i, h1: r.h1, h2: r.h2, steps: r.steps });
     if (r.final !== null) for (const pr of p.probes) if (pr.hit(r.final)) reach[pr.name]++;
     if (r.violation !== null) {
-      if (opts.noShrink) {
-        failure = { run: i, violation: r.violation, input: { cfg: value.value.cfg, choices: value.value.choices.slice(0, r.consumed) }, originalChoices: r.consumed, shrinks: 0, shrinkAttempts: 0 };
-      } else {
-        const s = shrinkFailure(p, arb, value, r, { only: opts.only });
-        failure = { run: i, violation: s.result.violation!, input: s.input, originalChoices: r.consumed, shrinks: s.shrinks, shrinkAttempts: s.attempts };
-      }
+      failure = failureOf(p, arb, value, r, i, opts);
       opts.onProgress?.({ done: runs, total, steps, violations: 1 });
       break;
     }
@@ -101,6 +104,23 @@ export function runCheck<Cfg extends BaseConfig>(p: Protocol<any, any, any, any,
   }
   if (!failure) opts.onProgress?.({ done: runs, total, steps, violations: 0 });
   return { model: p.name, mutant: opts.mutant, seed: opts.seed, runs, steps, failure, digests, reach, coverage, elapsedMs: performance.now() - t0 };
+}
+
+/** The failure a failing run reports: shrunk (unless opts.noShrink), with what shrinking did. */
+export function failureOf<Cfg extends BaseConfig>(
+  p: Protocol<any, any, any, any, any, Cfg>,
+  arb: fc.Arbitrary<RunInput<Cfg>>,
+  value: fc.Value<RunInput<Cfg>>,
+  r: RunResult,
+  run: number,
+  opts: Pick<CheckOptions, 'noShrink' | 'only' | 'shrinkTimeMs'>,
+): Failure<Cfg> {
+  const raw = { cfg: value.value.cfg, choices: value.value.choices.slice(0, r.consumed) };
+  if (opts.noShrink) return { run, violation: r.violation!, input: raw, originalChoices: r.consumed, shrinks: 0, shrinkAttempts: 0, shrinkPasses: 0, shrinkMs: 0 };
+  const t0 = performance.now();
+  const s = shrinkFailure(p, arb, value, r, { only: opts.only, timeMs: opts.shrinkTimeMs });
+  const shrinkMs = Math.round(performance.now() - t0);
+  return { run, violation: s.result.violation!, input: s.input, originalChoices: r.consumed, shrinks: s.shrinks, shrinkAttempts: s.attempts, shrinkPasses: s.passes, shrinkMs };
 }
 
 /**

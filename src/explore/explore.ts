@@ -10,7 +10,8 @@ import type { Invariant, Liveness, Protocol } from '../protocol.ts';
 import { encodeChoice, fairSuffix, type Violation } from '../run.ts';
 import { Scheduler } from '../scheduler.ts';
 import type { World } from '../world.ts';
-import { FingerprintMap, FingerprintSet, Fingerprinter } from './fingerprint.ts';
+import { Fingerprinter } from './fingerprint.ts';
+import { FingerprintMap, FingerprintSet } from './fingerprint-set.ts';
 
 export interface ExploreOptions {
   /** Longest path expanded, in choices: states this deep are checked, not expanded. */
@@ -27,6 +28,20 @@ export interface ExploreOptions {
   onProgress?: (p: ExploreProgress) => void;
   /** Hand back the visited fingerprint set (tests compare it with random runs). */
   keepVisited?: boolean;
+  /**
+   * Search from this world instead of the initial one (the shrinker seeds
+   * searches from the states on a trace); `prefix` are the choices that reach
+   * it, and counterexamples start with them.
+   */
+  from?: { world: World; prefix: readonly number[] };
+  /** Stop once this many transitions were taken (a bound on work, so the same everywhere). */
+  maxGenerated?: number;
+  /**
+   * Report only violations of this invariant: a state that breaks another one
+   * is a dead end (a run through it stops there), one whose suffix breaks
+   * another one is still expanded. Every invariant is checked, as a replay does.
+   */
+  target?: string;
 }
 
 export interface ExploreProgress {
@@ -157,11 +172,13 @@ export function explore<Cfg extends BaseConfig>(p: Protocol<any, any, any, any, 
   const parent: number[] = [];
   const choice: number[] = [];
   const depthOf: number[] = [];
+  const prefix = opts.from?.prefix ?? [];
   const pathTo = (idx: number, last?: number): number[] => {
     const out: number[] = last === undefined ? [] : [last];
     for (let i = idx; i > 0; i = parent[i]) out.push(choice[i]);
-    return out.reverse();
+    return prefix.concat(out.reverse());
   };
+  const maxGenerated = opts.maxGenerated ?? Number.POSITIVE_INFINITY;
 
   let generated = 1;
   let outOfBounds = 0;
@@ -184,13 +201,19 @@ export function explore<Cfg extends BaseConfig>(p: Protocol<any, any, any, any, 
     };
   };
 
-  let w0 = sch.initial();
-  for (let i = 0; i < sch.n; i++) w0 = sch.start(w0, i);
+  let w0: World;
+  if (opts.from) w0 = opts.from.world;
+  else {
+    w0 = sch.initial();
+    for (let i = 0; i < sch.n; i++) w0 = sch.start(w0, i);
+  }
   fper.fingerprint(w0, fp, efp);
   seen.add(fp[0], fp[1]);
+  const target = opts.target;
+  const other = (v: Violation | null) => v !== null && target !== undefined && v.invariant !== target;
   const v0 = checkAll(invariants, w0, w0) ?? (opts.suffix ? suffixViolation(p, cfg, suffixSch, w0, invariants, liveness, memo, efp) : null);
-  if (v0 !== null) {
-    counterexample = { choices: [], violation: v0 };
+  if (v0 !== null && !other(v0)) {
+    counterexample = { choices: prefix.slice(), violation: v0 };
     return finish();
   }
   worlds.push(w0);
@@ -221,12 +244,14 @@ export function explore<Cfg extends BaseConfig>(p: Protocol<any, any, any, any, 
       } catch (e) {
         // An external implementation refusing a step is a violation, as in runSchedule.
         if (!(e instanceof StepError)) throw e;
+        if (target !== undefined && e.invariant !== target) continue;
         counterexample = { choices: pathTo(head, c), violation: { invariant: e.invariant, kind: 'safety', step: w.step + 1, message: e.message } };
         maxDepth = Math.max(maxDepth, d + 1);
         return finish();
       }
       generated++;
       const bad = checkAll(invariants, child, w);
+      if (other(bad)) continue;
       if (bad !== null) {
         counterexample = { choices: pathTo(head, c), violation: bad };
         maxDepth = Math.max(maxDepth, d + 1);
@@ -242,7 +267,7 @@ export function explore<Cfg extends BaseConfig>(p: Protocol<any, any, any, any, 
       if (d + 1 > maxDepth) maxDepth = d + 1;
       if (opts.suffix) {
         const sv = suffixViolation(p, cfg, suffixSch, child, invariants, liveness, memo, efp);
-        if (sv !== null) {
+        if (sv !== null && !other(sv)) {
           counterexample = { choices: pathTo(idx), violation: sv };
           return finish();
         }
@@ -251,7 +276,7 @@ export function explore<Cfg extends BaseConfig>(p: Protocol<any, any, any, any, 
         outOfBounds++;
         worlds[idx] = null;
       }
-      if (seen.size >= opts.maxStates) {
+      if (seen.size >= opts.maxStates || generated >= maxGenerated) {
         cut = true;
         return finish();
       }

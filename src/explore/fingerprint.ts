@@ -4,16 +4,20 @@
 // apart: the step counter and packet ids are left out (invariants only compare
 // ids with the previous world's nextId), datagram packets are a multiset (any of
 // them may be delivered next, so their order is not behaviour), timers a set,
-// and the ghost goes through the model's ghostKey. FIFO links keep their order,
-// which is behaviour there. With symmetry, the fingerprint is the smallest one
-// over renamings of the model's interchangeable nodes, so a state and its
-// mirror images collapse into one.
+// and the ghost goes through the model's ghostKey. Over FIFO links everything
+// in flight keeps its order, and so do the timers: the fair suffix there
+// delivers the oldest link head and fires the oldest timer. With symmetry, the
+// fingerprint is the smallest one over renamings of the model's
+// interchangeable nodes, so a state and its mirror images collapse into one.
 //
-// The fair suffix does read packet and timer order (it delivers the oldest
-// first), so two worlds with one fingerprint may run different suffixes; the
-// explorer checks the suffix of the first one it reaches. Safety found by
-// expansion is unaffected. Fingerprinter.exact keeps the order, for the
-// explorer's memo of suffixes already run.
+// The fair suffix's choices are a function of this canonical form (over
+// datagrams it takes the smallest message and timer in a canonical order,
+// fair.ts), so two worlds with one fingerprint run the same suffix and the
+// explorer's first violation is a shortest one, in the suffix too (issue 12).
+// With symmetry the suffix of a mirror image is not the mirror image of the
+// suffix (the canonical order reads node ids): shortest up to renaming only.
+// Fingerprinter.exact also keeps datagram order, for the explorer's memo of
+// suffixes already run.
 //
 // Collisions: a fingerprint is two independent 32-bit hashes (an FNV-1a-like
 // lane and a murmur3-style lane) of the canonical form described above, each
@@ -26,170 +30,8 @@
 import type { BaseConfig } from '../model.ts';
 import type { Protocol } from '../protocol.ts';
 import type { World } from '../world.ts';
-
-/** 16 hex digits: how a fingerprint is printed. */
-export function fpHex(h1: number, h2: number): string {
-  return (h1 >>> 0).toString(16).padStart(8, '0') + (h2 >>> 0).toString(16).padStart(8, '0');
-}
-
-/**
- * A set of 64-bit fingerprints: open addressing over two Uint32Arrays, 16 to
- * 32 bytes per state at the load it keeps, no per-entry objects (a Set of
- * strings or bigints would cost ten times that and keep the collector busy).
- */
-export class FingerprintSet {
-  private hi: Uint32Array;
-  private lo: Uint32Array;
-  private mask: number;
-  size = 0;
-
-  constructor(capacity = 1 << 16) {
-    let cap = 16;
-    while (cap < capacity * 2) cap <<= 1;
-    this.hi = new Uint32Array(cap);
-    this.lo = new Uint32Array(cap);
-    this.mask = cap - 1;
-  }
-
-  /** Add; true when it was not there yet. */
-  add(h1: number, h2: number): boolean {
-    // (0, 0) marks an empty slot; the one fingerprint that hashes to it is moved.
-    if (h1 === 0 && h2 === 0) h2 = 1;
-    let i = (h1 ^ Math.imul(h2, 0x9e3779b1)) & this.mask;
-    const hi = this.hi;
-    const lo = this.lo;
-    for (;;) {
-      const a = hi[i];
-      const b = lo[i];
-      if (a === 0 && b === 0) break;
-      if (a === h1 && b === h2) return false;
-      i = (i + 1) & this.mask;
-    }
-    hi[i] = h1;
-    lo[i] = h2;
-    this.size++;
-    if (this.size * 2 > this.mask) this.grow();
-    return true;
-  }
-
-  has(h1: number, h2: number): boolean {
-    if (h1 === 0 && h2 === 0) h2 = 1;
-    let i = (h1 ^ Math.imul(h2, 0x9e3779b1)) & this.mask;
-    for (;;) {
-      const a = this.hi[i];
-      const b = this.lo[i];
-      if (a === 0 && b === 0) return false;
-      if (a === h1 && b === h2) return true;
-      i = (i + 1) & this.mask;
-    }
-  }
-
-  private grow(): void {
-    const oldHi = this.hi;
-    const oldLo = this.lo;
-    this.hi = new Uint32Array(oldHi.length * 2);
-    this.lo = new Uint32Array(oldLo.length * 2);
-    this.mask = this.hi.length - 1;
-    this.size = 0;
-    for (let i = 0; i < oldHi.length; i++) if (oldHi[i] !== 0 || oldLo[i] !== 0) this.add(oldHi[i], oldLo[i]);
-  }
-}
-
-/** A map from 64-bit fingerprints to small non-negative integers, laid out like FingerprintSet. */
-export class FingerprintMap {
-  private hi: Uint32Array;
-  private lo: Uint32Array;
-  private val: Int32Array;
-  private mask: number;
-  size = 0;
-
-  constructor(capacity = 1 << 16) {
-    let cap = 16;
-    while (cap < capacity * 2) cap <<= 1;
-    this.hi = new Uint32Array(cap);
-    this.lo = new Uint32Array(cap);
-    this.val = new Int32Array(cap);
-    this.mask = cap - 1;
-  }
-
-  /** The value stored for (h1, h2), or -1. */
-  get(h1: number, h2: number): number {
-    if (h1 === 0 && h2 === 0) h2 = 1;
-    let i = (h1 ^ Math.imul(h2, 0x9e3779b1)) & this.mask;
-    for (;;) {
-      const a = this.hi[i];
-      const b = this.lo[i];
-      if (a === 0 && b === 0) return -1;
-      if (a === h1 && b === h2) return this.val[i];
-      i = (i + 1) & this.mask;
-    }
-  }
-
-  set(h1: number, h2: number, v: number): void {
-    if (h1 === 0 && h2 === 0) h2 = 1;
-    let i = (h1 ^ Math.imul(h2, 0x9e3779b1)) & this.mask;
-    for (;;) {
-      const a = this.hi[i];
-      const b = this.lo[i];
-      if (a === 0 && b === 0) break;
-      if (a === h1 && b === h2) {
-        this.val[i] = v;
-        return;
-      }
-      i = (i + 1) & this.mask;
-    }
-    this.hi[i] = h1;
-    this.lo[i] = h2;
-    this.val[i] = v;
-    this.size++;
-    if (this.size * 2 > this.mask) {
-      const { hi, lo, val } = this;
-      this.hi = new Uint32Array(hi.length * 2);
-      this.lo = new Uint32Array(lo.length * 2);
-      this.val = new Int32Array(val.length * 2);
-      this.mask = this.hi.length - 1;
-      this.size = 0;
-      for (let k = 0; k < hi.length; k++) if (hi[k] !== 0 || lo[k] !== 0) this.set(hi[k], lo[k], val[k]);
-    }
-  }
-}
-
-function isIdentity(perm: readonly number[]): boolean {
-  for (let i = 0; i < perm.length; i++) if (perm[i] !== i) return false;
-  return true;
-}
-
-/** Every permutation of `xs`, as arrays of the same elements. */
-function permutations(xs: readonly number[]): number[][] {
-  if (xs.length <= 1) return [xs.slice()];
-  const out: number[][] = [];
-  for (let i = 0; i < xs.length; i++) {
-    const rest = xs.slice(0, i).concat(xs.slice(i + 1));
-    for (const p of permutations(rest)) out.push([xs[i], ...p]);
-  }
-  return out;
-}
-
-/**
- * The node renamings symmetry reduction tries: every combination of a
- * permutation within each group, as perm[old id] = new id, identity first.
- */
-export function groupPermutations(n: number, groups: readonly (readonly number[])[]): number[][] {
-  let perms: number[][] = [Array.from({ length: n }, (_, i) => i)];
-  for (const g of groups) {
-    if (g.length < 2) continue;
-    const next: number[][] = [];
-    for (const base of perms) {
-      for (const order of permutations(g)) {
-        const p = base.slice();
-        for (let k = 0; k < g.length; k++) p[g[k]] = order[k];
-        next.push(p);
-      }
-    }
-    perms = next;
-  }
-  return perms;
-}
+import { fpHex } from './fingerprint-set.ts';
+import { isIdentity, permutations } from './symmetry.ts';
 
 // Structural hashing: two 32-bit lanes accumulated in module variables (no
 // allocation per value). Lane A is FNV-1a-like, lane B a murmur3-style mix;
@@ -334,7 +176,13 @@ export class Fingerprinter<Cfg extends BaseConfig = BaseConfig> {
     this.fifo = p.network === 'fifo';
     this.ghostKey = p.ghostKey ? p.ghostKey.bind(p) : (g) => JSON.stringify(g);
     // Groups in id order: the sorted members fill the slots in that order.
-    this.groups = symmetry && p.symmetry ? p.symmetry.groups(cfg).filter((g) => g.length > 1).map((g) => g.slice().sort((x, y) => x - y)) : [];
+    this.groups =
+      symmetry && p.symmetry
+        ? p.symmetry
+            .groups(cfg)
+            .filter((g) => g.length > 1)
+            .map((g) => g.slice().sort((x, y) => x - y))
+        : [];
     this.identity = Array.from({ length: this.n }, (_, i) => i);
     this.labelA = new Float64Array(this.n);
     this.labelB = new Float64Array(this.n);
@@ -506,8 +354,8 @@ export class Fingerprinter<Cfg extends BaseConfig = BaseConfig> {
     const nodes: string[] = [];
     for (let i = 0; i < n; i++) nodes.push(w.nodes[i] === null ? '~' + JSON.stringify(w.durable[i]) : JSON.stringify(w.nodes[i]));
     const pk = (x: World['net'][number]) => `${x.from}>${x.to}${x.down ? '!' : ':' + JSON.stringify(x.msg)}`;
-    const net = this.fifo ? [...w.net].sort((a, b) => a.from * 64 + a.to - (b.from * 64 + b.to)).map(pk) : w.net.map(pk).sort();
-    const timers = w.timers.map((t) => `${t.node}:${t.name}`).sort();
+    const net = this.fifo ? w.net.map(pk) : w.net.map(pk).sort();
+    const timers = this.fifo ? w.timers.map((t) => `${t.node}:${t.name}`) : w.timers.map((t) => `${t.node}:${t.name}`).sort();
     const all = n >= 32 ? -1 : (1 << n) - 1;
     const part = w.partition & 1 ? all & ~w.partition : w.partition;
     const u = w.used;
@@ -525,8 +373,8 @@ export class Fingerprinter<Cfg extends BaseConfig = BaseConfig> {
       exact[0] = EA >>> 0;
       exact[1] = EB >>> 0;
     }
-    let a = HA >>> 0;
-    let b = HB >>> 0;
+    let a = (this.fifo ? EA : HA) >>> 0;
+    let b = (this.fifo ? EB : HB) >>> 0;
     if (this.groups.length > 0) {
       const sym = this.p.symmetry!;
       let first = true;
@@ -538,8 +386,8 @@ export class Fingerprinter<Cfg extends BaseConfig = BaseConfig> {
           y = b;
         } else {
           this.hashWorld(sym.permute(w, perm, this.cfg));
-          x = HA >>> 0;
-          y = HB >>> 0;
+          x = (this.fifo ? EA : HA) >>> 0;
+          y = (this.fifo ? EB : HB) >>> 0;
         }
         if (first || x < a || (x === a && y < b)) {
           a = x;
@@ -619,25 +467,4 @@ export class Fingerprinter<Cfg extends BaseConfig = BaseConfig> {
     this.fingerprint(w, out);
     return fpHex(out[0], out[1]);
   }
-}
-
-/**
- * Rename nodes in the parts of a world the engine owns: node and durable order,
- * packet ends, timer owners and the partition. Packet ids and order stay as
- * they are (the fingerprint does not read them). What a model keeps inside its
- * states, messages and ghost is the model's to rewrite (Symmetry.permute).
- */
-export function permuteEngineParts<W extends World>(w: W, perm: readonly number[]): W {
-  const n = w.nodes.length;
-  const nodes = new Array(n);
-  const durable = new Array(n);
-  for (let i = 0; i < n; i++) {
-    nodes[perm[i]] = w.nodes[i];
-    durable[perm[i]] = w.durable[i];
-  }
-  const net = w.net.map((pk) => (perm[pk.from] === pk.from && perm[pk.to] === pk.to ? pk : { ...pk, from: perm[pk.from], to: perm[pk.to] }));
-  const timers = w.timers.map((t) => (perm[t.node] === t.node ? t : { ...t, node: perm[t.node] }));
-  let partition = 0;
-  for (let i = 0; i < n; i++) if ((w.partition >>> i) & 1) partition |= 1 << perm[i];
-  return { ...w, nodes, durable, net, timers, partition };
 }

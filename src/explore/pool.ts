@@ -11,9 +11,8 @@ import type { Protocol } from '../protocol.ts';
 import { runSchedule } from '../run.ts';
 import { Coverage } from '../coverage.ts';
 import { generateRun, runArb } from './arbitrary.ts';
-import { runCheck, type CheckOptions, type CheckResult, type Failure, type RunDigest } from './check.ts';
+import { failureOf, runCheck, type CheckOptions, type CheckResult, type Failure, type RunDigest } from './check.ts';
 import { cancelWorker, emptyShare, failureFound, runNextChunk, shardRuns, shareCells, type ShareResult, type ShareSpec } from './share.ts';
-import { shrinkFailure } from './shrink.ts';
 import type { WorkerTask } from './worker.ts';
 
 /**
@@ -110,7 +109,10 @@ export async function runCheckParallel<Cfg extends BaseConfig>(p: Protocol<any, 
   });
   const shares: (ShareResult | WorkerDone)[] = [mine, ...(await Promise.all(workers.map((w) => w.done))).filter((x) => x !== null)];
   const firstFailure = shares.reduce<number | null>((m, r) => (r.failure !== null && (m === null || r.failure < m) ? r.failure : m), null);
-  const digests: RunDigest[] = shares.flatMap((r) => r.digests).filter((d) => firstFailure === null || d.run <= firstFailure).sort((a, b) => a.run - b.run);
+  const digests: RunDigest[] = shares
+    .flatMap((r) => r.digests)
+    .filter((d) => firstFailure === null || d.run <= firstFailure)
+    .sort((a, b) => a.run - b.run);
   const reach: Record<string, number> = Object.fromEntries(p.probes.map((pr) => [pr.name, 0]));
   for (const r of shares) for (const [k, v] of Object.entries(r.reach)) reach[k] += v;
   let coverage: Coverage | null = null;
@@ -145,7 +147,5 @@ export function shrinkRun<Cfg extends BaseConfig>(p: Protocol<any, any, any, any
   const value = generateRun(arb, opts.seed, run);
   const r = runSchedule(p, value.value.cfg, value.value.choices, { only: opts.only });
   if (r.violation === null) throw new Error(`run ${run} did not fail when regenerated`);
-  if (opts.noShrink) return { run, violation: r.violation, input: { cfg: value.value.cfg, choices: value.value.choices.slice(0, r.consumed) }, originalChoices: r.consumed, shrinks: 0, shrinkAttempts: 0 };
-  const s = shrinkFailure(p, arb, value, r, { only: opts.only });
-  return { run, violation: s.result.violation!, input: s.input, originalChoices: r.consumed, shrinks: s.shrinks, shrinkAttempts: s.attempts };
+  return failureOf(p, arb, value, r, run, opts);
 }

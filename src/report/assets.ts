@@ -44,6 +44,9 @@ body{margin:0;font:13px/1.35 var(--sans);color:#0f172a;background:#fff}
 .row.viol.sel{background:#fecaca}
 .row.sel .g{box-shadow:inset 3px 0 #2563eb}
 .row.viol .g{color:#b91c1c;font-weight:700;box-shadow:inset 3px 0 #dc2626}
+.row.slice .g{color:#0f172a;font-weight:700}
+.row.ctx .d,.row.ctx .g{opacity:.4}
+.row.ctx .d .obs,.row.ctx .d .snd{display:none}
 .ph{cursor:default;border-top:1px solid #cbd5e1;border-bottom:1px solid #cbd5e1;background:#f8fafc}
 .ph:hover{background:#f8fafc}
 .ph .phl span{position:relative;z-index:3;background:inherit;padding:0 4px}

@@ -5,6 +5,7 @@
 import type { TraceEvent } from '../trace/events.ts';
 import type { TraceFile } from '../trace/format.ts';
 import { describe } from '../trace/render.ts';
+import { causalSlice } from '../trace/slice.ts';
 import { CLIENT_JS, CSS } from './assets.ts';
 import { type Arrow, type Layout, layout } from './layout.ts';
 
@@ -22,7 +23,10 @@ export function esc(s: string): string {
 
 /** JSON inside a <script> element: no "<" may survive, or "</script>" in a model string ends the block. */
 function scriptJson(v: unknown): string {
-  return JSON.stringify(v).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(v)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 function n1(x: number): string {
@@ -353,6 +357,7 @@ export function renderHtml(trace: TraceFile): string {
   const markers = t.events.map((e, i) => markerSvg(e, i, g, i === vi, color, ended)).join('');
 
   // Rows.
+  const slice = causalSlice(t);
   const rows: string[] = [];
   L.rows.forEach((r, ri) => {
     if (r.kind === 'phase') {
@@ -362,7 +367,9 @@ export function renderHtml(trace: TraceFile): string {
     const first = r.events[0];
     const e = t.events[first];
     const isV = r.events.includes(vi ?? -1);
-    const attrs = [`class="row ev${isV ? ' viol' : ''}"`, `id="e${first}"`, `data-step="${e.step}"`, `data-idx="${first}"`];
+    // The violation's causal slice stands out; the other steps are folded to a dim line.
+    const part = slice.size === 0 ? '' : r.events.some((i) => slice.has(i)) ? ' slice' : ' ctx';
+    const attrs = [`class="row ev${isV ? ' viol' : ''}${part}"`, `id="e${first}"`, `data-step="${e.step}"`, `data-idx="${first}"`];
     if (isV) attrs.push('data-violation');
     let lanes = '';
     let desc: string;
@@ -407,6 +414,7 @@ export function renderHtml(trace: TraceFile): string {
     `run ${t.run ?? '-'}`,
     `${t.choices.length} choices`,
     `${t.events.length} events`,
+    ...(slice.size > 0 ? [`causal slice: ${slice.size} steps (bold), the rest dimmed`] : []),
   ].join(' · ');
 
   const legend = [
@@ -426,7 +434,7 @@ export function renderHtml(trace: TraceFile): string {
     nodes: t.nodes,
     violation: vi,
     invariant: v ? { name: v.invariant, kind: v.kind, message: v.message } : null,
-    events: t.events.map((e) => {
+    events: t.events.map((e, i) => {
       const o: Record<string, unknown> = { step: e.step, phase: e.phase, action: e.action, desc: describe(e) };
       if (e.node !== undefined) o.node = e.node;
       if (e.state !== undefined) o.state = e.state;
@@ -434,6 +442,7 @@ export function renderHtml(trace: TraceFile): string {
       if (e.observe) o.observe = e.observe;
       if (e.timersSet) o.timersSet = e.timersSet;
       if (e.timersCancelled) o.timersCancelled = e.timersCancelled;
+      if (slice.has(i)) o.slice = true;
       return o;
     }),
   };

@@ -2,13 +2,12 @@
 // on which row, where each message went (send/deliver pairing), when nodes were
 // down and which side of a partition they were on. Pure and deterministic.
 import type { TraceEvent } from '../trace/events.ts';
+import { violatingEvent } from '../trace/slice.ts';
 import type { TraceFile } from '../trace/format.ts';
 
 export type Phase = TraceEvent['phase'];
 
-export type Row =
-  | { kind: 'phase'; phase: Phase }
-  | { kind: 'events'; events: number[] };
+export type Row = { kind: 'phase'; phase: Phase } | { kind: 'events'; events: number[] };
 
 /** How a message's life ended. */
 export type Fate =
@@ -79,22 +78,6 @@ function startRowEvents(events: TraceEvent[]): number[] | null {
     idx.push(i);
   }
   return idx.length > 1 ? idx : null;
-}
-
-export function violatingEvent(t: TraceFile): number | null {
-  const v = t.violation;
-  if (v === null || t.events.length === 0) return null;
-  let exact: number | null = null;
-  let exactStart: number | null = null;
-  let before: number | null = null;
-  t.events.forEach((e, i) => {
-    if (e.step === v.step) {
-      if (e.phase === 'start') exactStart = i;
-      else exact = i;
-    }
-    if (e.step <= v.step) before = i;
-  });
-  return exact ?? exactStart ?? before;
 }
 
 export function layout(t: TraceFile): Layout {

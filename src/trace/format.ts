@@ -60,7 +60,7 @@ export function readTrace(path: string): TraceFile {
     text = readFileSync(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(`${path}: cannot read trace (${code === 'ENOENT' ? 'no such file' : code ?? String(e)})`);
+    throw new InputError(`${path}: cannot read trace (${code === 'ENOENT' ? 'no such file' : (code ?? String(e))})`);
   }
   let raw: unknown;
   try {

@@ -1,6 +1,7 @@
 // Reading a trace: as aligned text, and as a Mermaid sequence diagram.
 import type { TraceEvent } from './events.ts';
 import type { TraceFile } from './format.ts';
+import { causalSlice } from './slice.ts';
 
 /** One line per event, so the text and HTML views word events the same way. */
 export function describe(e: TraceEvent): string {
@@ -34,27 +35,51 @@ const PHASE_HEADINGS: Record<TraceEvent['phase'], string> = {
   start: '-- start',
   warmup: '-- warm start (fair, fault-free, until the system is up)',
   adversary: '-- adversarial schedule',
-  suffix: '-- fair suffix (heal, restart, deliver in order, fire timers)',
+  suffix: '-- fair suffix (heal, restart, deliver, fire timers)',
 };
 
-export function renderText(t: TraceFile): string {
+/**
+ * The trace as text. With a violation, the steps in its causal slice (slice.ts)
+ * are marked `*`, the violating one `!!`, and each run of two or more other
+ * steps is folded into one line; `full` shows every step.
+ */
+export function renderText(t: TraceFile, opts: { full?: boolean } = {}): string {
   const out: string[] = [];
   const mut = t.mutant ?? 'none (correct model)';
   out.push(`zoocheck trace  model=${t.model}  mutant=${mut}  seed=${t.seed ?? '-'}  run=${t.run ?? '-'}  choices=${t.choices.length}`);
   out.push(`config: ${JSON.stringify(t.config)}`);
   out.push(`nodes: ${t.nodes.join(' ')}`);
+  const slice = causalSlice(t);
+  const fold = !opts.full && slice.size > 0;
+  if (slice.size > 0) out.push(`causal slice: ${slice.size} of ${t.events.length} steps lead to the violation (marked *)${fold ? '; the others are folded' : ''}`);
   out.push('');
   let phase = '';
-  for (const e of t.events) {
-    if (e.phase !== phase) {
-      phase = e.phase;
-      out.push(PHASE_HEADINGS[e.phase]);
-    }
-    const marker = t.violation !== null && e.step === t.violation.step && e.phase !== 'start' ? '!!' : '  ';
+  let folded: number[] = [];
+  const flush = () => {
+    if (folded.length === 1) line(folded[0]);
+    else if (folded.length > 1) out.push(`     … ${folded.length} steps outside the causal slice (${t.events[folded[0]].step}-${t.events[folded[folded.length - 1]].step})`);
+    folded = [];
+  };
+  const line = (i: number) => {
+    const e = t.events[i];
+    const marker = t.violation !== null && e.step === t.violation.step && e.phase !== 'start' ? '!!' : slice.has(i) ? ' *' : '  ';
     out.push(`${marker}${String(e.step).padStart(4)}  ${describe(e)}`);
     if (e.sends && e.sends.length > 0) out.push(`        sends ${e.sends.map((s) => `${s.to}:${s.text}`).join(', ')}`);
     if (e.observe && e.observe.length > 0) out.push(`        observes ${e.observe.join('; ')}`);
-  }
+  };
+  t.events.forEach((e, i) => {
+    if (e.phase !== phase) {
+      flush();
+      phase = e.phase;
+      out.push(PHASE_HEADINGS[e.phase]);
+    }
+    if (fold && !slice.has(i)) folded.push(i);
+    else {
+      flush();
+      line(i);
+    }
+  });
+  flush();
   out.push('');
   if (t.violation) out.push(`VIOLATION ${t.violation.invariant} (${t.violation.kind}) at step ${t.violation.step}: ${t.violation.message}`);
   else out.push('no violation: every invariant held');

@@ -5,7 +5,8 @@
 // lines' schema is schema.ts; this file adds what needs more than one line: the meta
 // line first, unique op ids, paths under meta.root, late replies and watch lines
 // naming recorded ops.
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
 import { gunzipSync } from 'node:zlib';
 import { InputError } from '../../config.ts';
 import { LineError, parseLine, parseOutcome } from './schema.ts';
@@ -24,19 +25,8 @@ function underRoot(path: string, root: string): boolean {
   return path === root || path.startsWith(root === '/' ? '/' : root + '/');
 }
 
-/**
- * Parse the text of a zk-history/1 file. `fileName` only labels error messages.
- * Throws InputError `file:line: field.path: problem` on the first malformed line.
- */
-export function parseHistory(text: string, fileName = 'history.jsonl'): HistoryLine[] {
-  const out: HistoryLine[] = [];
-  const lineNos: number[] = [];
-  const opLineNo = new Map<number, number>();
-  const ops = new Map<number, OpLine>();
-  let root = '/';
-  const fail = (lineNo: number, msg: string): never => {
-    throw new InputError(`${fileName}:${lineNo}: ${msg}`);
-  };
+/** The non-blank lines of a text with their 1-based numbers, and whether each is the last. */
+function* textLines(text: string): Generator<[string, number, boolean]> {
   let start = 0;
   let lineNo = 0;
   const n = text.length;
@@ -45,9 +35,82 @@ export function parseHistory(text: string, fileName = 'history.jsonl'): HistoryL
     if (end < 0) end = n;
     lineNo++;
     const src = text.slice(start, end);
-    const lastLine = end >= n || isBlank(text, end + 1);
+    const last = end >= n || isBlank(text, end + 1);
     start = end + 1;
-    if (src.trim() === '') continue;
+    if (src.trim() !== '') yield [src, lineNo, last];
+  }
+}
+
+/** The same for a file read in chunks, so a large history is never one string in memory. */
+function* fileLines(fd: number): Generator<[string, number, boolean]> {
+  const decoder = new StringDecoder('utf8');
+  const chunk = Buffer.allocUnsafe(1 << 22);
+  let rest = '';
+  let lineNo = 0;
+  let held: [string, number] | null = null;
+  for (;;) {
+    const n = readSync(fd, chunk, 0, chunk.length, null);
+    const text = n > 0 ? rest + decoder.write(chunk.subarray(0, n)) : rest + decoder.end();
+    let start = 0;
+    for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
+      lineNo++;
+      const src = text.slice(start, end);
+      start = end + 1;
+      if (src.trim() === '') continue;
+      if (held) yield [held[0], held[1], false];
+      held = [src, lineNo];
+    }
+    rest = text.slice(start);
+    if (n <= 0) break;
+  }
+  if (rest.trim() !== '') {
+    if (held) yield [held[0], held[1], false];
+    held = [rest, lineNo + 1];
+  }
+  if (held) yield [held[0], held[1], true];
+}
+
+/**
+ * One copy of each repeated string of an op line (JSON.parse makes a new one per
+ * occurrence): a 200,000-op history holds a few hundred distinct sessions, members
+ * and paths, and this is most of what keeps its lines under the memory goal.
+ */
+function shareStrings(l: OpLine, intern: (s: string) => string): void {
+  l.phase = intern(l.phase);
+  if (l.session !== null) l.session = intern(l.session);
+  if (l.server !== null) l.server = intern(l.server);
+  if (l.path !== null) l.path = intern(l.path);
+  const o = l.outcome;
+  if (typeof o.server === 'string') o.server = intern(o.server);
+  if (o.error !== undefined) o.error = intern(o.error);
+  if (o.stat) (o.stat as { ephemeralOwner: string }).ephemeralOwner = intern(o.stat.ephemeralOwner);
+}
+
+/**
+ * Parse the text of a zk-history/1 file. `fileName` only labels error messages.
+ * Throws InputError `file:line: field.path: problem` on the first malformed line.
+ */
+export function parseHistory(text: string, fileName = 'history.jsonl'): HistoryLine[] {
+  return parseLines(textLines(text), fileName);
+}
+
+function parseLines(source: Iterable<[string, number, boolean]>, fileName: string): HistoryLine[] {
+  const out: HistoryLine[] = [];
+  const lineNos: number[] = [];
+  const opLineNo = new Map<number, number>();
+  const ops = new Map<number, OpLine>();
+  const strings = new Map<string, string>();
+  const intern = (x: string): string => {
+    const y = strings.get(x);
+    if (y !== undefined) return y;
+    strings.set(x, x);
+    return x;
+  };
+  let root = '/';
+  const fail = (lineNo: number, msg: string): never => {
+    throw new InputError(`${fileName}:${lineNo}: ${msg}`);
+  };
+  for (const [src, lineNo, lastLine] of source) {
     let raw: unknown;
     try {
       raw = JSON.parse(src);
@@ -64,6 +127,7 @@ export function parseHistory(text: string, fileName = 'history.jsonl'): HistoryL
       if (e instanceof LineError) fail(lineNo, e.message);
       throw e;
     }
+    if (line!.kind === 'op') shareStrings(line!, intern);
     if (out.length === 0 && line!.kind !== 'meta') {
       fail(lineNo, `kind: the first line must be kind "meta", got "${line!.kind}"`);
     }
@@ -111,20 +175,41 @@ export function parseHistory(text: string, fileName = 'history.jsonl'): HistoryL
  * content, is decompressed); throws InputError (exit 2) on any malformed line.
  */
 export function readHistoryFile(path: string): HistoryLine[] {
-  let buf: Buffer;
   const name = path === '-' ? '<stdin>' : path;
-  try {
-    buf = readFileSync(path === '-' ? 0 : path);
-  } catch (e) {
+  const cannot = (e: unknown): never => {
     throw new InputError(`${name}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  };
+  let fd: number;
+  try {
+    fd = path === '-' ? 0 : openSync(path, 'r');
+  } catch (e) {
+    return cannot(e);
   }
-  // gzip's magic number, whatever the name says.
-  if (buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) {
-    try {
-      buf = gunzipSync(buf);
-    } catch (e) {
-      throw new InputError(`${name}: not a valid gzip file: ${(e as Error).message}`);
+  try {
+    // gzip's magic number, whatever the name says: decompressed whole (a .gz is small).
+    const magic = Buffer.alloc(2);
+    const got = path === '-' ? 0 : readSync(fd, magic, 0, 2, 0);
+    if (got === 2 && magic[0] === 0x1f && magic[1] === 0x8b) {
+      let text: string;
+      try {
+        text = gunzipSync(readFileSync(fd)).toString('utf8');
+      } catch (e) {
+        throw new InputError(`${name}: not a valid gzip file: ${(e as Error).message}`);
+      }
+      return parseHistory(text, name);
     }
+    if (path === '-') {
+      let buf: Buffer;
+      try {
+        buf = readFileSync(0);
+      } catch (e) {
+        return cannot(e);
+      }
+      if (buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) buf = gunzipSync(buf);
+      return parseHistory(buf.toString('utf8'), name);
+    }
+    return parseLines(fileLines(fd), name);
+  } finally {
+    if (path !== '-') closeSync(fd);
   }
-  return parseHistory(buf.toString('utf8'), name);
 }

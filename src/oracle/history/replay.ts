@@ -89,6 +89,8 @@ export class Replay {
   steps = 0;
   budget: number;
   private record: WatchTrigger[] | null = null;
+  /** Paths some op watched: the only triggers the watch checks read (the rest is not kept). */
+  private readonly watched = new Set<string>();
   /** The root, when the run found it existing (its stats are unknown). */
   readonly rootSeeded: string | null;
   private readonly keepSnaps: boolean;
@@ -98,6 +100,7 @@ export class Replay {
     budget?: number,
   ) {
     const ops = h.ops;
+    for (const p of ops) if (p.line.watch_registered && p.path !== null) this.watched.add(p.path);
     for (const p of ops) {
       if (!p.definite || p.session === null) continue;
       if (p.write) {
@@ -152,7 +155,7 @@ export class Replay {
 
   private apply(t: Tree, txn: Txn, zxid: number, time: number): Applied {
     const a = refApply(t, txn, { zxid, time });
-    if (this.record) for (const tr of a.triggers) this.record.push(tr);
+    if (this.record) for (const tr of a.triggers) if (this.watched.has(tr.path)) this.record.push(tr);
     return a;
   }
 

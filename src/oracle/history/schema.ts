@@ -200,8 +200,10 @@ function parseAt<T>(schema: z.ZodType<T>, raw: unknown, prefix: string): T {
 }
 
 /** The outcome of an op of type `opType`, checked for what that type requires. */
+const outcomeTypeOnly = z.object({ type: outcomeType }).loose();
+
 export function parseOutcome(type: OpType, raw: unknown, prefix: string): Outcome {
-  const t = parseAt(z.object({ type: outcomeType }).loose(), raw, prefix).type;
+  const t = parseAt(outcomeTypeOnly, raw, prefix).type;
   if (t === 'ok') return parseAt(okByType[type] as z.ZodType<Outcome>, raw, prefix);
   if (t === 'error') return parseAt(errorOutcome, raw, prefix);
   return parseAt(infoOutcome, raw, prefix);
@@ -221,7 +223,10 @@ function parseOp(raw: unknown): OpLine {
   // broken guarantee (history-format.md: t_complete is when the reply arrived).
   if (base.t_complete < base.t_invoke) throw new LineError(`op.t_complete: ${base.t_complete} is before t_invoke ${base.t_invoke}`);
   const outcome = parseOutcome(base.type, base.outcome, 'op.outcome');
-  return { ...base, args, outcome };
+  const line = base as unknown as OpLine;
+  line.args = args;
+  line.outcome = outcome;
+  return line;
 }
 
 const kindSchema = z.object({ kind: z.enum(['meta', 'op', 'session', 'watch', 'nemesis', 'late', 'summary']) });
