@@ -57,10 +57,7 @@ export function checkWrite(r: Replay, t: Tree, c: Checkpoint, P: Placement, a: A
   if (p.type === 'create' && o.created_path !== undefined && res.path !== o.created_path) {
     if (isSequentialMode(p.line.args.mode)) {
       const parent = refGet(t, parentOf(p.path!) ?? '/');
-      return mk(
-        'sequential-names',
-        `${opDesc(p)} ${at()}: the parent's cversion ${parent?.stat.cversion} names the node ${res.path}; observed ${o.created_path}.`,
-      );
+      return mk('sequential-names', `${opDesc(p)} ${at()}: the parent's cversion ${parent?.stat.cversion} names the node ${res.path}; observed ${o.created_path}.`);
     }
     return mk('linearizable-writes', `${opDesc(p)} ${at()}: expected created path ${res.path}, observed ${o.created_path}.`);
   }
@@ -147,7 +144,10 @@ function classifyRead(r: Replay, t: Tree, c: Checkpoint, node: ZNode | null, obs
   // Several committed writes missing at once is one finding, named for what it is.
   const run = lostRun(r, c, obs, P);
   if (run) {
-    const shown = run.writes.slice(0, 4).map((w) => `${w.desc} at ${hex(w.z)}`).join(', ');
+    const shown = run.writes
+      .slice(0, 4)
+      .map((w) => `${w.desc} at ${hex(w.z)}`)
+      .join(', ');
     const server = p.outcome.server ?? p.line.server ?? 'unknown';
     return {
       guarantee: 'linearizable-writes',

@@ -91,9 +91,7 @@ export function checkRealTime(ops: readonly POp[], mayLead: MayLead, out: Violat
       out.push({
         guarantee: 'real-time-order',
         ops: [p.id, maxOp.id],
-        message:
-          `${opDesc(p)} was invoked after ${opDesc(maxOp)} had completed with zxid ${hex(maxZ)}, ` +
-          `so its txn must have a larger zxid; observed ${hex(p.zxid)}.`,
+        message: `${opDesc(p)} was invoked after ${opDesc(maxOp)} had completed with zxid ${hex(maxZ)}, ` + `so its txn must have a larger zxid; observed ${hex(p.zxid)}.`,
       });
     } else if (p.type === 'sync' && p.zxid < maxZ) {
       const member = p.outcome.server ?? p.line.server;
@@ -161,26 +159,20 @@ export function checkSessions(ops: readonly POp[], out: Violation[]): void {
           out.push({
             guarantee: 'session-fifo',
             ops: [p.id, seen.id],
-            message:
-              `${opDesc(p)} was issued after ${opDesc(seen)} in the same session, so it must take effect ` +
-              `after it: expected a zxid > ${hex(seen.zxid)}, observed ${hex(p.zxid)}.`,
+            message: `${opDesc(p)} was issued after ${opDesc(seen)} in the same session, so it must take effect ` + `after it: expected a zxid > ${hex(seen.zxid)}, observed ${hex(p.zxid)}.`,
           });
         }
       } else if (wrote && p.zxid < wrote.zxid) {
         out.push({
           guarantee: 'read-your-writes',
           ops: [p.id, wrote.id],
-          message:
-            `${opDesc(p)} was served at zxid ${hex(p.zxid)}, older than the session's own earlier write ` +
-            `${opDesc(wrote)} at ${hex(wrote.zxid)}.`,
+          message: `${opDesc(p)} was served at zxid ${hex(p.zxid)}, older than the session's own earlier write ` + `${opDesc(wrote)} at ${hex(wrote.zxid)}.`,
         });
       } else if (seen && p.zxid < seen.zxid) {
         out.push({
           guarantee: 'monotonic-reads',
           ops: [p.id, seen.id],
-          message:
-            `${opDesc(p)} was served at zxid ${hex(p.zxid)}, older than zxid ${hex(seen.zxid)} ` +
-            `the session had already seen in ${opDesc(seen)}.`,
+          message: `${opDesc(p)} was served at zxid ${hex(p.zxid)}, older than zxid ${hex(seen.zxid)} ` + `the session had already seen in ${opDesc(seen)}.`,
         });
       }
       // Late replies and close_session (whose completion waits for the connection to
@@ -190,9 +182,7 @@ export function checkSessions(ops: readonly POp[], out: Violation[]): void {
           out.push({
             guarantee: 'session-fifo',
             ops: [p.id, answered.id],
-            message:
-              `${opDesc(p)} was issued after ${opDesc(answered)} in the same session but answered before it ` +
-              `(t_complete ${p.tComplete} < ${answered.tComplete}).`,
+            message: `${opDesc(p)} was issued after ${opDesc(answered)} in the same session but answered before it ` + `(t_complete ${p.tComplete} < ${answered.tComplete}).`,
           });
         }
         if (!answered || p.tComplete > answered.tComplete) answered = p;
