@@ -7,6 +7,7 @@ import { refGet, type RefApplied as Applied, type RefTree as Tree, type RefView 
 import { lowerBound } from '../../../models/znode/sset.ts';
 import { isAclRefusal, isEphemeralMode, isSequentialMode, opDesc, sameData, statDiff, type Checkpoint, type Mismatch, type ReadObservation } from './compare.ts';
 import type { Placement } from './hidden.ts';
+import { ephemeralOutlived } from '../guarantees.ts';
 import { hex } from './order.ts';
 import type { POp } from './prepare.ts';
 import type { Replay } from './replay.ts';
@@ -159,7 +160,7 @@ function classifyRead(r: Replay, t: Tree, c: Checkpoint, node: ZNode | null, obs
   }
   if (obs.present && !node && st && isSessionOwner(st.ephemeralOwner)) {
     const closed = ownerClosedAt(r, st.ephemeralOwner, P);
-    if (closed !== undefined && closed <= R) {
+    if (closed !== undefined && ephemeralOutlived(closed, R)) {
       const closer = closerOf(r, st.ephemeralOwner);
       return {
         guarantee: 'ephemeral-lifetime',
@@ -178,7 +179,7 @@ function classifyRead(r: Replay, t: Tree, c: Checkpoint, node: ZNode | null, obs
     }
     if (made && !isEphemeralMode(made.line.args.mode)) continue;
     const closed = made?.session ? ownerClosedAt(r, made.session, P) : undefined;
-    if (made && closed !== undefined && made.zxid < closed && closed <= R) {
+    if (made && closed !== undefined && made.zxid < closed && ephemeralOutlived(closed, R)) {
       const closer = closerOf(r, made.session);
       return {
         guarantee: 'ephemeral-lifetime',
