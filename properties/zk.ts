@@ -19,6 +19,7 @@ import { budgetSchema, InputError, lazySchema, parseWith } from '../src/config.t
 import { zabVersionFields } from './zab.ts';
 import { fmtZxid } from '../models/zab/index.ts';
 import { CREATE_MODES, getNode, paths, treeEquals, type Tree, type WatchTrigger } from '../models/znode/tree.ts';
+import { ephemeralOutlived, firstFiring, replyReflectsChange, sessionOrderBroken } from '../src/oracle/guarantees.ts';
 import { refApply, refEmpty, refGet, type RefTree } from '../src/oracle/reference/index.ts';
 import { FIRED_KINDS, type WatchKind } from '../models/znode/watches.ts';
 import { pmapEmpty, pmapGet, pmapSet, type PMap } from '../models/znode/pmap.ts';
@@ -232,19 +233,21 @@ function onServer(g: ZkGhost, node: NodeId, s: ServerState, cfg: ZkConfig): ZkGh
   return out;
 }
 
+/** The committed changes after zxid `since`, in zxid order. */
+function* changesAfter(cs: readonly CommitRec[], since: number): Generator<{ z: number; type: WatchTrigger['type']; path: string }> {
+  let i = cs.length;
+  while (i > 0 && cs[i - 1].z > since) i--;
+  for (; i < cs.length; i++) for (const t of cs[i].triggers) yield { z: cs[i].z, type: t.type, path: t.path };
+}
+
 /** WatchBeforeData: a reply at zxid z must not reflect a change to a watched path whose event has not arrived. */
 function checkWatches(g: ZkGhost, c: number, z: number, what: string): ZkGhost {
-  const regs = g.regs[c];
-  for (const r of regs) {
+  for (const r of g.regs[c]) {
     if (z <= r.since) continue;
-    const cs = g.committed;
-    for (let i = cs.length - 1; i >= 0 && cs[i].z > r.since; i--) {
-      if (cs[i].z > z) continue;
-      for (const t of cs[i].triggers) {
-        if (t.path === r.path && FIRED_KINDS[t.type].includes(r.kind)) {
-          return fail(g, 'WatchBeforeData', `c${c} got ${what} at ${fmtZxid(z)} reflecting ${t.type} of ${r.path} at ${fmtZxid(cs[i].z)} before the event of its ${r.kind} watch (set at ${fmtZxid(r.since)})`);
-        }
-      }
+    // The guarantee itself is shared with check-history (src/oracle/guarantees.ts).
+    const t = firstFiring(changesAfter(g.committed, r.since), r.path, r.kind, r.since);
+    if (t !== null && replyReflectsChange(z, t.z)) {
+      return fail(g, 'WatchBeforeData', `c${c} got ${what} at ${fmtZxid(z)} reflecting ${t.type} of ${r.path} at ${fmtZxid(t.z)} before the event of its ${r.kind} watch (set at ${fmtZxid(r.since)})`);
     }
   }
   return g;
@@ -278,7 +281,7 @@ function onReply(g: ZkGhost, c: number, k: number, z: number, res: OpResult, cfg
   out = { ...out, answeredPos: setAt(out.answeredPos, c, pos) };
   out = checkWatches(out, c, z, what);
   if (isRead(op)) {
-    if (z < out.seen[c]) out = fail(out, 'MonotonicReads', `c${c}'s op ${k} (${describeOp(op)}) read state at ${fmtZxid(z)}, older than ${fmtZxid(out.seen[c])} it had already seen`);
+    if (sessionOrderBroken({ seen: out.seen[c], wrote: -1 }, false, z) !== null) out = fail(out, 'MonotonicReads', `c${c}'s op ${k} (${describeOp(op)}) read state at ${fmtZxid(z)}, older than ${fmtZxid(out.seen[c])} it had already seen`);
     const t = stateAt(out, z);
     if (t === null) out = fail(out, 'ReadsCommitted', `c${c}'s op ${k} (${describeOp(op)}) was answered at ${fmtZxid(z)}, which is not a committed zxid (committed up to ${fmtZxid(lastCommitted(out))})`);
     else {
@@ -417,7 +420,7 @@ export function zkInvariants(cfg: ZkConfig): Invariant<W>[] {
         if (closed.length === 0) return null;
         return servers(w, prev, cfg, (i, s) => {
           for (const c of closed) {
-            if (c.z > s.lastZxid) continue;
+            if (!ephemeralOutlived(c.z, s.lastZxid)) continue;
             for (const p of c.paths) {
               const n = getNode(s.tree, p);
               if (n !== null && n.stat.ephemeralOwner === c.sid) return `${label(i)} applied up to ${fmtZxid(s.lastZxid)}, past the close of session ${c.sid} at ${fmtZxid(c.z)}, and still has its ephemeral ${p}`;

@@ -35,8 +35,18 @@ function withReadAfterClose(lines: Line[]): Line[] {
   const t = Math.max(...ops.map((o) => o.t_complete)) + 1_000_000;
   const zxid = Math.max(...closes.map((o) => o.outcome.zxid));
   const read = {
-    kind: 'op', id: Math.max(...ops.map((o) => o.id)) + 1, phase: 'final', process: 99, client: 99, session: '0x0300001bc5489999', server: 's3',
-    type: 'get', path: eph.outcome.created_path, args: { watch: false }, t_invoke: t, t_complete: t + 1000,
+    kind: 'op',
+    id: Math.max(...ops.map((o) => o.id)) + 1,
+    phase: 'final',
+    process: 99,
+    client: 99,
+    session: '0x0300001bc5489999',
+    server: 's3',
+    type: 'get',
+    path: eph.outcome.created_path,
+    args: { watch: false },
+    t_invoke: t,
+    t_complete: t + 1000,
     outcome: { type: 'error', error: 'NONODE', code: -101, zxid, server: 's3' },
   };
   return [...lines.slice(0, -1), read, lines.at(-1)!];
@@ -62,8 +72,18 @@ function withListingAfterClose(lines: Line[]): Line[] {
   const t = Math.max(...ops.map((o) => o.t_complete)) + 1_000_000;
   const zxid = Math.max(...closes.map((o) => o.outcome.zxid));
   const listing = {
-    kind: 'op', id: Math.max(...ops.map((o) => o.id)) + 1, phase: 'final', process: 99, client: 99, session: '0x0300001bc5489999', server: 's3',
-    type: 'children', path: root, args: { watch: false }, t_invoke: t, t_complete: t + 1000,
+    kind: 'op',
+    id: Math.max(...ops.map((o) => o.id)) + 1,
+    phase: 'final',
+    process: 99,
+    client: 99,
+    session: '0x0300001bc5489999',
+    server: 's3',
+    type: 'children',
+    path: root,
+    args: { watch: false },
+    t_invoke: t,
+    t_complete: t + 1000,
     outcome: { type: 'ok', zxid, server: 's3', children },
   };
   return [...lines.slice(0, -1), listing, lines.at(-1)!];

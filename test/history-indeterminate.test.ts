@@ -17,8 +17,15 @@ const SAMPLE = join(HERE, 'fixtures', 'zk-3node-clean.jsonl');
 const RECORDED = join(HERE, 'fixtures', 'zk-3node-s9-clean.jsonl.gz');
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Raw = any;
-const sample: Raw[] = readFileSync(SAMPLE, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
-const recorded: Raw[] = gunzipSync(readFileSync(RECORDED)).toString('utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+const sample: Raw[] = readFileSync(SAMPLE, 'utf8')
+  .split('\n')
+  .filter(Boolean)
+  .map((l) => JSON.parse(l));
+const recorded: Raw[] = gunzipSync(readFileSync(RECORDED))
+  .toString('utf8')
+  .split('\n')
+  .filter(Boolean)
+  .map((l) => JSON.parse(l));
 const WRITES = new Set(['create', 'set', 'delete']);
 
 function withTimeouts(raw: Raw[], ids: ReadonlySet<number>) {
@@ -47,18 +54,21 @@ describe('indeterminate writes placed by the search (real histories)', () => {
     expect(n).toBeGreaterThan(20);
   });
 
-  for (const [name, raw] of [['sample', sample], ['recorded', recorded]] as const) {
-  it(`runs of consecutive sequential creates (${name})`, () => {
-    const ops = raw.filter((l) => l.kind === 'op');
-    const seq = ops.filter((o) => o.type === 'create' && o.outcome.type === 'ok' && /SEQUENTIAL/.test(o.args.mode)).sort((a, b) => a.outcome.zxid - b.outcome.zxid);
-    expect(seq.length).toBeGreaterThan(20);
-    for (const k of [2, 3]) {
-      for (let i = 0; i + k <= seq.length; i += 3) {
-        const ids = new Set<number>(seq.slice(i, i + k).map((o) => o.id));
-        const r = withTimeouts(raw, ids);
-        expect(r.violations, `ops ${[...ids].join(',')} indeterminate: ${formatReport(r)}`).toEqual([]);
+  for (const [name, raw] of [
+    ['sample', sample],
+    ['recorded', recorded],
+  ] as const) {
+    it(`runs of consecutive sequential creates (${name})`, () => {
+      const ops = raw.filter((l) => l.kind === 'op');
+      const seq = ops.filter((o) => o.type === 'create' && o.outcome.type === 'ok' && /SEQUENTIAL/.test(o.args.mode)).sort((a, b) => a.outcome.zxid - b.outcome.zxid);
+      expect(seq.length).toBeGreaterThan(20);
+      for (const k of [2, 3]) {
+        for (let i = 0; i + k <= seq.length; i += 3) {
+          const ids = new Set<number>(seq.slice(i, i + k).map((o) => o.id));
+          const r = withTimeouts(raw, ids);
+          expect(r.violations, `ops ${[...ids].join(',')} indeterminate: ${formatReport(r)}`).toEqual([]);
+        }
       }
-    }
-  });
+    });
   }
 });

@@ -20,8 +20,20 @@ const text = (name: string) => {
 type Raw = any;
 
 const HISTORIES: [string, Raw[]][] = [
-  ['3-node sample with watches', text('zk-3node-clean.jsonl').split('\n').filter(Boolean).map((l) => JSON.parse(l))],
-  ['seed 9, sessions closing', text('zk-3node-s9-clean.jsonl.gz').split('\n').filter(Boolean).map((l) => JSON.parse(l))],
+  [
+    '3-node sample with watches',
+    text('zk-3node-clean.jsonl')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l)),
+  ],
+  [
+    'seed 9, sessions closing',
+    text('zk-3node-s9-clean.jsonl.gz')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l)),
+  ],
 ];
 
 const verdict = (lines: Raw[]) => {
@@ -76,20 +88,14 @@ describe('verdict invariance of valid real histories', () => {
     it(`${name}: held as recorded, and after truncation, reordering and renaming of clients`, () => {
       expect(verdict(lines).verdict).toBe('ok');
       fc.assert(
-        fc.property(
-          fc.nat(),
-          fc.array(fc.nat(1000), { minLength: 1, maxLength: 64 }),
-          fc.nat(16),
-          fc.constantFrom('truncate', 'reorder', 'rename', 'all'),
-          (cut, perm, offset, what) => {
-            let h = lines;
-            if (what === 'truncate' || what === 'all') h = truncate(h, cut);
-            if (what === 'reorder' || what === 'all') h = shuffleBody(h, perm);
-            if (what === 'rename' || what === 'all') h = renameClients(h, offset);
-            const v = verdict(h);
-            expect(v.verdict, `${what}: ${v.why}`).toBe('ok');
-          },
-        ),
+        fc.property(fc.nat(), fc.array(fc.nat(1000), { minLength: 1, maxLength: 64 }), fc.nat(16), fc.constantFrom('truncate', 'reorder', 'rename', 'all'), (cut, perm, offset, what) => {
+          let h = lines;
+          if (what === 'truncate' || what === 'all') h = truncate(h, cut);
+          if (what === 'reorder' || what === 'all') h = shuffleBody(h, perm);
+          if (what === 'rename' || what === 'all') h = renameClients(h, offset);
+          const v = verdict(h);
+          expect(v.verdict, `${what}: ${v.why}`).toBe('ok');
+        }),
         { numRuns: 12, seed: 11 },
       );
     });

@@ -15,7 +15,10 @@ type Raw = any;
 const read = (name: string): Raw[] => {
   const buf = readFileSync(join(ROOT, 'test', 'fixtures', name));
   const text = name.endsWith('.gz') ? gunzipSync(buf).toString('utf8') : buf.toString('utf8');
-  return text.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 };
 // zk:test --seed 9 (no faults): sessions close from 0.11 s on.
 const S9 = read('zk-3node-s9-clean.jsonl.gz');
@@ -74,8 +77,7 @@ describe('2: two writes with one zxid', () => {
 
 describe('3: a watch event has a lower time bound', () => {
   const reg = SAMPLE.find((l) => l.kind === 'op' && (l.watch_events?.length ?? 0) > 0);
-  const moveEvent = (t: number) =>
-    edit(SAMPLE, reg.id, (o) => (o.watch_events[0].t = t)).map((l) => (l.kind === 'watch' && l.ops.includes(reg.id) ? { ...l, t } : l));
+  const moveEvent = (t: number) => edit(SAMPLE, reg.id, (o) => (o.watch_events[0].t = t)).map((l) => (l.kind === 'watch' && l.ops.includes(reg.id) ? { ...l, t } : l));
   it('not before the op that registered the watch was invoked', () => {
     const r = check(moveEvent(reg.t_invoke - 1));
     expect(r.code).toBe(1);

@@ -29,7 +29,10 @@ describe('one schema', () => {
   });
 
   it('the writer refuses a line the reader would refuse, naming the field', () => {
-    const op = sampleText.split('\n').map((l) => (l ? JSON.parse(l) : null)).find((l) => l?.kind === 'op' && l.type === 'create');
+    const op = sampleText
+      .split('\n')
+      .map((l) => (l ? JSON.parse(l) : null))
+      .find((l) => l?.kind === 'op' && l.type === 'create');
     expect(serializeLine(op)).toBe(JSON.stringify(op));
     expect(() => serializeLine({ ...op, args: { value: 'v' } })).toThrow(/^op\.args\.mode: /);
     expect(() => serializeLine({ ...op, session: '0x12' })).toThrow(LineError);

@@ -18,11 +18,45 @@ function stat(z: number, value: string) {
 function history(server: string, nemesis: Record<string, unknown>[] = []): HistoryLine[] {
   const lines: Record<string, unknown>[] = [
     {
-      kind: 'meta', format: 'zk-history/1', root: '/r',
-      ensemble: [{ name: 's1', myid: 1, role_at_start: 'leader' }, { name: 's2', myid: 2, role_at_start: 'follower' }, { name: 's3', myid: 3, role_at_start: 'follower' }],
+      kind: 'meta',
+      format: 'zk-history/1',
+      root: '/r',
+      ensemble: [
+        { name: 's1', myid: 1, role_at_start: 'leader' },
+        { name: 's2', myid: 2, role_at_start: 'follower' },
+        { name: 's3', myid: 3, role_at_start: 'follower' },
+      ],
     },
-    { kind: 'op', id: 0, phase: 'setup', process: 0, client: 0, session: A, server: 's2', type: 'create', path: '/r', args: { mode: 'PERSISTENT', value: 'root' }, t_invoke: 1000, t_complete: 2000, outcome: { type: 'ok', zxid: 1, server: 's2', created_path: '/r', stat: stat(1, 'root') } },
-    { kind: 'op', id: 1, phase: 'main', process: 0, client: 0, session: A, server: 's2', type: 'create', path: '/r/a', args: { mode: 'PERSISTENT', value: 'v1' }, t_invoke: 3000, t_complete: 4000, outcome: { type: 'ok', zxid: 2, server: 's2', created_path: '/r/a', stat: stat(2, 'v1') } },
+    {
+      kind: 'op',
+      id: 0,
+      phase: 'setup',
+      process: 0,
+      client: 0,
+      session: A,
+      server: 's2',
+      type: 'create',
+      path: '/r',
+      args: { mode: 'PERSISTENT', value: 'root' },
+      t_invoke: 1000,
+      t_complete: 2000,
+      outcome: { type: 'ok', zxid: 1, server: 's2', created_path: '/r', stat: stat(1, 'root') },
+    },
+    {
+      kind: 'op',
+      id: 1,
+      phase: 'main',
+      process: 0,
+      client: 0,
+      session: A,
+      server: 's2',
+      type: 'create',
+      path: '/r/a',
+      args: { mode: 'PERSISTENT', value: 'v1' },
+      t_invoke: 3000,
+      t_complete: 4000,
+      outcome: { type: 'ok', zxid: 2, server: 's2', created_path: '/r/a', stat: stat(2, 'v1') },
+    },
     ...nemesis,
     { kind: 'op', id: 2, phase: 'main', process: 1, client: 1, session: B, server, type: 'sync', path: '/r', args: {}, t_invoke: 5000, t_complete: 6000, outcome: { type: 'ok', zxid: 1, server } },
   ];
@@ -56,7 +90,17 @@ describe('sync freshness', () => {
   it('after a fault, any member may be leading until a healthy line says who is', () => {
     const pause = { kind: 'nemesis', t: 4500, action: 'pause', target: 's1', pid: 1, role: 'leader' };
     expect(guarantees(history('s3', [pause]))).toEqual([]);
-    const healthy = { kind: 'nemesis', t: 4800, action: 'healthy', target: null, members: [{ name: 's1', mode: 'follower' }, { name: 's2', mode: 'follower' }, { name: 's3', mode: 'leader' }] };
+    const healthy = {
+      kind: 'nemesis',
+      t: 4800,
+      action: 'healthy',
+      target: null,
+      members: [
+        { name: 's1', mode: 'follower' },
+        { name: 's2', mode: 'follower' },
+        { name: 's3', mode: 'leader' },
+      ],
+    };
     expect(guarantees(history('s1', [pause, healthy]))).toEqual(['sync']);
     expect(guarantees(history('s3', [pause, healthy]))).toEqual([]);
   });
@@ -64,7 +108,17 @@ describe('sync freshness', () => {
   it('a lost connection (a leader change no nemesis line recorded drops clients) makes the leader unknown too', () => {
     const lost = { kind: 'session', t: 4500, client: 7, session: '0x0000000000000c00', server: 's2', event: 'DISCONNECTED' };
     expect(guarantees(history('s3', [lost]))).toEqual([]);
-    const healthy = { kind: 'nemesis', t: 4800, action: 'healthy', target: null, members: [{ name: 's1', mode: 'leader' }, { name: 's2', mode: 'follower' }, { name: 's3', mode: 'follower' }] };
+    const healthy = {
+      kind: 'nemesis',
+      t: 4800,
+      action: 'healthy',
+      target: null,
+      members: [
+        { name: 's1', mode: 'leader' },
+        { name: 's2', mode: 'follower' },
+        { name: 's3', mode: 'follower' },
+      ],
+    };
     expect(guarantees(history('s3', [lost, healthy]))).toEqual(['sync']);
   });
 

@@ -13,8 +13,18 @@ const NONE = '0x0000000000000000';
 
 function stat(czxid: number, mzxid: number, pzxid: number, value: string, extra: Partial<Record<'version' | 'cversion' | 'numChildren', number>> = {}) {
   return {
-    czxid, mzxid, pzxid, ctime: 1, mtime: 1, version: 0, cversion: 0, aversion: 0,
-    ephemeralOwner: NONE, dataLength: value.length, numChildren: 0, ...extra,
+    czxid,
+    mzxid,
+    pzxid,
+    ctime: 1,
+    mtime: 1,
+    version: 0,
+    cversion: 0,
+    aversion: 0,
+    ephemeralOwner: NONE,
+    dataLength: value.length,
+    numChildren: 0,
+    ...extra,
   };
 }
 
@@ -92,8 +102,19 @@ describe('watch events re-sent by SetWatches', () => {
     const lines = history({ reconnect: false, meanwhile: 'delete-and-create', event: 'NodeDataChanged' });
     const te = (lines.at(-1) as { t: number }).t;
     lines.splice(lines.length - 1, 0, {
-      kind: 'op', id: 5, phase: 'main', process: 0, client: 0, session: A, server: 's2', type: 'exists', path: '/r/y', args: { watch: false },
-      t_invoke: te - 500, t_complete: te + 500, outcome: { type: 'ok', zxid: 4, server: 's2', exists: false, stat: null },
+      kind: 'op',
+      id: 5,
+      phase: 'main',
+      process: 0,
+      client: 0,
+      session: A,
+      server: 's2',
+      type: 'exists',
+      path: '/r/y',
+      args: { watch: false },
+      t_invoke: te - 500,
+      t_complete: te + 500,
+      outcome: { type: 'ok', zxid: 4, server: 's2', exists: false, stat: null },
     } as unknown as HistoryLine);
     expect(guarantees(lines)).toEqual([]);
   });

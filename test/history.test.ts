@@ -70,7 +70,10 @@ describe('reading zk-history/1', () => {
 
   it('readHistoryFile names the file it was given', () => {
     const f = join(tmp, 'bad.jsonl');
-    writeFileSync(f, withLine(20, (r) => r.replace(/"id":\d+/, '"id":-3')));
+    writeFileSync(
+      f,
+      withLine(20, (r) => r.replace(/"id":\d+/, '"id":-3')),
+    );
     expect(() => readHistoryFile(f)).toThrow(new RegExp(`^${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:20: op\\.id: `));
   });
 });
@@ -170,7 +173,7 @@ describe('checking histories', () => {
     expect(r.search.hiddenEvents).toBe(0);
   });
 
-  it("a watch a late reply set is judged like any other (one-shot here)", () => {
+  it('a watch a late reply set is judged like any other (one-shot here)', () => {
     const lines = parseHistory(sampleText);
     const op = lines.find((l): l is OpLine => l.kind === 'op' && l.type === 'get' && l.outcome.type === 'ok' && !l.args.watch && l.id > 100)!;
     const outcome = op.outcome;

@@ -1,37 +1,35 @@
 // The history mutator on the shared real-ZooKeeper sample: deterministic, one change per
 // kind, and the result still well-formed (a checker must reject it for the guarantee it
 // breaks, not as a malformed file). Needs no ZooKeeper; it runs with the zk-real suite.
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { CORRUPTIONS, corrupt, parseHistory, serializeHistory, type CorruptionKind } from "../src/oracle/corrupt.ts";
-import { validateHistoryText } from "../src/oracle/recorder/validate.ts";
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CORRUPTIONS, corrupt, parseHistory, serializeHistory, type CorruptionKind } from '../src/oracle/corrupt.ts';
+import { validateHistoryText } from '../src/oracle/recorder/validate.ts';
 
-const sample = resolve(import.meta.dirname, "fixtures/zk-3node-clean.jsonl");
-const lines = parseHistory(readFileSync(sample, "utf8"));
+const sample = resolve(import.meta.dirname, 'fixtures/zk-3node-clean.jsonl');
+const lines = parseHistory(readFileSync(sample, 'utf8'));
 const kinds = Object.keys(CORRUPTIONS) as CorruptionKind[];
 // The sample closes every session only at teardown, after its last read.
-const notInSample = new Set<CorruptionKind>(["ephemeral-outlives-session"]);
+const notInSample = new Set<CorruptionKind>(['ephemeral-outlives-session']);
 
 // The checker is another module's work; when the CLI has check-history, it must reject
 // each corrupted sample and name the guarantee the corruption says it broke.
-const repo = resolve(import.meta.dirname, "..");
-const cli = join(repo, "src/cli/main.ts");
-const tsx = join(repo, "node_modules/.bin/tsx");
-const checker =
-  existsSync(cli) &&
-  `${spawnSync(tsx, [cli, "--help"], { cwd: repo, encoding: "utf8", timeout: 60_000 }).stdout}`.includes("check-history");
+const repo = resolve(import.meta.dirname, '..');
+const cli = join(repo, 'src/cli/main.ts');
+const tsx = join(repo, 'node_modules/.bin/tsx');
+const checker = existsSync(cli) && `${spawnSync(tsx, [cli, '--help'], { cwd: repo, encoding: 'utf8', timeout: 60_000 }).stdout}`.includes('check-history');
 const checkHistory = (file: string) => {
-  const r = spawnSync(tsx, [cli, "check-history", file, "--json"], { cwd: repo, encoding: "utf8", timeout: 120_000 });
+  const r = spawnSync(tsx, [cli, 'check-history', file, '--json'], { cwd: repo, encoding: 'utf8', timeout: 120_000 });
   return { status: r.status, out: `${r.stdout}${r.stderr}` };
 };
-const tmp = mkdtempSync(join(tmpdir(), "zoocheck-corrupt-"));
+const tmp = mkdtempSync(join(tmpdir(), 'zoocheck-corrupt-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-describe("history corruptions on the shared sample", () => {
-  it("the untouched sample is well-formed", () => {
+describe('history corruptions on the shared sample', () => {
+  it('the untouched sample is well-formed', () => {
     expect(validateHistoryText(serializeHistory(lines)).problems).toEqual([]);
     if (checker) expect(checkHistory(sample).status).toBe(0);
   });
@@ -54,7 +52,7 @@ describe("history corruptions on the shared sample", () => {
       expect(serializeHistory(corrupt(lines, kind)!.lines)).toBe(text);
       const changed = c!.lines.filter((l, i) => JSON.stringify(l) !== JSON.stringify(lines[i]));
       // watch-after-data moves one line (and edits the op it names); the rest edit one op.
-      expect(changed.length).toBeLessThanOrEqual(kind === "watch-after-data" ? 40 : 1);
+      expect(changed.length).toBeLessThanOrEqual(kind === 'watch-after-data' ? 40 : 1);
       if (checker) {
         const file = join(tmp, `${kind}.jsonl`);
         writeFileSync(file, text);

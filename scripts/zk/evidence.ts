@@ -10,19 +10,21 @@
 // in memory; ZOOKEEPER-4785: a race in Learner.syncWithLeader() during a DIFF sync
 // loses txns). The checker sees it from the client side; these files show it from
 // the servers' side.
-import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readdirSync } from "node:fs";
-import { join } from "node:path";
-import { ensureZooKeeper } from "./install.ts";
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ensureZooKeeper } from './install.ts';
 
-const TOOLKIT = "org.apache.zookeeper.server.persistence.TxnLogToolkit";
+const TOOLKIT = 'org.apache.zookeeper.server.persistence.TxnLogToolkit';
 
 /** Copies each member's server.log, zoo.cfg and data/ from ensembleDir to dest/<label>/; returns that path. */
 export function keepEvidence(ensembleDir: string, dest: string, label: string): string {
   const out = join(dest, label);
   mkdirSync(out, { recursive: true });
-  for (const m of readdirSync(ensembleDir).filter((n) => /^s\d+$/.test(n)).sort()) {
-    for (const f of ["server.log", "zoo.cfg", "data"]) {
+  for (const m of readdirSync(ensembleDir)
+    .filter((n) => /^s\d+$/.test(n))
+    .sort()) {
+    for (const f of ['server.log', 'zoo.cfg', 'data']) {
       const from = join(ensembleDir, m, f);
       if (existsSync(from)) cpSync(from, join(out, m, f), { recursive: true });
     }
@@ -33,7 +35,7 @@ export function keepEvidence(ensembleDir: string, dest: string, label: string): 
 /** The zxids of the txns in one txn log file, in file order, as ZooKeeper's TxnLogToolkit prints them. */
 export function txnLogZxids(file: string): number[] {
   const zk = ensureZooKeeper();
-  const r = spawnSync(zk.java, ["-cp", zk.classpath.join(":"), TOOLKIT, file], { encoding: "utf8", timeout: 120_000, maxBuffer: 256 << 20 });
+  const r = spawnSync(zk.java, ['-cp', zk.classpath.join(':'), TOOLKIT, file], { encoding: 'utf8', timeout: 120_000, maxBuffer: 256 << 20 });
   if (r.error || (r.status !== 0 && !r.stdout)) throw new Error(`TxnLogToolkit ${file}: ${r.error?.message ?? `exit ${r.status}`}`);
   const out: number[] = [];
   for (const m of r.stdout.matchAll(/ zxid 0x([0-9a-f]+) /g)) out.push(Number.parseInt(m[1]!, 16));
@@ -67,11 +69,16 @@ export interface MemberLog {
 /** Reads every member's txn logs under an evidence (or ensemble) directory. */
 export function readMemberLogs(dir: string): MemberLog[] {
   const out: MemberLog[] = [];
-  for (const m of readdirSync(dir).filter((n) => /^s\d+$/.test(n)).sort()) {
-    const v2 = join(dir, m, "data", "version-2");
+  for (const m of readdirSync(dir)
+    .filter((n) => /^s\d+$/.test(n))
+    .sort()) {
+    const v2 = join(dir, m, 'data', 'version-2');
     const names = existsSync(v2) ? readdirSync(v2) : [];
-    const logs = names.filter((n) => n.startsWith("log.")).sort((a, b) => Number.parseInt(a.slice(4), 16) - Number.parseInt(b.slice(4), 16));
-    const snapshots = names.filter((n) => n.startsWith("snapshot.")).map((n) => Number.parseInt(n.slice(9), 16)).sort((a, b) => a - b);
+    const logs = names.filter((n) => n.startsWith('log.')).sort((a, b) => Number.parseInt(a.slice(4), 16) - Number.parseInt(b.slice(4), 16));
+    const snapshots = names
+      .filter((n) => n.startsWith('snapshot.'))
+      .map((n) => Number.parseInt(n.slice(9), 16))
+      .sort((a, b) => a - b);
     const zxids = new Set<number>();
     const files = logs.map((f) => {
       const zs = txnLogZxids(join(v2, f));
@@ -98,7 +105,10 @@ export interface LostRun {
 export function lostRuns(logs: readonly MemberLog[]): LostRun[] {
   const votes = new Map<number, number>();
   for (const l of logs) for (const z of l.zxids) votes.set(z, (votes.get(z) ?? 0) + 1);
-  const committed = [...votes].filter(([, n]) => n > logs.length / 2).map(([z]) => z).sort((a, b) => a - b);
+  const committed = [...votes]
+    .filter(([, n]) => n > logs.length / 2)
+    .map(([z]) => z)
+    .sort((a, b) => a - b);
   const pos = new Map(committed.map((z, i) => [z, i]));
   const out: LostRun[] = [];
   for (const l of logs) {
@@ -120,8 +130,8 @@ export function describeEvidence(dir: string): string[] {
   const logs = readMemberLogs(dir);
   const lines: string[] = [];
   for (const l of logs) {
-    lines.push(`${l.member}: snapshots at ${l.snapshots.map(hex).join(", ") || "none"}`);
-    for (const f of l.files) lines.push(`  ${f.file}: ${f.ranges.join(", ") || "no txns"}`);
+    lines.push(`${l.member}: snapshots at ${l.snapshots.map(hex).join(', ') || 'none'}`);
+    for (const f of l.files) lines.push(`  ${f.file}: ${f.ranges.join(', ') || 'no txns'}`);
   }
   const lost = lostRuns(logs);
   for (const r of lost) {

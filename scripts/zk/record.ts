@@ -3,10 +3,10 @@
 //   npx tsx scripts/zk/record.ts --out FILE [--faults] [--seed N] [--ops N] [--clients N]
 //        [--size 3|5] [--max-seconds N] [--fault-count N] [--think-ms N] [--quiet]
 
-import { pathToFileURL } from "node:url";
-import { Ensemble } from "./ensemble.ts";
-import { recordHistory } from "../../src/oracle/recorder/record.ts";
-import type { RecordOptions, RecordResult } from "../../src/oracle/recorder/options.ts";
+import { pathToFileURL } from 'node:url';
+import { Ensemble } from './ensemble.ts';
+import { recordHistory } from '../../src/oracle/recorder/record.ts';
+import type { RecordOptions, RecordResult } from '../../src/oracle/recorder/options.ts';
 
 export const ENSEMBLE_TUNING = { tickMs: 1000, initLimit: 10, syncLimit: 3 };
 
@@ -23,7 +23,7 @@ export const FAULT_RUN: Partial<RecordOptions> = {
 };
 
 export function ensembleMeta(e: Ensemble): Record<string, unknown> {
-  return { tick_ms: ENSEMBLE_TUNING.tickMs, sync_limit: ENSEMBLE_TUNING.syncLimit, init_limit: ENSEMBLE_TUNING.initLimit, force_sync: "yes", ensemble_dir: e.dir };
+  return { tick_ms: ENSEMBLE_TUNING.tickMs, sync_limit: ENSEMBLE_TUNING.syncLimit, init_limit: ENSEMBLE_TUNING.initLimit, force_sync: 'yes', ensemble_dir: e.dir };
 }
 
 export function recordOn(e: Ensemble, out: string, opts: Partial<RecordOptions>, log: (s: string) => void): Promise<RecordResult> {
@@ -52,20 +52,20 @@ async function main(argv: string[]): Promise<number> {
     if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} needs a non-negative number, got ${v}`);
     return n;
   };
-  const out = val("out");
+  const out = val('out');
   if (!out) {
-    console.error("usage: record.ts --out FILE [--faults] [--seed N] [--ops N] [--clients N] [--size 3|5] [--max-seconds N] [--fault-count N] [--think-ms N] [--quiet]");
+    console.error('usage: record.ts --out FILE [--faults] [--seed N] [--ops N] [--clients N] [--size 3|5] [--max-seconds N] [--fault-count N] [--think-ms N] [--quiet]');
     return 2;
   }
-  const faults = argv.includes("--faults");
-  const opts: Partial<RecordOptions> = { ...(faults ? FAULT_RUN : {}), quiet: argv.includes("--quiet") };
+  const faults = argv.includes('--faults');
+  const opts: Partial<RecordOptions> = { ...(faults ? FAULT_RUN : {}), quiet: argv.includes('--quiet') };
   const map: Array<[string, keyof RecordOptions]> = [
-    ["seed", "seed"],
-    ["ops", "ops"],
-    ["clients", "clients"],
-    ["max-seconds", "maxSeconds"],
-    ["fault-count", "faultCount"],
-    ["think-ms", "thinkMs"],
+    ['seed', 'seed'],
+    ['ops', 'ops'],
+    ['clients', 'clients'],
+    ['max-seconds', 'maxSeconds'],
+    ['fault-count', 'faultCount'],
+    ['think-ms', 'thinkMs'],
   ];
   for (const [flag, key] of map) {
     const n = num(flag);
@@ -73,7 +73,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const log = (s: string) => console.error(s);
   const t0 = Date.now();
-  const e = await Ensemble.start({ size: num("size") ?? 3, ...ENSEMBLE_TUNING, log });
+  const e = await Ensemble.start({ size: num('size') ?? 3, ...ENSEMBLE_TUNING, log });
   log(`ensemble up in ${Date.now() - t0} ms`);
   try {
     const r = await recordOn(e, out, opts, log);
@@ -84,11 +84,11 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (err) => {
-      console.error(`record: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+      console.error(`record: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       process.exit(1);
     },
   );

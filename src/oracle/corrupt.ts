@@ -7,11 +7,11 @@
 //   npx tsx src/oracle/corrupt.ts IN.jsonl KIND OUT.jsonl
 //   npx tsx src/oracle/corrupt.ts IN.jsonl --all OUTDIR      (one file per kind that applies)
 
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { pathToFileURL } from "node:url";
-import { parseHistory as parseChecked } from "./history/parse.ts";
-import { serializeLine } from "./history/schema.ts";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseHistory as parseChecked } from './history/parse.ts';
+import { serializeLine } from './history/schema.ts';
 
 export type Line = Record<string, any>;
 
@@ -28,24 +28,16 @@ export interface Corruption {
   lines: Line[];
 }
 
-export type CorruptionKind =
-  | "lost-write"
-  | "stale-read"
-  | "read-from-future"
-  | "duplicate-sequential-name"
-  | "ephemeral-outlives-session"
-  | "watch-after-data"
-  | "version-skip"
-  | "wrong-nodeexists";
+export type CorruptionKind = 'lost-write' | 'stale-read' | 'read-from-future' | 'duplicate-sequential-name' | 'ephemeral-outlives-session' | 'watch-after-data' | 'version-skip' | 'wrong-nodeexists';
 
 /** The lines of a history, checked against the zk-history/1 schema (history/schema.ts). */
-export function parseHistory(text: string, fileName = "history.jsonl"): Line[] {
+export function parseHistory(text: string, fileName = 'history.jsonl'): Line[] {
   return parseChecked(text, fileName) as Line[];
 }
 
 /** A history's text; every line is checked against the schema, so a corruption cannot break the format. */
 export function serializeHistory(lines: Line[]): string {
-  return lines.map((l) => serializeLine(l)).join("\n") + "\n";
+  return lines.map((l) => serializeLine(l)).join('\n') + '\n';
 }
 
 // ---- what the history says happened ---------------------------------------------------
@@ -54,17 +46,17 @@ interface Write {
   op: Line;
   path: string;
   zxid: number;
-  kind: "create" | "set" | "delete";
+  kind: 'create' | 'set' | 'delete';
   value?: string;
   stat?: Line;
 }
 
-const isOk = (o: Line) => o.outcome?.type === "ok";
-const opsOf = (lines: Line[]) => lines.filter((l) => l.kind === "op");
+const isOk = (o: Line) => o.outcome?.type === 'ok';
+const opsOf = (lines: Line[]) => lines.filter((l) => l.kind === 'op');
 const clone = (lines: Line[]): Line[] => structuredClone(lines);
-const byId = (lines: Line[], id: number): Line => lines.find((l) => l.kind === "op" && l.id === id)!;
-const parentOf = (p: string) => p.slice(0, p.lastIndexOf("/")) || "/";
-const baseOf = (p: string) => p.slice(p.lastIndexOf("/") + 1);
+const byId = (lines: Line[], id: number): Line => lines.find((l) => l.kind === 'op' && l.id === id)!;
+const parentOf = (p: string) => p.slice(0, p.lastIndexOf('/')) || '/';
+const baseOf = (p: string) => p.slice(p.lastIndexOf('/') + 1);
 
 /** Acknowledged writes per node path, in zxid order. */
 function writesByPath(lines: Line[]): Map<string, Write[]> {
@@ -76,9 +68,9 @@ function writesByPath(lines: Line[]): Map<string, Write[]> {
   };
   for (const o of opsOf(lines)) {
     if (!isOk(o)) continue;
-    if (o.type === "create") add({ op: o, path: o.outcome.created_path, zxid: o.outcome.zxid, kind: "create", value: o.args.value, stat: o.outcome.stat });
-    else if (o.type === "set") add({ op: o, path: o.path, zxid: o.outcome.zxid, kind: "set", value: o.args.value, stat: o.outcome.stat });
-    else if (o.type === "delete") add({ op: o, path: o.path, zxid: o.outcome.zxid, kind: "delete" });
+    if (o.type === 'create') add({ op: o, path: o.outcome.created_path, zxid: o.outcome.zxid, kind: 'create', value: o.args.value, stat: o.outcome.stat });
+    else if (o.type === 'set') add({ op: o, path: o.path, zxid: o.outcome.zxid, kind: 'set', value: o.args.value, stat: o.outcome.stat });
+    else if (o.type === 'delete') add({ op: o, path: o.path, zxid: o.outcome.zxid, kind: 'delete' });
   }
   for (const list of out.values()) list.sort((a, b) => a.zxid - b.zxid);
   return out;
@@ -86,13 +78,13 @@ function writesByPath(lines: Line[]): Map<string, Write[]> {
 
 /** The data write that made the state a read returned (matched by mzxid). */
 function producer(writes: Write[] | undefined, mzxid: number): Write | undefined {
-  return writes?.find((w) => w.kind !== "delete" && w.zxid === mzxid);
+  return writes?.find((w) => w.kind !== 'delete' && w.zxid === mzxid);
 }
 
 /** The data write just before w on the same node incarnation. */
 function previousInIncarnation(writes: Write[], w: Write): Write | undefined {
   const czxid = w.stat?.czxid;
-  const earlier = writes.filter((x) => x.kind !== "delete" && x.zxid < w.zxid && x.stat?.czxid === czxid);
+  const earlier = writes.filter((x) => x.kind !== 'delete' && x.zxid < w.zxid && x.stat?.czxid === czxid);
   return earlier.at(-1);
 }
 
@@ -106,16 +98,16 @@ function showWrite(get: Line, w: Write): void {
     mzxid: w.zxid,
     mtime: w.stat!.mtime,
     version: w.stat!.version,
-    dataLength: Buffer.byteLength(w.value ?? "", "utf8"),
+    dataLength: Buffer.byteLength(w.value ?? '', 'utf8'),
   };
 }
 
 /** Stable re-sort of the lines between meta and summary after times changed. */
 function resort(lines: Line[]): Line[] {
-  const head = lines[0]?.kind === "meta" ? [lines[0]] : [];
-  const tail = lines.at(-1)?.kind === "summary" ? [lines.at(-1)!] : [];
+  const head = lines[0]?.kind === 'meta' ? [lines[0]] : [];
+  const tail = lines.at(-1)?.kind === 'summary' ? [lines.at(-1)!] : [];
   const body = lines.slice(head.length, lines.length - tail.length);
-  const key = (l: Line) => (l.kind === "op" ? l.t_invoke : l.t);
+  const key = (l: Line) => (l.kind === 'op' ? l.t_invoke : l.t);
   const sorted = body.map((l, i) => ({ l, i })).sort((a, b) => key(a.l) - key(b.l) || a.i - b.i);
   return [...head, ...sorted.map((x) => x.l), ...tail];
 }
@@ -129,18 +121,18 @@ function resort(lines: Line[]): Line[] {
 export function lostWrite(input: Line[]): Corruption | null {
   const lines = clone(input);
   const writes = writesByPath(lines);
-  const gets = opsOf(lines).filter((o) => o.type === "get" && isOk(o) && o.outcome.stat);
-  const ordered = [...gets.filter((g) => g.phase === "final"), ...gets.filter((g) => g.phase !== "final")];
+  const gets = opsOf(lines).filter((o) => o.type === 'get' && isOk(o) && o.outcome.stat);
+  const ordered = [...gets.filter((g) => g.phase === 'final'), ...gets.filter((g) => g.phase !== 'final')];
   for (const g of ordered) {
     const list = writes.get(g.path);
     const w = producer(list, g.outcome.stat.mzxid);
-    if (!w || w.kind !== "set" || g.outcome.zxid < w.zxid) continue;
+    if (!w || w.kind !== 'set' || g.outcome.zxid < w.zxid) continue;
     const prev = previousInIncarnation(list!, w);
     if (!prev) continue;
     showWrite(g, prev);
     return {
-      kind: "lost-write",
-      guarantee: "linearizable-writes",
+      kind: 'lost-write',
+      guarantee: 'linearizable-writes',
       ops: [prev.op.id, w.op.id, g.id],
       description: `op ${g.id} (reply zxid ${g.outcome.zxid} >= ${w.zxid}) reads ${g.path} as written by op ${prev.op.id}, losing op ${w.op.id}'s acknowledged set`,
       lines,
@@ -167,12 +159,12 @@ export function staleRead(input: Line[]): Corruption | null {
   for (const ops of bySession.values()) {
     for (let j = 0; j < ops.length; j++) {
       const g = ops[j]!;
-      if (g.type !== "get" || !isOk(g) || !g.outcome.stat) continue;
+      if (g.type !== 'get' || !isOk(g) || !g.outcome.stat) continue;
       const list = writes.get(g.path);
       for (let i = j - 1; i >= 0; i--) {
         const seen = ops[i]!;
         if (!isOk(seen) || seen.t_complete > g.t_invoke || !seen.outcome.stat) continue;
-        const samePath = (seen.type === "get" && seen.path === g.path) || (seen.type === "set" && seen.path === g.path);
+        const samePath = (seen.type === 'get' && seen.path === g.path) || (seen.type === 'set' && seen.path === g.path);
         if (!samePath) continue;
         const m = seen.outcome.stat.mzxid;
         if (g.outcome.stat.mzxid < m) break;
@@ -185,11 +177,9 @@ export function staleRead(input: Line[]): Corruption | null {
   }
   // If the session wrote anything after the state we roll back to, the read breaks
   // read-your-writes; otherwise it is a plain monotonic-reads failure. Prefer the latter.
-  const WRITES = new Set(["create", "set", "delete", "close_session"]);
+  const WRITES = new Set(['create', 'set', 'delete', 'close_session']);
   const ownWriteAfter = (c: { g: Line; prev: Write }) =>
-    (bySession.get(c.g.session) ?? []).some(
-      (o) => WRITES.has(o.type) && o.t_complete < c.g.t_invoke && typeof o.outcome?.zxid === "number" && o.outcome.zxid > c.prev.zxid,
-    );
+    (bySession.get(c.g.session) ?? []).some((o) => WRITES.has(o.type) && o.t_complete < c.g.t_invoke && typeof o.outcome?.zxid === 'number' && o.outcome.zxid > c.prev.zxid);
   const ranked = candidates.map((c) => ({ ...c, ryw: ownWriteAfter(c) }));
   ranked.sort((a, b) => Number(a.ryw) - Number(b.ryw) || a.g.id - b.g.id);
   const c = ranked[0];
@@ -197,8 +187,8 @@ export function staleRead(input: Line[]): Corruption | null {
   showWrite(c.g, c.prev);
   c.g.outcome.zxid = c.prev.zxid;
   return {
-    kind: "stale-read",
-    guarantee: c.ryw ? "read-your-writes" : "monotonic-reads",
+    kind: 'stale-read',
+    guarantee: c.ryw ? 'read-your-writes' : 'monotonic-reads',
     ops: [c.seen.id, c.g.id],
     description: `session ${c.g.session} saw ${c.g.path} at mzxid ${c.seen.outcome.stat.mzxid} (op ${c.seen.id}), then op ${c.g.id} reads it at zxid ${c.prev.zxid}, before that`,
     lines,
@@ -210,15 +200,13 @@ export function readFromFuture(input: Line[]): Corruption | null {
   const lines = clone(input);
   const writes = writesByPath(lines);
   for (const g of opsOf(lines)) {
-    if (g.type !== "get" || !isOk(g) || !g.outcome.stat) continue;
-    const future = writes
-      .get(g.path)
-      ?.find((w) => w.kind === "set" && w.op.t_invoke > g.t_complete && w.stat?.czxid === g.outcome.stat.czxid);
+    if (g.type !== 'get' || !isOk(g) || !g.outcome.stat) continue;
+    const future = writes.get(g.path)?.find((w) => w.kind === 'set' && w.op.t_invoke > g.t_complete && w.stat?.czxid === g.outcome.stat.czxid);
     if (!future) continue;
     showWrite(g, future);
     return {
-      kind: "read-from-future",
-      guarantee: "read-consistency",
+      kind: 'read-from-future',
+      guarantee: 'read-consistency',
       ops: [future.op.id, g.id],
       description: `op ${g.id} returns ${JSON.stringify(future.value)}, written by op ${future.op.id} which was invoked after op ${g.id} completed`,
       lines,
@@ -231,17 +219,20 @@ export function readFromFuture(input: Line[]): Corruption | null {
 export function duplicateSequentialName(input: Line[]): Corruption | null {
   const lines = clone(input);
   const seq = opsOf(lines)
-    .filter((o) => o.type === "create" && isOk(o) && String(o.args.mode).endsWith("SEQUENTIAL"))
+    .filter((o) => o.type === 'create' && isOk(o) && String(o.args.mode).endsWith('SEQUENTIAL'))
     .sort((a, b) => a.outcome.zxid - b.outcome.zxid);
   for (let i = 1; i < seq.length; i++) {
     const b = seq[i]!;
-    const a = seq.slice(0, i).reverse().find((x) => parentOf(x.outcome.created_path) === parentOf(b.outcome.created_path));
+    const a = seq
+      .slice(0, i)
+      .reverse()
+      .find((x) => parentOf(x.outcome.created_path) === parentOf(b.outcome.created_path));
     if (!a) continue;
     const was = b.outcome.created_path;
     b.outcome.created_path = a.outcome.created_path;
     return {
-      kind: "duplicate-sequential-name",
-      guarantee: "sequential-names",
+      kind: 'duplicate-sequential-name',
+      guarantee: 'sequential-names',
       ops: [a.id, b.id],
       description: `op ${b.id} creates ${a.outcome.created_path} (was ${was}), the name op ${a.id} already got`,
       lines,
@@ -260,13 +251,10 @@ export function ephemeralOutlivesSession(input: Line[]): Corruption | null {
   const ops = opsOf(lines);
   const writes = writesByPath(lines);
   const closes = new Map<string, Line>();
-  for (const o of ops) if (o.type === "close_session" && isOk(o) && o.session) closes.set(o.session, o);
-  const ephemerals = ops.filter(
-    (o) => o.type === "create" && isOk(o) && String(o.args.mode).startsWith("EPHEMERAL") && o.session && closes.has(o.session),
-  );
+  for (const o of ops) if (o.type === 'close_session' && isOk(o) && o.session) closes.set(o.session, o);
+  const ephemerals = ops.filter((o) => o.type === 'create' && isOk(o) && String(o.args.mode).startsWith('EPHEMERAL') && o.session && closes.has(o.session));
   const alive = (e: Line, close: Line) =>
-    e.outcome.zxid < close.outcome.zxid &&
-    !(writes.get(e.outcome.created_path) ?? []).some((w) => w.kind === "delete" && w.zxid > e.outcome.zxid && w.zxid < close.outcome.zxid);
+    e.outcome.zxid < close.outcome.zxid && !(writes.get(e.outcome.created_path) ?? []).some((w) => w.kind === 'delete' && w.zxid > e.outcome.zxid && w.zxid < close.outcome.zxid);
   for (const e of ephemerals) {
     const close = closes.get(e.session)!;
     if (!alive(e, close)) continue;
@@ -276,17 +264,17 @@ export function ephemeralOutlivesSession(input: Line[]): Corruption | null {
         r.path === p &&
         r.t_invoke > close.t_complete &&
         r.outcome?.zxid >= close.outcome.zxid &&
-        ((r.type === "get" && r.outcome.type === "error" && r.outcome.error === "NONODE") || (r.type === "exists" && isOk(r) && r.outcome.exists === false)),
+        ((r.type === 'get' && r.outcome.type === 'error' && r.outcome.error === 'NONODE') || (r.type === 'exists' && isOk(r) && r.outcome.exists === false)),
     );
     if (!read) continue;
-    if (read.type === "get") {
-      read.outcome = { type: "ok", zxid: read.outcome.zxid, server: read.outcome.server, value: e.args.value, stat: { ...e.outcome.stat } };
+    if (read.type === 'get') {
+      read.outcome = { type: 'ok', zxid: read.outcome.zxid, server: read.outcome.server, value: e.args.value, stat: { ...e.outcome.stat } };
     } else {
       read.outcome = { ...read.outcome, exists: true, stat: { ...e.outcome.stat } };
     }
     return {
-      kind: "ephemeral-outlives-session",
-      guarantee: "ephemeral-lifetime",
+      kind: 'ephemeral-outlives-session',
+      guarantee: 'ephemeral-lifetime',
       ops: [e.id, close.id, read.id],
       description: `op ${read.id} finds ephemeral ${p} (created by op ${e.id}) after its session ${e.session} closed at zxid ${close.outcome.zxid} (op ${close.id})`,
       lines,
@@ -297,21 +285,15 @@ export function ephemeralOutlivesSession(input: Line[]): Corruption | null {
     if (!alive(e, close)) continue;
     const p = e.outcome.created_path;
     const listing = ops.find(
-      (r) =>
-        r.type === "children" &&
-        isOk(r) &&
-        r.path === parentOf(p) &&
-        r.t_invoke > close.t_complete &&
-        r.outcome.zxid >= close.outcome.zxid &&
-        !r.outcome.children.includes(baseOf(p)),
+      (r) => r.type === 'children' && isOk(r) && r.path === parentOf(p) && r.t_invoke > close.t_complete && r.outcome.zxid >= close.outcome.zxid && !r.outcome.children.includes(baseOf(p)),
     );
     if (!listing) continue;
     listing.outcome.children = [...listing.outcome.children, baseOf(p)].sort();
     // The stat is optional on a listing (history-format.md); when there, it counts the name too.
     if (listing.outcome.stat) listing.outcome.stat = { ...listing.outcome.stat, numChildren: listing.outcome.stat.numChildren + 1 };
     return {
-      kind: "ephemeral-outlives-session",
-      guarantee: "ephemeral-lifetime",
+      kind: 'ephemeral-outlives-session',
+      guarantee: 'ephemeral-lifetime',
       ops: [e.id, close.id, listing.id],
       description: `op ${listing.id} lists ephemeral ${p} (op ${e.id}) after its session closed at zxid ${close.outcome.zxid} (op ${close.id})`,
       lines,
@@ -328,8 +310,8 @@ export function watchAfterData(input: Line[]): Corruption | null {
   const lines = clone(input);
   const ops = opsOf(lines);
   for (const w of lines) {
-    if (w.kind !== "watch" || !w.session || !Array.isArray(w.ops) || w.ops.length === 0) continue;
-    const after = ops.filter((o) => o.session === w.session && o.t_invoke > w.t && typeof o.outcome?.zxid === "number");
+    if (w.kind !== 'watch' || !w.session || !Array.isArray(w.ops) || w.ops.length === 0) continue;
+    const after = ops.filter((o) => o.session === w.session && o.t_invoke > w.t && typeof o.outcome?.zxid === 'number');
     const o = after.find((x) => x.path === w.path && isOk(x)) ?? after[0];
     if (!o) continue;
     const old = w.t;
@@ -341,10 +323,10 @@ export function watchAfterData(input: Line[]): Corruption | null {
       for (const ev of byId(lines, id)?.watch_events ?? []) if (ev.type === w.type && ev.path === w.path && ev.t <= old) ev.t = t;
     }
     return {
-      kind: "watch-after-data",
-      guarantee: "watch-before-data",
+      kind: 'watch-after-data',
+      guarantee: 'watch-before-data',
       ops: [...w.ops, o.id],
-      description: `the ${w.type} event on ${w.path} for op(s) ${w.ops.join(",")} now arrives after op ${o.id}'s reply (zxid ${o.outcome.zxid}) in the same session`,
+      description: `the ${w.type} event on ${w.path} for op(s) ${w.ops.join(',')} now arrives after op ${o.id}'s reply (zxid ${o.outcome.zxid}) in the same session`,
       lines: resort(lines),
     };
   }
@@ -354,12 +336,12 @@ export function watchAfterData(input: Line[]): Corruption | null {
 /** A set's returned stat skips a version. */
 export function versionSkip(input: Line[]): Corruption | null {
   const lines = clone(input);
-  const s = opsOf(lines).find((o) => o.type === "set" && isOk(o) && o.outcome.stat);
+  const s = opsOf(lines).find((o) => o.type === 'set' && isOk(o) && o.outcome.stat);
   if (!s) return null;
   s.outcome.stat.version += 1;
   return {
-    kind: "version-skip",
-    guarantee: "linearizable-writes",
+    kind: 'version-skip',
+    guarantee: 'linearizable-writes',
     ops: [s.id],
     description: `op ${s.id}'s set of ${s.path} returns version ${s.outcome.stat.version}, one past the next version`,
     lines,
@@ -369,12 +351,12 @@ export function versionSkip(input: Line[]): Corruption | null {
 /** A create of a node that did not exist fails with NODEEXISTS. */
 export function wrongNodeExists(input: Line[]): Corruption | null {
   const lines = clone(input);
-  const c = opsOf(lines).find((o) => o.type === "create" && o.phase !== "setup" && isOk(o) && !String(o.args.mode).endsWith("SEQUENTIAL"));
+  const c = opsOf(lines).find((o) => o.type === 'create' && o.phase !== 'setup' && isOk(o) && !String(o.args.mode).endsWith('SEQUENTIAL'));
   if (!c) return null;
-  c.outcome = { type: "error", error: "NODEEXISTS", code: -110, zxid: c.outcome.zxid, server: c.outcome.server };
+  c.outcome = { type: 'error', error: 'NODEEXISTS', code: -110, zxid: c.outcome.zxid, server: c.outcome.server };
   return {
-    kind: "wrong-nodeexists",
-    guarantee: "linearizable-writes",
+    kind: 'wrong-nodeexists',
+    guarantee: 'linearizable-writes',
     ops: [c.id],
     description: `op ${c.id}'s create of ${c.path} fails with NODEEXISTS at zxid ${c.outcome.zxid}, when the node did not exist`,
     lines,
@@ -382,19 +364,19 @@ export function wrongNodeExists(input: Line[]): Corruption | null {
 }
 
 export const CORRUPTIONS: Record<CorruptionKind, (lines: Line[]) => Corruption | null> = {
-  "lost-write": lostWrite,
-  "stale-read": staleRead,
-  "read-from-future": readFromFuture,
-  "duplicate-sequential-name": duplicateSequentialName,
-  "ephemeral-outlives-session": ephemeralOutlivesSession,
-  "watch-after-data": watchAfterData,
-  "version-skip": versionSkip,
-  "wrong-nodeexists": wrongNodeExists,
+  'lost-write': lostWrite,
+  'stale-read': staleRead,
+  'read-from-future': readFromFuture,
+  'duplicate-sequential-name': duplicateSequentialName,
+  'ephemeral-outlives-session': ephemeralOutlivesSession,
+  'watch-after-data': watchAfterData,
+  'version-skip': versionSkip,
+  'wrong-nodeexists': wrongNodeExists,
 };
 
 export function corrupt(lines: Line[], kind: CorruptionKind): Corruption | null {
   const f = CORRUPTIONS[kind];
-  if (!f) throw new Error(`unknown corruption kind ${kind}; known: ${Object.keys(CORRUPTIONS).join(", ")}`);
+  if (!f) throw new Error(`unknown corruption kind ${kind}; known: ${Object.keys(CORRUPTIONS).join(', ')}`);
   return f(lines);
 }
 
@@ -407,12 +389,12 @@ function writeAtomic(file: string, text: string): void {
 function main(argv: string[]): number {
   const [input, kind, out] = argv;
   if (!input || !kind || !out) {
-    console.error(`usage: corrupt.ts IN.jsonl KIND OUT.jsonl | corrupt.ts IN.jsonl --all OUTDIR\nkinds: ${Object.keys(CORRUPTIONS).join(", ")}`);
+    console.error(`usage: corrupt.ts IN.jsonl KIND OUT.jsonl | corrupt.ts IN.jsonl --all OUTDIR\nkinds: ${Object.keys(CORRUPTIONS).join(', ')}`);
     return 2;
   }
-  const lines = parseHistory(readFileSync(input, "utf8"), input);
-  const kinds = kind === "--all" ? (Object.keys(CORRUPTIONS) as CorruptionKind[]) : [kind as CorruptionKind];
-  if (kind === "--all") mkdirSync(out, { recursive: true });
+  const lines = parseHistory(readFileSync(input, 'utf8'), input);
+  const kinds = kind === '--all' ? (Object.keys(CORRUPTIONS) as CorruptionKind[]) : [kind as CorruptionKind];
+  if (kind === '--all') mkdirSync(out, { recursive: true });
   let missing = 0;
   for (const k of kinds) {
     const c = corrupt(lines, k);
@@ -421,14 +403,14 @@ function main(argv: string[]): number {
       missing++;
       continue;
     }
-    const file = kind === "--all" ? join(out, `${k}.jsonl`) : out;
+    const file = kind === '--all' ? join(out, `${k}.jsonl`) : out;
     writeAtomic(file, serializeHistory(c.lines));
-    console.log(`${k} [${c.guarantee}] ops ${c.ops.join(",")}: ${c.description} -> ${file}`);
+    console.log(`${k} [${c.guarantee}] ops ${c.ops.join(',')}: ${c.description} -> ${file}`);
   }
-  return missing && kind !== "--all" ? 1 : 0;
+  return missing && kind !== '--all' ? 1 : 0;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   try {
     process.exit(main(process.argv.slice(2)));
   } catch (e) {

@@ -60,7 +60,10 @@ export function withImplementation<Cfg extends BaseConfig>(p: Protocol<any, any,
     if (!r.success) {
       const issue = r.error.issues[0];
       const err = (answer as { error?: unknown } | null)?.error;
-      throw new StepError('Implementation', `the implementation's answer to ${req.op} ${typeof err === 'string' ? `was an error: ${err}` : `has a bad field ${issue.path.join('.') || '(root)'}: ${issue.message}`}`);
+      throw new StepError(
+        'Implementation',
+        `the implementation's answer to ${req.op} ${typeof err === 'string' ? `was an error: ${err}` : `has a bad field ${issue.path.join('.') || '(root)'}: ${issue.message}`}`,
+      );
     }
     return r.data;
   };

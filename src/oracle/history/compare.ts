@@ -163,4 +163,3 @@ export function readMatches(t: Tree, c: Checkpoint, rootSeeded: string | null): 
   for (let i = 0; i < obs.length; i++) if (obs[i] !== kids[i]) return false;
   return true;
 }
-

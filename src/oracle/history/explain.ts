@@ -7,6 +7,7 @@ import { refGet, type RefApplied as Applied, type RefTree as Tree, type RefView 
 import { lowerBound } from '../../../models/znode/sset.ts';
 import { isAclRefusal, isEphemeralMode, isSequentialMode, opDesc, sameData, statDiff, type Checkpoint, type Mismatch, type ReadObservation } from './compare.ts';
 import type { Placement } from './hidden.ts';
+import { ephemeralOutlived } from '../guarantees.ts';
 import { hex } from './order.ts';
 import type { POp } from './prepare.ts';
 import type { Replay } from './replay.ts';
@@ -57,10 +58,7 @@ export function checkWrite(r: Replay, t: Tree, c: Checkpoint, P: Placement, a: A
   if (p.type === 'create' && o.created_path !== undefined && res.path !== o.created_path) {
     if (isSequentialMode(p.line.args.mode)) {
       const parent = refGet(t, parentOf(p.path!) ?? '/');
-      return mk(
-        'sequential-names',
-        `${opDesc(p)} ${at()}: the parent's cversion ${parent?.stat.cversion} names the node ${res.path}; observed ${o.created_path}.`,
-      );
+      return mk('sequential-names', `${opDesc(p)} ${at()}: the parent's cversion ${parent?.stat.cversion} names the node ${res.path}; observed ${o.created_path}.`);
     }
     return mk('linearizable-writes', `${opDesc(p)} ${at()}: expected created path ${res.path}, observed ${o.created_path}.`);
   }
@@ -147,7 +145,10 @@ function classifyRead(r: Replay, t: Tree, c: Checkpoint, node: ZNode | null, obs
   // Several committed writes missing at once is one finding, named for what it is.
   const run = lostRun(r, c, obs, P);
   if (run) {
-    const shown = run.writes.slice(0, 4).map((w) => `${w.desc} at ${hex(w.z)}`).join(', ');
+    const shown = run.writes
+      .slice(0, 4)
+      .map((w) => `${w.desc} at ${hex(w.z)}`)
+      .join(', ');
     const server = p.outcome.server ?? p.line.server ?? 'unknown';
     return {
       guarantee: 'linearizable-writes',
@@ -159,7 +160,7 @@ function classifyRead(r: Replay, t: Tree, c: Checkpoint, node: ZNode | null, obs
   }
   if (obs.present && !node && st && isSessionOwner(st.ephemeralOwner)) {
     const closed = ownerClosedAt(r, st.ephemeralOwner, P);
-    if (closed !== undefined && closed <= R) {
+    if (closed !== undefined && ephemeralOutlived(closed, R)) {
       const closer = closerOf(r, st.ephemeralOwner);
       return {
         guarantee: 'ephemeral-lifetime',
@@ -178,7 +179,7 @@ function classifyRead(r: Replay, t: Tree, c: Checkpoint, node: ZNode | null, obs
     }
     if (made && !isEphemeralMode(made.line.args.mode)) continue;
     const closed = made?.session ? ownerClosedAt(r, made.session, P) : undefined;
-    if (made && closed !== undefined && made.zxid < closed && closed <= R) {
+    if (made && closed !== undefined && made.zxid < closed && ephemeralOutlived(closed, R)) {
       const closer = closerOf(r, made.session);
       return {
         guarantee: 'ephemeral-lifetime',

@@ -11,16 +11,7 @@
 // and its completion (so zxid order follows real time), one op per client at a time
 // (so session FIFO), reads are served by a member at least as new as the session has
 // seen, and a watch event is sent when its change is applied, before any later reply.
-import {
-  applyTxn,
-  emptyTree,
-  FIRED_KINDS,
-  getNode,
-  WatchTable,
-  type Tree,
-  type Txn,
-  type WatchTrigger,
-} from '../../../models/znode/tree.ts';
+import { applyTxn, emptyTree, FIRED_KINDS, getNode, WatchTable, type Tree, type Txn, type WatchTrigger } from '../../../models/znode/tree.ts';
 import type { CreateMode, HistoryLine, OpLine, OpType, Outcome, Stat, WatchKind } from './types.ts';
 
 export interface GenerateOptions {
@@ -225,7 +216,22 @@ export function generateHistory(o: GenerateOptions): HistoryLine[] {
   };
 
   for (let i = 0; i < nClients; i++) {
-    const c: Client = { id: i, process: nextProcess++, session: '', server: 0, seen: 0, op: null, lost: false, dropped: false, sessionNo: 0, closed: false, lastEventT: 0, effectDone: false, pendingFires: [], away: false };
+    const c: Client = {
+      id: i,
+      process: nextProcess++,
+      session: '',
+      server: 0,
+      seen: 0,
+      op: null,
+      lost: false,
+      dropped: false,
+      sessionNo: 0,
+      closed: false,
+      lastEventT: 0,
+      effectDone: false,
+      pendingFires: [],
+      away: false,
+    };
     clients.push(c);
     newSession(c, now++);
   }
@@ -238,8 +244,18 @@ export function generateHistory(o: GenerateOptions): HistoryLine[] {
     c.seen = head();
     const res = a.result as { path: string; stat: Stat };
     lines.push({
-      kind: 'op', id: nextId++, phase: 'setup', process: c.process, client: 0, session: c.session, server: servers[c.server], type: 'create', path,
-      args: { mode: 'PERSISTENT', value: path === root ? 'root' : 'q' }, t_invoke: t0, t_complete: t0 + 10,
+      kind: 'op',
+      id: nextId++,
+      phase: 'setup',
+      process: c.process,
+      client: 0,
+      session: c.session,
+      server: servers[c.server],
+      type: 'create',
+      path,
+      args: { mode: 'PERSISTENT', value: path === root ? 'root' : 'q' },
+      t_invoke: t0,
+      t_complete: t0 + 10,
       outcome: { type: 'ok', zxid: zx(head()), server: servers[c.server], created_path: res.path, stat: res.stat },
     });
     now = t0 + 20;
@@ -360,8 +376,19 @@ export function generateHistory(o: GenerateOptions): HistoryLine[] {
         args = {};
       }
       const op: OpLine = {
-        kind: 'op', id, phase: teardown ? 'teardown' : 'main', process: c.process, client: c.id, session: c.session, server: servers[c.server], type, path, args,
-        t_invoke: now, t_complete: 0, outcome: { type: 'info' },
+        kind: 'op',
+        id,
+        phase: teardown ? 'teardown' : 'main',
+        process: c.process,
+        client: c.id,
+        session: c.session,
+        server: servers[c.server],
+        type,
+        path,
+        args,
+        t_invoke: now,
+        t_complete: 0,
+        outcome: { type: 'info' },
       };
       c.op = op;
       c.lost = pLost > 0 && (type === 'create' || type === 'set' || type === 'delete') && rand() < pLost;
@@ -468,7 +495,10 @@ export function generateHistory(o: GenerateOptions): HistoryLine[] {
   lines.push({ kind: 'summary', ops_total: nextId, moves: nMoves, rewatch_events: nRewatchEvents });
   // Lines are in time order (t_invoke for ops, t for the rest).
   const tOf = (l: HistoryLine) => (l.kind === 'op' ? l.t_invoke : l.kind === 'meta' ? -1 : l.kind === 'summary' ? Infinity : (l as { t: number }).t);
-  return lines.map((l, i) => [l, i] as const).sort((a, b) => tOf(a[0]) - tOf(b[0]) || a[1] - b[1]).map((x) => x[0]);
+  return lines
+    .map((l, i) => [l, i] as const)
+    .sort((a, b) => tOf(a[0]) - tOf(b[0]) || a[1] - b[1])
+    .map((x) => x[0]);
 }
 
 /** The triggers txn j fired on `path` (for a registration made on a lagging member). */

@@ -2,6 +2,7 @@
 // per-session FIFO, monotonic reads / read-your-writes, and sync freshness.
 // Each is one pass over the ops (plus a sort), so they stay linear-ish at any size.
 import { leaderChangeWindows, type POp, type Prepared } from './prepare.ts';
+import { afterReply, NOTHING_SEEN, sessionOrderBroken } from '../guarantees.ts';
 import type { Violation } from './types.ts';
 
 export function hex(z: number): string {
@@ -91,9 +92,7 @@ export function checkRealTime(ops: readonly POp[], mayLead: MayLead, out: Violat
       out.push({
         guarantee: 'real-time-order',
         ops: [p.id, maxOp.id],
-        message:
-          `${opDesc(p)} was invoked after ${opDesc(maxOp)} had completed with zxid ${hex(maxZ)}, ` +
-          `so its txn must have a larger zxid; observed ${hex(p.zxid)}.`,
+        message: `${opDesc(p)} was invoked after ${opDesc(maxOp)} had completed with zxid ${hex(maxZ)}, ` + `so its txn must have a larger zxid; observed ${hex(p.zxid)}.`,
       });
     } else if (p.type === 'sync' && p.zxid < maxZ) {
       const member = p.outcome.server ?? p.line.server;
@@ -152,35 +151,29 @@ export function checkSessions(ops: readonly POp[], out: Violation[]): void {
   }
   for (const xs of bySession.values()) {
     // ops are already in invocation order (prepare sorts by t_invoke, then id).
-    let seen: POp | undefined; // highest zxid seen so far
-    let wrote: POp | undefined; // highest zxid of the session's own writes
+    let view = NOTHING_SEEN;
+    let seen: POp | undefined; // the op whose reply carried the highest zxid so far
+    let wrote: POp | undefined; // the session's own write with the highest zxid
     let answered: POp | undefined; // latest reply so far
     for (const p of xs) {
-      if (p.write) {
-        if (seen && p.zxid <= seen.zxid) {
-          out.push({
-            guarantee: 'session-fifo',
-            ops: [p.id, seen.id],
-            message:
-              `${opDesc(p)} was issued after ${opDesc(seen)} in the same session, so it must take effect ` +
-              `after it: expected a zxid > ${hex(seen.zxid)}, observed ${hex(p.zxid)}.`,
-          });
-        }
-      } else if (wrote && p.zxid < wrote.zxid) {
+      const broken = sessionOrderBroken(view, p.write, p.zxid);
+      if (broken === 'session-fifo' && seen) {
+        out.push({
+          guarantee: 'session-fifo',
+          ops: [p.id, seen.id],
+          message: `${opDesc(p)} was issued after ${opDesc(seen)} in the same session, so it must take effect ` + `after it: expected a zxid > ${hex(seen.zxid)}, observed ${hex(p.zxid)}.`,
+        });
+      } else if (broken === 'read-your-writes' && wrote) {
         out.push({
           guarantee: 'read-your-writes',
           ops: [p.id, wrote.id],
-          message:
-            `${opDesc(p)} was served at zxid ${hex(p.zxid)}, older than the session's own earlier write ` +
-            `${opDesc(wrote)} at ${hex(wrote.zxid)}.`,
+          message: `${opDesc(p)} was served at zxid ${hex(p.zxid)}, older than the session's own earlier write ` + `${opDesc(wrote)} at ${hex(wrote.zxid)}.`,
         });
-      } else if (seen && p.zxid < seen.zxid) {
+      } else if (broken === 'monotonic-reads' && seen) {
         out.push({
           guarantee: 'monotonic-reads',
           ops: [p.id, seen.id],
-          message:
-            `${opDesc(p)} was served at zxid ${hex(p.zxid)}, older than zxid ${hex(seen.zxid)} ` +
-            `the session had already seen in ${opDesc(seen)}.`,
+          message: `${opDesc(p)} was served at zxid ${hex(p.zxid)}, older than zxid ${hex(seen.zxid)} ` + `the session had already seen in ${opDesc(seen)}.`,
         });
       }
       // Late replies and close_session (whose completion waits for the connection to
@@ -190,15 +183,14 @@ export function checkSessions(ops: readonly POp[], out: Violation[]): void {
           out.push({
             guarantee: 'session-fifo',
             ops: [p.id, answered.id],
-            message:
-              `${opDesc(p)} was issued after ${opDesc(answered)} in the same session but answered before it ` +
-              `(t_complete ${p.tComplete} < ${answered.tComplete}).`,
+            message: `${opDesc(p)} was issued after ${opDesc(answered)} in the same session but answered before it ` + `(t_complete ${p.tComplete} < ${answered.tComplete}).`,
           });
         }
         if (!answered || p.tComplete > answered.tComplete) answered = p;
       }
       if (!seen || p.zxid > seen.zxid) seen = p;
       if (p.write && (!wrote || p.zxid > wrote.zxid)) wrote = p;
+      view = afterReply(view, p.write, p.zxid);
     }
   }
 }

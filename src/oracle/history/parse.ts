@@ -116,9 +116,7 @@ function parseLines(source: Iterable<[string, number, boolean]>, fileName: strin
       raw = JSON.parse(src);
     } catch (e) {
       const why = (e as Error).message;
-      fail(lineNo, lastLine && !src.trimEnd().endsWith('}')
-        ? `truncated line (the file ends mid-JSON): ${why}`
-        : `invalid JSON: ${why}`);
+      fail(lineNo, lastLine && !src.trimEnd().endsWith('}') ? `truncated line (the file ends mid-JSON): ${why}` : `invalid JSON: ${why}`);
     }
     let line: HistoryLine;
     try {

@@ -165,7 +165,13 @@ export class Replay {
     const placed = this.sortedPlacement(P);
     let t = this.snaps[from];
     // Hidden events after checkpoint from-1 (a hidden event at a read's zxid precedes the read).
-    let hp = from === 0 ? 0 : lowerBound(placed.map((x) => x.g), cps[from - 1].z + 1);
+    let hp =
+      from === 0
+        ? 0
+        : lowerBound(
+            placed.map((x) => x.g),
+            cps[from - 1].z + 1,
+          );
     for (let i = from; i < cps.length; i++) {
       const c = cps[i];
       while (hp < placed.length && (placed[hp].g < c.z || (c.read && placed[hp].g === c.z))) {
@@ -214,7 +220,6 @@ export class Replay {
     const from = Math.min(lowerBound(this.cpZ, diff), this.snapValid);
     return this.runFrom(from, P);
   }
-
 
   /** Check everything; report up to `maxViolations` mismatches (later ones often cascade). */
   check(maxViolations = 20): ReplayOutcome {

@@ -9,7 +9,7 @@ const GUARANTEE_TEXT: Record<string, string> = {
   'monotonic-reads': 'a session never sees an older state than it has seen',
   'read-your-writes': "a session's reads see its own earlier writes",
   sync: 'sync returns a state at least as new as the leader had',
-  'read-consistency': "a read returns the tree exactly as of its zxid",
+  'read-consistency': 'a read returns the tree exactly as of its zxid',
   'watch-one-shot': 'a watch fires at most once',
   'watch-before-data': 'a watch event arrives before any reply reflecting its change',
   'watch-order': 'watch events are delivered in order',
@@ -24,8 +24,7 @@ export function formatReport(r: CheckResult, maxShown = 5): string {
   const search =
     s.hiddenEvents === 0
       ? ''
-      : `; ${s.hiddenEvents} indeterminate write(s)/expiries, ${s.placed} placed` +
-        (s.used ? `, bounded search ${s.budgetExhausted ? 'hit its budget (not exhaustive)' : 'completed'}` : '');
+      : `; ${s.hiddenEvents} indeterminate write(s)/expiries, ${s.placed} placed` + (s.used ? `, bounded search ${s.budgetExhausted ? 'hit its budget (not exhaustive)' : 'completed'}` : '');
   if (r.verdict === 'ok') {
     out.push(`history OK: ${r.ops} ops consistent with ZooKeeper's guarantees (${r.checkedMs.toFixed(0)} ms${search})`);
     return out.join('\n');

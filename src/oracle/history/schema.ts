@@ -36,17 +36,7 @@ const watchKind = z.enum(['data', 'exist', 'child']);
 const watchEventType = z.enum(['NodeCreated', 'NodeDeleted', 'NodeDataChanged', 'NodeChildrenChanged']);
 const opType = z.enum(['create', 'set', 'get', 'exists', 'children', 'delete', 'sync', 'close_session']);
 const outcomeType = z.enum(['ok', 'error', 'info']);
-const sessionEvent = z.enum([
-  'CONNECTING',
-  'CONNECTED',
-  'DISCONNECTED',
-  'SESSION_EXPIRED',
-  'CLOSING',
-  'CLOSED',
-  'CLIENT_DROPS_CONNECTION',
-  'CLIENT_REPLACES_SESSION',
-  'ABANDONED',
-]);
+const sessionEvent = z.enum(['CONNECTING', 'CONNECTED', 'DISCONNECTED', 'SESSION_EXPIRED', 'CLOSING', 'CLOSED', 'CLIENT_DROPS_CONNECTION', 'CLIENT_REPLACES_SESSION', 'ABANDONED']);
 
 /** Every field any op type's args may carry; argsByType says which one needs which. */
 const argsSchema = z.object({

@@ -106,8 +106,7 @@ function candidates(r: Replay, hd: Hidden, c: Checkpoint, obsZ: readonly number[
   const out: number[] = [];
   // A zxid another event's observed value pins it to is reserved for that event,
   // unless this observation names it itself.
-  const free = (z: number) =>
-    !taken.has(z) && !r.knownZ.has(z) && (!r.reserved.has(z) || hd.hints.includes(z) || obsZ.includes(z));
+  const free = (z: number) => !taken.has(z) && !r.knownZ.has(z) && (!r.reserved.has(z) || hd.hints.includes(z) || obsZ.includes(z));
   const add = (z: number) => {
     if (z > hd.lo && z <= top && free(z) && !out.includes(z)) out.push(z);
   };
@@ -153,7 +152,10 @@ function options(r: Replay, fail: RunFail, P: Placement): Diff[] {
   const push = (Q: Map<number, number | null>) => {
     const d: Diff = [...Q].filter(([hid, g]) => (g === null ? P.has(hid) : P.get(hid) !== g));
     if (d.length === 0) return;
-    const k = d.map(([h, g]) => `${h}@${g}`).sort().join(',');
+    const k = d
+      .map(([h, g]) => `${h}@${g}`)
+      .sort()
+      .join(',');
     if (!seen.has(k) && validDiff(r, P, d, usedBy)) {
       seen.add(k);
       out.push(d);
@@ -229,8 +231,22 @@ function options(r: Replay, fail: RunFail, P: Placement): Diff[] {
           if (j === i || cands[j].length === 0 || !share(own[i], own[j])) continue;
           for (const g2 of candidates(r, own[j], c, obsZ, new Set(takenP).add(g1))) {
             budget--;
-            const s = score(r, withEvents(r, t0, [{ hd: own[i], g: g1 }, { hd: own[j], g: g2 }]), c);
-            if (s < base) pairs.push({ Q: new Map([[own[i].hid, g1], [own[j].hid, g2]]), s });
+            const s = score(
+              r,
+              withEvents(r, t0, [
+                { hd: own[i], g: g1 },
+                { hd: own[j], g: g2 },
+              ]),
+              c,
+            );
+            if (s < base)
+              pairs.push({
+                Q: new Map([
+                  [own[i].hid, g1],
+                  [own[j].hid, g2],
+                ]),
+                s,
+              });
           }
         }
       }
@@ -247,7 +263,12 @@ function options(r: Replay, fail: RunFail, P: Placement): Diff[] {
         const g1 = cands[i].at(-1);
         const g2 = cands[j].find((g) => g !== g1);
         if (g1 === undefined || g2 === undefined) continue;
-        push(new Map([[own[i].hid, g1], [own[j].hid, g2]]));
+        push(
+          new Map([
+            [own[i].hid, g1],
+            [own[j].hid, g2],
+          ]),
+        );
         unscored--;
       }
     }
@@ -264,7 +285,13 @@ function options(r: Replay, fail: RunFail, P: Placement): Diff[] {
       const others = new Set(takenP);
       others.delete(z);
       const alt = candidates(r, od, { ...c, z: z, read: false }, [], new Set(others).add(z));
-      for (const g of alt.slice(0, 2)) push(new Map([[hd.hid, z], [o, g]]));
+      for (const g of alt.slice(0, 2))
+        push(
+          new Map([
+            [hd.hid, z],
+            [o, g],
+          ]),
+        );
     }
   }
   // Swapping: a zxid the observation names is held by another placed event (two
@@ -275,7 +302,12 @@ function options(r: Replay, fail: RunFail, P: Placement): Diff[] {
     for (const z of obsZ) {
       const o = usedBy.get(z);
       if (o === undefined || o === hd.hid || z <= hd.lo || z >= hd.hi) continue;
-      push(new Map([[hd.hid, z], [o, mine]]));
+      push(
+        new Map([
+          [hd.hid, z],
+          [o, mine],
+        ]),
+      );
     }
   }
   // Moving or dropping what is already placed (effects a snapshot cannot undo cheaply).
@@ -347,4 +379,3 @@ function sig(P: Placement): string {
     .map(([h, g]) => `${h}@${g}`)
     .join(',');
 }
-

@@ -12,6 +12,7 @@
 // than the first change it missed, several come at once in no zxid order, and only
 // the replies of the old connection bound when it may arrive.
 import { FIRED_KINDS, parentOf, WatchTable, type WatchTrigger } from '../../../models/znode/tree.ts';
+import { firstFiring, replyReflectsChange } from '../guarantees.ts';
 import { hex } from './order.ts';
 import { connectionLosses, type POp, type Prepared } from './prepare.ts';
 import type { Hidden } from './hidden.ts';
@@ -31,6 +32,11 @@ function upperBound(xs: readonly number[], x: number): number {
     else hi = mid;
   }
   return lo;
+}
+
+/** One path's changes from index `from` on, as the shared guarantee reads them. */
+function* changesFrom(c: PathChanges, path: string, from: number): Generator<{ z: number; type: WatchEventType; path: string }> {
+  for (let i = from; i < c.z.length; i++) yield { z: c.z[i], type: c.type[i], path };
 }
 
 /** Besides a lost connection: session lines of a new one. */
@@ -197,17 +203,9 @@ export function checkWatches(h: Prepared, triggers: readonly WatchTrigger[], unc
     if (!modelOk) continue;
     const R = r.zxid;
     const c = changes.get(r.path);
-    let F = -1;
-    let Ftype: WatchEventType | null = null;
-    if (c) {
-      for (let i = upperBound(c.z, R); i < c.z.length; i++) {
-        if (FIRES[kind].has(c.type[i])) {
-          F = c.z[i];
-          Ftype = c.type[i];
-          break;
-        }
-      }
-    }
+    const first = c ? firstFiring(changesFrom(c, r.path, upperBound(c.z, R)), r.path, kind, R) : null;
+    const F = first?.z ?? -1;
+    const Ftype: WatchEventType | null = first?.type ?? null;
     // An indeterminate write or expiry at an unknown zxid may be what fired it.
     if (mayHide(r.path, R, Ftype === null ? Infinity : F)) continue;
     const moved = movedBetween(r.session, r.tComplete, e.t);
@@ -248,7 +246,7 @@ export function checkWatches(h: Prepared, triggers: readonly WatchTrigger[], unc
     const rs = replies.get(r.session);
     if (rs && Ftype !== null) {
       const k = upperBound(rs.t, Math.min(e.t, moved ?? Infinity) - 1); // replies strictly before the event (and the move)
-      if (k > 0 && rs.maxZ[k - 1] >= F) {
+      if (k > 0 && replyReflectsChange(rs.maxZ[k - 1], F)) {
         const q = rs.maxOp[k - 1];
         out.push({
           guarantee: 'watch-before-data',

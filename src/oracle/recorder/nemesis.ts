@@ -1,8 +1,8 @@
 // The nemesis of a fault run: pauses (SIGSTOP) or kills members in turn, alternating
 // leader and follower, waits for the ensemble to be whole and led again after each
 // fault, and always hands the ensemble back whole, whatever happened.
-import seedrandom from "seedrandom";
-import type { Json, RecordOptions, TargetEnsemble } from "./options.ts";
+import seedrandom from 'seedrandom';
+import type { Json, RecordOptions, TargetEnsemble } from './options.ts';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -37,32 +37,32 @@ export async function runNemesis(host: NemesisHost): Promise<void> {
         break;
       }
       const mode = o.faultModes[i % o.faultModes.length]!;
-      const role = Math.floor(i / o.faultModes.length) % 2 === 0 ? "leader" : "follower";
+      const role = Math.floor(i / o.faultModes.length) % 2 === 0 ? 'leader' : 'follower';
       const st = await ens.status();
       const cands = st.filter((s) => s.mode === role).map((s) => s.name);
       if (cands.length === 0) continue;
       const target = cands[Math.floor(rng() * cands.length)]!;
-      if (mode === "pause") {
+      if (mode === 'pause') {
         const pid = ens.pause(target);
         paused.add(target);
         host.faults.pause!++;
-        host.line("pause", target, pid, role);
+        host.line('pause', target, pid, role);
         await sleep(o.faultMs);
         ens.resume(target);
         paused.delete(target);
-        host.line("resume", target, pid, role);
+        host.line('resume', target, pid, role);
       } else {
         killed.add(target);
         const pid = await ens.kill(target);
         host.faults.kill!++;
-        host.line("kill", target, pid, role);
+        host.line('kill', target, pid, role);
         await sleep(o.faultMs);
         const npid = await ens.restart(target);
         killed.delete(target);
-        host.line("restart", target, npid, role);
+        host.line('restart', target, npid, role);
       }
       const healthy = await ens.waitForLeader(45_000, { requireAll: true });
-      host.line("healthy", null, null, null, {
+      host.line('healthy', null, null, null, {
         members: healthy.map((s) => ({ name: s.name, mode: s.mode, zxid: s.zxid })),
       });
       await sleep(o.faultGapMs);
@@ -72,7 +72,7 @@ export async function runNemesis(host: NemesisHost): Promise<void> {
     for (const n of paused) {
       try {
         ens.resume(n);
-        host.line("resume", n, null, null);
+        host.line('resume', n, null, null);
       } catch {
         /* it is gone; nothing to resume */
       }
@@ -80,7 +80,7 @@ export async function runNemesis(host: NemesisHost): Promise<void> {
     for (const n of killed) {
       try {
         const pid = await ens.restart(n);
-        host.line("restart", n, pid, null);
+        host.line('restart', n, pid, null);
       } catch {
         /* reported by the health check below */
       }

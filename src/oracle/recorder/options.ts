@@ -1,7 +1,7 @@
 // What a recording run is told: the workload and fault knobs (RecordOptions), and what
 // the recorder needs from an ensemble (scripts/zk/ensemble.ts provides one).
 
-export type FaultMode = "pause" | "kill";
+export type FaultMode = 'pause' | 'kill';
 
 export interface RecordOptions {
   seed: number;
@@ -38,7 +38,7 @@ export const DEFAULT_OPTIONS: RecordOptions = {
   watchProb: 0.15,
   faults: false,
   faultCount: 4,
-  faultModes: ["pause", "kill"],
+  faultModes: ['pause', 'kill'],
   faultMs: 4000,
   faultGapMs: 2500,
   finalRead: true,

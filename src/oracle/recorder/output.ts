@@ -1,9 +1,9 @@
 // Writing the recorded history: one file, written once, atomically, every line checked
 // against the zk-history/1 schema (history/schema.ts) as it is serialized.
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
-import { dirname } from "node:path";
-import { serializeLine } from "../history/schema.ts";
-import type { Json } from "./options.ts";
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { serializeLine } from '../history/schema.ts';
+import type { Json } from './options.ts';
 
 /** The line as the file will hold it; a line the schema rejects is the recorder's bug. */
 function lineText(obj: Json): string {
@@ -29,25 +29,25 @@ export interface BufferedLine {
 export function writeHistoryFile(outFile: string, meta: Json, lines: readonly BufferedLine[], summary: Json): void {
   const body = [...lines].sort((a, b) => a.key - b.key || a.seq - b.seq);
   for (const { obj } of body) {
-    if (obj.kind === "op" && (obj.outcome === null || obj.t_complete === null)) {
+    if (obj.kind === 'op' && (obj.outcome === null || obj.t_complete === null)) {
       throw new Error(`op ${obj.id} never completed: the op timeout should have ended it`);
     }
   }
   mkdirSync(dirname(outFile), { recursive: true });
   const tmp = `${outFile}.tmp-${process.pid}`;
-  const fd = openSync(tmp, "w");
+  const fd = openSync(tmp, 'w');
   try {
-    writeSync(fd, lineText(meta) + "\n");
+    writeSync(fd, lineText(meta) + '\n');
     let chunk: string[] = [];
     for (const { obj } of body) {
       chunk.push(lineText(obj));
       if (chunk.length >= 2000) {
-        writeSync(fd, chunk.join("\n") + "\n");
+        writeSync(fd, chunk.join('\n') + '\n');
         chunk = [];
       }
     }
-    if (chunk.length) writeSync(fd, chunk.join("\n") + "\n");
-    writeSync(fd, lineText(summary) + "\n");
+    if (chunk.length) writeSync(fd, chunk.join('\n') + '\n');
+    writeSync(fd, lineText(summary) + '\n');
     fsyncSync(fd);
   } catch (e) {
     closeSync(fd);

@@ -3,19 +3,19 @@
 // are paused and killed. Every line is kept in memory and written once, sorted, to a
 // temporary file renamed into place: a crashed or stopped run leaves no partial history.
 
-import seedrandom from "seedrandom";
-import { createRequire } from "node:module";
-import { runNemesis } from "./nemesis.ts";
-import type { EnsembleMemberStatus, Json, RecordOptions, RecordResult, TargetEnsemble } from "./options.ts";
-import { DEFAULT_OPTIONS } from "./options.ts";
-import { writeHistoryFile } from "./output.ts";
-import { decodeReply, requestFor, watchFor } from "./reply.ts";
-import { ZkSession, type RawOutcome, type WatchKind, type SessionCounters } from "./session.ts";
-import { learn, LogicalClient, pick, type OpSpec } from "./workload.ts";
+import seedrandom from 'seedrandom';
+import { createRequire } from 'node:module';
+import { runNemesis } from './nemesis.ts';
+import type { EnsembleMemberStatus, Json, RecordOptions, RecordResult, TargetEnsemble } from './options.ts';
+import { DEFAULT_OPTIONS } from './options.ts';
+import { writeHistoryFile } from './output.ts';
+import { decodeReply, requestFor, watchFor } from './reply.ts';
+import { ZkSession, type RawOutcome, type WatchKind, type SessionCounters } from './session.ts';
+import { learn, LogicalClient, pick, type OpSpec } from './workload.ts';
 
 /** An op line as the recorder fills it in: outcome and t_complete arrive with the reply. */
 interface OpLine {
-  kind: "op";
+  kind: 'op';
   id: number;
   phase: string;
   process: number;
@@ -37,10 +37,10 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 function clientLibraryVersion(): string {
   try {
     const req = createRequire(import.meta.url);
-    const pkg = req("node-zookeeper-client/package.json") as { version: string };
+    const pkg = req('node-zookeeper-client/package.json') as { version: string };
     return `node-zookeeper-client@${pkg.version}`;
   } catch {
-    return "node-zookeeper-client";
+    return 'node-zookeeper-client';
   }
 }
 
@@ -102,24 +102,21 @@ export class Recorder {
     const first = (c.index + c.sessionsOpened) % ms.length;
     const order = [...ms.slice(first), ...ms.slice(0, first)].map((m) => `127.0.0.1:${m.clientPort}`);
     const s = new ZkSession(
-      order.join(","),
+      order.join(','),
       ms.length,
       { sessionTimeoutMs: this.o.sessionTimeoutMs, keepServerOrder: true },
       {
         now: () => this.now(),
         serverName: (p) => this.serverName(p),
         event: (ev) => {
-          if (ev.event === "SESSION_EXPIRED") this.counts.sessionExpirations++;
+          if (ev.event === 'SESSION_EXPIRED') this.counts.sessionExpirations++;
           const t = this.now();
-          this.push({ kind: "session", t, client: c.index, session: ev.session, event: ev.event, server: ev.server, ...ev.extra }, t);
+          this.push({ kind: 'session', t, client: c.index, session: ev.session, event: ev.event, server: ev.server, ...ev.extra }, t);
         },
         notification: (n) => {
           this.counts.watchEvents++;
           for (const id of n.ops) this.opsById.get(id)?.watch_events?.push({ type: n.type, path: n.path, t: n.t });
-          this.push(
-            { kind: "watch", t: n.t, client: c.index, session: n.session, server: n.server, type: n.type, path: n.path, ops: n.ops },
-            n.t,
-          );
+          this.push({ kind: 'watch', t: n.t, client: c.index, session: n.session, server: n.server, type: n.type, path: n.path, ops: n.ops }, n.t);
         },
       },
     );
@@ -135,7 +132,7 @@ export class Recorder {
   private async replaceSession(c: LogicalClient): Promise<boolean> {
     const old = c.session;
     const t = this.now();
-    this.push({ kind: "session", t, client: c.index, session: old.sessionId, event: "CLIENT_REPLACES_SESSION", server: null }, t);
+    this.push({ kind: 'session', t, client: c.index, session: old.sessionId, event: 'CLIENT_REPLACES_SESSION', server: null }, t);
     if (old.live) {
       await Promise.race([old.closed, sleep(2000)]);
       if (old.live) old.abandon();
@@ -151,12 +148,12 @@ export class Recorder {
   private runOp(c: LogicalClient, phase: string, spec: OpSpec): Promise<OpLine> {
     // Only the main phase is about indeterminacy; setup, final reads and teardown should
     // get answers, so they wait at least 10 s.
-    const timeoutMs = phase === "main" ? this.o.opTimeoutMs : Math.max(this.o.opTimeoutMs, 10_000);
+    const timeoutMs = phase === 'main' ? this.o.opTimeoutMs : Math.max(this.o.opTimeoutMs, 10_000);
     const s = c.session;
     const id = this.nextId++;
     const args = spec.args(id);
     const op: OpLine = {
-      kind: "op",
+      kind: 'op',
       id,
       phase,
       process: c.process,
@@ -178,9 +175,9 @@ export class Recorder {
         if (done) return;
         done = true;
         op.t_complete = this.now();
-        op.outcome = { type: "info", error: "TIMEOUT" };
+        op.outcome = { type: 'info', error: 'TIMEOUT' };
         c.process = this.nextProcess++;
-        if (spec.type === "close_session") s.abandon();
+        if (spec.type === 'close_session') s.abandon();
         resolve(op);
       }, timeoutMs);
       const onRaw = (raw: RawOutcome) => {
@@ -188,9 +185,9 @@ export class Recorder {
         if (done) {
           // The op is already recorded as TIMEOUT; a real reply still tells when and how
           // it took effect, so it goes in its own line.
-          if (raw.kind === "reply") {
+          if (raw.kind === 'reply') {
             this.counts.lateReplies++;
-            const late: Json = { kind: "late", t: raw.t, op: id, outcome };
+            const late: Json = { kind: 'late', t: raw.t, op: id, outcome };
             const w = watchFor(spec, outcome);
             if (w && spec.path) {
               s.registerWatch(w, spec.path, id);
@@ -212,11 +209,11 @@ export class Recorder {
           op.watch_events = [];
           s.registerWatch(w, spec.path, id);
         }
-        if (outcome.type === "info") c.process = this.nextProcess++;
+        if (outcome.type === 'info') c.process = this.nextProcess++;
         learn(c, this.root, spec, outcome);
         resolve(op);
       };
-      if (spec.type === "close_session") {
+      if (spec.type === 'close_session') {
         s.close(onRaw);
         return;
       }
@@ -244,8 +241,8 @@ export class Recorder {
       }
       const spec = pick(c, this.root, this.o);
       this.mainIssued++;
-      await this.runOp(c, "main", spec);
-      if (spec.type === "close_session") {
+      await this.runOp(c, 'main', spec);
+      if (spec.type === 'close_session') {
         if (!(await this.replaceSession(c))) return;
       }
       if (this.o.thinkMs > 0) await sleep(Math.floor(c.rng() * 2 * this.o.thinkMs));
@@ -257,8 +254,8 @@ export class Recorder {
   private nemesisLine(action: string, target: string | null, pid: number | null, role: string | null, extra: Json = {}): void {
     this.counts.nemesis++;
     const t = this.now();
-    this.push({ kind: "nemesis", t, action, target, pid, role, ...extra }, t);
-    this.log(`nemesis: ${action}${target ? ` ${target}` : ""}${role ? ` (${role})` : ""}${pid ? ` pid ${pid}` : ""}`);
+    this.push({ kind: 'nemesis', t, action, target, pid, role, ...extra }, t);
+    this.log(`nemesis: ${action}${target ? ` ${target}` : ''}${role ? ` (${role})` : ''}${pid ? ` pid ${pid}` : ''}`);
   }
 
   // ---- the run ------------------------------------------------------------------------
@@ -280,23 +277,23 @@ export class Recorder {
     const o = this.o;
     const start = await this.ens.waitForLeader(30_000, { requireAll: true });
     const meta: Json = {
-      kind: "meta",
-      format: "zk-history/1",
+      kind: 'meta',
+      format: 'zk-history/1',
       run_id: this.runId,
       root: this.root,
       wall_clock_start: new Date().toISOString(),
-      time_unit: "ns since start of run (process.hrtime, monotonic)",
-      zookeeper_version: start.find((s) => s.version)?.version ?? "unknown",
+      time_unit: 'ns since start of run (process.hrtime, monotonic)',
+      zookeeper_version: start.find((s) => s.version)?.version ?? 'unknown',
       client_library: clientLibraryVersion(),
       node_version: process.version,
-      create_opcode: "CREATE2(15)",
+      create_opcode: 'CREATE2(15)',
       ensemble: this.ens.members.map((m) => {
         const s = start.find((x) => x.name === m.name);
         return {
           name: m.name,
           myid: m.myid,
           client: `127.0.0.1:${m.clientPort}`,
-          role_at_start: s?.mode ?? "unknown",
+          role_at_start: s?.mode ?? 'unknown',
           zxid_at_start: s?.zxid ?? null,
         };
       }),
@@ -316,14 +313,14 @@ export class Recorder {
     // Setup: the root and the parent of the sequential nodes.
     const c0 = this.clients[0]!;
     for (const [path, value] of [
-      [this.root, "root"],
-      [`${this.root}/q`, "q"],
+      [this.root, 'root'],
+      [`${this.root}/q`, 'q'],
     ] as const) {
-      const op = await this.runOp(c0, "setup", { type: "create", path, args: () => ({ mode: "PERSISTENT", value }) });
-      if (op.outcome?.type !== "ok") throw new Error(`setup create ${path} failed: ${JSON.stringify(op.outcome)}`);
+      const op = await this.runOp(c0, 'setup', { type: 'create', path, args: () => ({ mode: 'PERSISTENT', value }) });
+      if (op.outcome?.type !== 'ok') throw new Error(`setup create ${path} failed: ${JSON.stringify(op.outcome)}`);
     }
 
-    this.log(`recording: ${o.clients} clients, ${o.faults ? `${o.faultCount} faults` : "no faults"}, root ${this.root}`);
+    this.log(`recording: ${o.clients} clients, ${o.faults ? `${o.faultCount} faults` : 'no faults'}, root ${this.root}`);
     this.mainStart = this.now();
     this.nemesisDone = !o.faults;
     const nemesis = o.faults
@@ -355,7 +352,7 @@ export class Recorder {
     if (o.finalRead) {
       await this.ens.waitForLeader(45_000, { requireAll: true });
       this.openSession(final);
-      if (!(await final.session.waitConnected(15_000))) throw new Error("final-read session did not connect within 15 s");
+      if (!(await final.session.waitConnected(15_000))) throw new Error('final-read session did not connect within 15 s');
       await this.finalRead(final);
     }
 
@@ -364,8 +361,8 @@ export class Recorder {
       this.clients
         .filter((c) => c.session?.live)
         .map(async (c) => {
-          const op = await this.runOp(c, "teardown", { type: "close_session", path: null, args: () => ({}) });
-          if (op.outcome?.type === "ok") await Promise.race([c.session.closed, sleep(3000)]);
+          const op = await this.runOp(c, 'teardown', { type: 'close_session', path: null, args: () => ({}) });
+          if (op.outcome?.type === 'ok') await Promise.race([c.session.closed, sleep(3000)]);
           if (c.session.live) c.session.abandon();
         }),
     );
@@ -380,16 +377,16 @@ export class Recorder {
 
   private async finalRead(c: LogicalClient): Promise<void> {
     const R = this.root;
-    await this.runOp(c, "final", { type: "sync", path: R, args: () => ({}) });
+    await this.runOp(c, 'final', { type: 'sync', path: R, args: () => ({}) });
     const list = async (p: string): Promise<string[]> => {
-      const op = await this.runOp(c, "final", { type: "children", path: p, args: () => ({ watch: false }) });
-      return op.outcome?.type === "ok" ? (op.outcome.children as string[]) : [];
+      const op = await this.runOp(c, 'final', { type: 'children', path: p, args: () => ({ watch: false }) });
+      return op.outcome?.type === 'ok' ? (op.outcome.children as string[]) : [];
     };
     const top = await list(R);
-    const paths = top.filter((n) => n !== "q").map((n) => `${R}/${n}`);
+    const paths = top.filter((n) => n !== 'q').map((n) => `${R}/${n}`);
     paths.push(...(await list(`${R}/q`)).map((n) => `${R}/q/${n}`));
     for (const p of paths.sort()) {
-      await this.runOp(c, "final", { type: "get", path: p, args: () => ({ watch: false }) });
+      await this.runOp(c, 'final', { type: 'get', path: p, args: () => ({ watch: false }) });
     }
   }
 
@@ -399,17 +396,17 @@ export class Recorder {
     const opTypes: Record<string, number> = {};
     const errors: Record<string, number> = {};
     for (const op of ops) {
-      const t = (op.outcome?.type as string) ?? "info";
+      const t = (op.outcome?.type as string) ?? 'info';
       outcomes[t] = (outcomes[t] ?? 0) + 1;
       opTypes[op.type] = (opTypes[op.type] ?? 0) + 1;
       const e = op.outcome?.error as string | undefined;
       if (e) errors[e] = (errors[e] ?? 0) + 1;
     }
     const sum = (k: keyof SessionCounters) => this.sessions.reduce((a, s) => a + s.counters[k], 0);
-    const mainOps = ops.filter((o) => o.phase === "main").length;
+    const mainOps = ops.filter((o) => o.phase === 'main').length;
     const mainS = (this.mainEnd - this.mainStart) / 1e9;
     return {
-      kind: "summary",
+      kind: 'summary',
       t: this.now(),
       ops_total: ops.length,
       ops_main: mainOps,
@@ -425,24 +422,18 @@ export class Recorder {
       late_losses: this.counts.lateLosses,
       sessions: this.sessions.length,
       session_expirations: this.counts.sessionExpirations,
-      client_dropped_connections: sum("droppedConnections"),
-      set_watches_sent: sum("setWatchesSent"),
-      reply_zxid_regressions: sum("replyZxidRegressions"),
-      protocol_anomalies: sum("protocolAnomalies"),
-      client_exceptions: sum("clientExceptions"),
-      unattributed_watch_events: sum("unattributedWatchEvents"),
+      client_dropped_connections: sum('droppedConnections'),
+      set_watches_sent: sum('setWatchesSent'),
+      reply_zxid_regressions: sum('replyZxidRegressions'),
+      protocol_anomalies: sum('protocolAnomalies'),
+      client_exceptions: sum('clientExceptions'),
+      unattributed_watch_events: sum('unattributedWatchEvents'),
       ensemble_at_end: endStatus.map((s) => ({ name: s.name, mode: s.mode, zxid: s.zxid })),
     };
   }
 }
 
 /** Records one history into outFile against a running ensemble. */
-export async function recordHistory(
-  ens: TargetEnsemble,
-  outFile: string,
-  opts: Partial<RecordOptions> = {},
-  extraMeta: Json = {},
-  log?: (s: string) => void,
-): Promise<RecordResult> {
+export async function recordHistory(ens: TargetEnsemble, outFile: string, opts: Partial<RecordOptions> = {}, extraMeta: Json = {}, log?: (s: string) => void): Promise<RecordResult> {
   return new Recorder(ens, opts, extraMeta, log).run(outFile);
 }

@@ -10,18 +10,9 @@
 // - the last zxid seen never goes backwards, so a reconnect cannot land on a member that is
 //   behind what this session already saw.
 
-import zookeeper, { type ConnectionManager, type QueuedPacket } from "node-zookeeper-client";
-import type { Socket } from "node:net";
-import {
-  OP,
-  XID,
-  EVENT_NAMES,
-  RawRequest,
-  encode,
-  replyHeader,
-  decodeNotification,
-  sessionHex,
-} from "./wire.ts";
+import zookeeper, { type ConnectionManager, type QueuedPacket } from 'node-zookeeper-client';
+import type { Socket } from 'node:net';
+import { OP, XID, EVENT_NAMES, RawRequest, encode, replyHeader, decodeNotification, sessionHex } from './wire.ts';
 
 export const CM_STATE = {
   DISCONNECTED: 0,
@@ -34,23 +25,14 @@ export const CM_STATE = {
   AUTH_FAILED: -4,
 } as const;
 
-export type SessionEventName =
-  | "CONNECTING"
-  | "CONNECTED"
-  | "DISCONNECTED"
-  | "SESSION_EXPIRED"
-  | "CLOSING"
-  | "CLOSED"
-  | "CLIENT_DROPS_CONNECTION"
-  | "CLIENT_REPLACES_SESSION"
-  | "ABANDONED";
+export type SessionEventName = 'CONNECTING' | 'CONNECTED' | 'DISCONNECTED' | 'SESSION_EXPIRED' | 'CLOSING' | 'CLOSED' | 'CLIENT_DROPS_CONNECTION' | 'CLIENT_REPLACES_SESSION' | 'ABANDONED';
 
 export type RawOutcome =
-  | { kind: "reply"; zxid: bigint; err: number; server: string | null; frame: Buffer; t: number }
-  | { kind: "lost"; code: number; t: number }
-  | { kind: "exception"; message: string; t: number };
+  | { kind: 'reply'; zxid: bigint; err: number; server: string | null; frame: Buffer; t: number }
+  | { kind: 'lost'; code: number; t: number }
+  | { kind: 'exception'; message: string; t: number };
 
-export type WatchKind = "data" | "exist" | "child";
+export type WatchKind = 'data' | 'exist' | 'child';
 
 export interface SessionHooks {
   now(): number;
@@ -130,8 +112,8 @@ export class ZkSession {
     });
     this.cm = client.connectionManager;
     if (opts.keepServerOrder) {
-      this.cm.servers = connectionString.split(",").map((hp) => {
-        const [host, port] = hp.split(":");
+      this.cm.servers = connectionString.split(',').map((hp) => {
+        const [host, port] = hp.split(':');
         return { host: host!, port: Number(port) };
       });
     }
@@ -139,7 +121,7 @@ export class ZkSession {
     // connect() binds cm.onSocketData per socket, so replacing it on the instance before
     // the first connect routes every socket's data through us.
     this.cm.onSocketData = (chunk: Buffer) => this.onData(chunk);
-    this.cm.on("state", (s: number) => this.onState(s));
+    this.cm.on('state', (s: number) => this.onState(s));
   }
 
   get state(): number {
@@ -153,7 +135,7 @@ export class ZkSession {
 
   start(): void {
     this.tick = setInterval(() => this.onTick(), 100);
-    this.hooks.event({ event: "CONNECTING", session: null, server: null });
+    this.hooks.event({ event: 'CONNECTING', session: null, server: null });
     this.announcedConnecting = true;
     (this.cm as unknown as { connect(): void }).connect();
   }
@@ -164,7 +146,7 @@ export class ZkSession {
     return new Promise((resolve) => {
       const done = (v: boolean) => {
         clearTimeout(timer);
-        this.cm.off("state", onState);
+        this.cm.off('state', onState);
         resolve(v);
       };
       const onState = (s: number) => {
@@ -172,7 +154,7 @@ export class ZkSession {
         else if (s === CM_STATE.CLOSED || s === CM_STATE.SESSION_EXPIRED) done(false);
       };
       const timer = setTimeout(() => done(false), timeoutMs);
-      this.cm.on("state", onState);
+      this.cm.on('state', onState);
     });
   }
 
@@ -185,12 +167,12 @@ export class ZkSession {
     };
     try {
       this.cm.queue(new RawRequest(type, body), (err, reply) => {
-        if (err) once({ kind: "lost", code: typeof err.code === "number" ? err.code : -4, t: this.hooks.now() });
+        if (err) once({ kind: 'lost', code: typeof err.code === 'number' ? err.code : -4, t: this.hooks.now() });
         else once(reply as RawOutcome);
       });
     } catch (e) {
       this.counters.clientExceptions++;
-      once({ kind: "exception", message: e instanceof Error ? e.message : String(e), t: this.hooks.now() });
+      once({ kind: 'exception', message: e instanceof Error ? e.message : String(e), t: this.hooks.now() });
     }
   }
 
@@ -204,23 +186,23 @@ export class ZkSession {
         this.cm.setState(CM_STATE.CLOSING);
       } catch (e) {
         this.counters.clientExceptions++;
-        cb({ kind: "exception", message: e instanceof Error ? e.message : String(e), t: this.hooks.now() });
+        cb({ kind: 'exception', message: e instanceof Error ? e.message : String(e), t: this.hooks.now() });
         return;
       }
       this.send(OP.CLOSE_SESSION, Buffer.alloc(0), cb);
     };
     if (this.cm.state === CM_STATE.CONNECTED) return go();
-    if (!this.live) return cb({ kind: "lost", code: this.expired ? -112 : -4, t: this.hooks.now() });
+    if (!this.live) return cb({ kind: 'lost', code: this.expired ? -112 : -4, t: this.hooks.now() });
     const onState = (s: number) => {
       if (s === CM_STATE.CONNECTED) {
-        this.cm.off("state", onState);
+        this.cm.off('state', onState);
         go();
       } else if (s === CM_STATE.CLOSED || s === CM_STATE.SESSION_EXPIRED) {
-        this.cm.off("state", onState);
-        cb({ kind: "lost", code: s === CM_STATE.SESSION_EXPIRED ? -112 : -4, t: this.hooks.now() });
+        this.cm.off('state', onState);
+        cb({ kind: 'lost', code: s === CM_STATE.SESSION_EXPIRED ? -112 : -4, t: this.hooks.now() });
       }
     };
-    this.cm.on("state", onState);
+    this.cm.on('state', onState);
   }
 
   /** Stops all reconnecting: the library would otherwise retry this session forever. */
@@ -229,7 +211,7 @@ export class ZkSession {
       this.dispose();
       return;
     }
-    if (!this.abandoned) this.hooks.event({ event: "ABANDONED", session: this.sessionId, server: this.server });
+    if (!this.abandoned) this.hooks.event({ event: 'ABANDONED', session: this.sessionId, server: this.server });
     this.abandoned = true;
     try {
       if (this.cm.state !== CM_STATE.CLOSING) this.cm.setState(CM_STATE.CLOSING);
@@ -266,7 +248,7 @@ export class ZkSession {
         this.connectAttempts++;
         if (!this.announcedConnecting) {
           this.announcedConnecting = true;
-          this.hooks.event({ event: "CONNECTING", session: this.sessionId, server: null });
+          this.hooks.event({ event: 'CONNECTING', session: this.sessionId, server: null });
         }
         break;
       case CM_STATE.CONNECTED: {
@@ -276,7 +258,7 @@ export class ZkSession {
         this.lastRx = nowMs();
         this.announcedConnecting = false;
         this.hooks.event({
-          event: "CONNECTED",
+          event: 'CONNECTED',
           session: this.sessionId,
           server: this.server,
           extra: {
@@ -292,28 +274,28 @@ export class ZkSession {
       }
       case CM_STATE.DISCONNECTED:
         if (prev === CM_STATE.CONNECTED || prev === CM_STATE.CLOSING) {
-          this.hooks.event({ event: "DISCONNECTED", session: this.sessionId, server: this.server });
+          this.hooks.event({ event: 'DISCONNECTED', session: this.sessionId, server: this.server });
         }
         this.server = null;
         break;
       case CM_STATE.SESSION_EXPIRED:
         this.expired = true;
-        this.hooks.event({ event: "SESSION_EXPIRED", session: this.sessionId, server: null });
+        this.hooks.event({ event: 'SESSION_EXPIRED', session: this.sessionId, server: null });
         // The server closes the socket after an expired handshake; make sure of it.
         setTimeout(() => {
           if (this.cm.state === CM_STATE.SESSION_EXPIRED) this.cm.socket?.destroy();
         }, 200).unref();
         break;
       case CM_STATE.CLOSING:
-        this.hooks.event({ event: "CLOSING", session: this.sessionId, server: this.server });
+        this.hooks.event({ event: 'CLOSING', session: this.sessionId, server: this.server });
         break;
       case CM_STATE.CLOSED: {
         this.server = null;
-        this.hooks.event({ event: "CLOSED", session: this.sessionId, server: null });
+        this.hooks.event({ event: 'CLOSED', session: this.sessionId, server: null });
         // The library fails only sent requests on close; queued ones would never complete.
         const code = this.expired ? -112 : -4;
         const stranded = this.cm.packetQueue.queue.splice(0);
-        for (const p of stranded) p.callback?.(Object.assign(new Error("closed"), { code }));
+        for (const p of stranded) p.callback?.(Object.assign(new Error('closed'), { code }));
         this.dispose();
         this.resolveClosed();
         break;
@@ -334,18 +316,14 @@ export class ZkSession {
       // keeps the TCP connection open and would hold every request forever.
       this.counters.droppedConnections++;
       this.hooks.event({
-        event: "CLIENT_DROPS_CONNECTION",
+        event: 'CLIENT_DROPS_CONNECTION',
         session: this.sessionId,
         server: this.server,
-        extra: { reason: "read timeout", silent_ms: now - this.lastRx },
+        extra: { reason: 'read timeout', silent_ms: now - this.lastRx },
       });
       this.lastRx = now;
       cm.socket?.destroy();
-    } else if (
-      cm.state === CM_STATE.CONNECTING &&
-      cm.socket &&
-      now - this.socketSince > Math.max(1000, Math.floor(timeout / Math.max(1, this.nServers)))
-    ) {
+    } else if (cm.state === CM_STATE.CONNECTING && cm.socket && now - this.socketSince > Math.max(1000, Math.floor(timeout / Math.max(1, this.nServers)))) {
       // The library's connect timeout covers only TCP; a paused member accepts the TCP
       // connection and then never answers the handshake.
       this.socketSince = now;
@@ -419,7 +397,7 @@ export class ZkSession {
       }
     }
     pkt.callback?.(null, {
-      kind: "reply",
+      kind: 'reply',
       zxid: h.zxid,
       err: h.err,
       server: this.server,
@@ -440,9 +418,9 @@ export class ZkSession {
     };
     // Which registrations an event consumes, as the Java client decides it.
     let ops: number[] = [];
-    if (type === "NodeCreated" || type === "NodeDataChanged") ops = [...take("data"), ...take("exist")];
-    else if (type === "NodeChildrenChanged") ops = take("child");
-    else if (type === "NodeDeleted") ops = [...take("data"), ...take("exist"), ...take("child")];
+    if (type === 'NodeCreated' || type === 'NodeDataChanged') ops = [...take('data'), ...take('exist')];
+    else if (type === 'NodeChildrenChanged') ops = take('child');
+    else if (type === 'NodeDeleted') ops = [...take('data'), ...take('exist'), ...take('child')];
     if (ops.length === 0) this.counters.unattributedWatchEvents++;
     this.hooks.notification({ type, path: ev.path, session: this.sessionId, server: this.server, ops, t });
   }
@@ -454,16 +432,16 @@ export class ZkSession {
    */
   private resendWatches(): void {
     const paths = (k: WatchKind) => [...this.watches[k].entries()].filter(([, ids]) => ids.length).map(([p]) => p);
-    const data = paths("data");
-    const exist = paths("exist");
-    const child = paths("child");
+    const data = paths('data');
+    const exist = paths('exist');
+    const child = paths('child');
     if (data.length + exist.length + child.length === 0) return;
     const req = new RawRequest(OP.SET_WATCHES, encode.setWatches(this.lastZxid, data, exist, child));
     const pkt: QueuedPacket = {
       request: req,
       callback: (err, reply) => {
         const r = reply as RawOutcome | undefined;
-        if (!err && r?.kind === "reply" && r.err !== 0) this.counters.protocolAnomalies++;
+        if (!err && r?.kind === 'reply' && r.err !== 0) this.counters.protocolAnomalies++;
       },
     };
     // The library flushes its queue right after announcing CONNECTED, so this is sent first.

@@ -28,37 +28,37 @@ export const CREATE_FLAGS = {
 export type CreateModeName = keyof typeof CREATE_FLAGS;
 
 const ERROR_NAMES: Record<number, string> = {
-  [-1]: "SYSTEMERROR",
-  [-2]: "RUNTIMEINCONSISTENCY",
-  [-3]: "DATAINCONSISTENCY",
-  [-4]: "CONNECTIONLOSS",
-  [-5]: "MARSHALLINGERROR",
-  [-6]: "UNIMPLEMENTED",
-  [-7]: "OPERATIONTIMEOUT",
-  [-8]: "BADARGUMENTS",
-  [-13]: "NEWCONFIGNOQUORUM",
-  [-14]: "RECONFIGINPROGRESS",
-  [-15]: "UNKNOWNSESSION",
-  [-100]: "APIERROR",
-  [-101]: "NONODE",
-  [-102]: "NOAUTH",
-  [-103]: "BADVERSION",
-  [-108]: "NOCHILDRENFOREPHEMERALS",
-  [-110]: "NODEEXISTS",
-  [-111]: "NOTEMPTY",
-  [-112]: "SESSIONEXPIRED",
-  [-113]: "INVALIDCALLBACK",
-  [-114]: "INVALIDACL",
-  [-115]: "AUTHFAILED",
-  [-118]: "SESSIONMOVED",
-  [-119]: "NOTREADONLY",
-  [-120]: "EPHEMERALONLOCALSESSION",
-  [-121]: "NOWATCHER",
-  [-122]: "RECONFIGDISABLED",
-  [-123]: "SESSIONCLOSEDREQUIRESASLAUTH",
-  [-124]: "REQUESTTIMEOUT",
-  [-125]: "QUOTAEXCEEDED",
-  [-127]: "THROTTLEDOP",
+  [-1]: 'SYSTEMERROR',
+  [-2]: 'RUNTIMEINCONSISTENCY',
+  [-3]: 'DATAINCONSISTENCY',
+  [-4]: 'CONNECTIONLOSS',
+  [-5]: 'MARSHALLINGERROR',
+  [-6]: 'UNIMPLEMENTED',
+  [-7]: 'OPERATIONTIMEOUT',
+  [-8]: 'BADARGUMENTS',
+  [-13]: 'NEWCONFIGNOQUORUM',
+  [-14]: 'RECONFIGINPROGRESS',
+  [-15]: 'UNKNOWNSESSION',
+  [-100]: 'APIERROR',
+  [-101]: 'NONODE',
+  [-102]: 'NOAUTH',
+  [-103]: 'BADVERSION',
+  [-108]: 'NOCHILDRENFOREPHEMERALS',
+  [-110]: 'NODEEXISTS',
+  [-111]: 'NOTEMPTY',
+  [-112]: 'SESSIONEXPIRED',
+  [-113]: 'INVALIDCALLBACK',
+  [-114]: 'INVALIDACL',
+  [-115]: 'AUTHFAILED',
+  [-118]: 'SESSIONMOVED',
+  [-119]: 'NOTREADONLY',
+  [-120]: 'EPHEMERALONLOCALSESSION',
+  [-121]: 'NOWATCHER',
+  [-122]: 'RECONFIGDISABLED',
+  [-123]: 'SESSIONCLOSEDREQUIRESASLAUTH',
+  [-124]: 'REQUESTTIMEOUT',
+  [-125]: 'QUOTAEXCEEDED',
+  [-127]: 'THROTTLEDOP',
 };
 
 export function errorName(code: number): string {
@@ -66,35 +66,26 @@ export function errorName(code: number): string {
 }
 
 /** Errors after which the server has certainly not changed state; all others are indeterminate. */
-export const DEFINITE_ERRORS = new Set([
-  "NONODE",
-  "NODEEXISTS",
-  "BADVERSION",
-  "NOTEMPTY",
-  "NOCHILDRENFOREPHEMERALS",
-  "NOAUTH",
-  "BADARGUMENTS",
-  "INVALIDACL",
-]);
+export const DEFINITE_ERRORS = new Set(['NONODE', 'NODEEXISTS', 'BADVERSION', 'NOTEMPTY', 'NOCHILDRENFOREPHEMERALS', 'NOAUTH', 'BADARGUMENTS', 'INVALIDACL']);
 
 export const EVENT_NAMES: Record<number, string> = {
-  [-1]: "None",
-  1: "NodeCreated",
-  2: "NodeDeleted",
-  3: "NodeDataChanged",
-  4: "NodeChildrenChanged",
-  5: "DataWatchRemoved",
-  6: "ChildWatchRemoved",
-  7: "PersistentWatchRemoved",
+  [-1]: 'None',
+  1: 'NodeCreated',
+  2: 'NodeDeleted',
+  3: 'NodeDataChanged',
+  4: 'NodeChildrenChanged',
+  5: 'DataWatchRemoved',
+  6: 'ChildWatchRemoved',
+  7: 'PersistentWatchRemoved',
 };
 
 export function sessionHex(id: bigint): string {
-  return "0x" + BigInt.asUintN(64, id).toString(16).padStart(16, "0");
+  return '0x' + BigInt.asUintN(64, id).toString(16).padStart(16, '0');
 }
 
 /** The znode stat, shared with the tree model so the two can never drift apart. */
-export type { Stat } from "../../../models/znode/stat.ts";
-import type { Stat } from "../../../models/znode/stat.ts";
+export type { Stat } from '../../../models/znode/stat.ts';
+import type { Stat } from '../../../models/znode/stat.ts';
 
 // ---- encoding -------------------------------------------------------------------------
 
@@ -117,7 +108,7 @@ class Writer {
     return this;
   }
   str(s: string): this {
-    const b = Buffer.from(s, "utf8");
+    const b = Buffer.from(s, 'utf8');
     return this.int(b.length).raw(b);
   }
   bytes(b: Buffer | null): this {
@@ -140,7 +131,7 @@ class Writer {
 
 /** world:anyone with every permission: the recorder tests ordering, not access control. */
 function openAcl(w: Writer): Writer {
-  return w.int(1).int(31).str("world").str("anyone");
+  return w.int(1).int(31).str('world').str('anyone');
 }
 
 export const encode = {
@@ -218,12 +209,12 @@ export class Reader {
   }
   str(): string | null {
     const b = this.bytes();
-    return b === null ? null : b.toString("utf8");
+    return b === null ? null : b.toString('utf8');
   }
   strings(): string[] {
     const n = this.int();
     const out: string[] = [];
-    for (let i = 0; i < n; i++) out.push(this.str() ?? "");
+    for (let i = 0; i < n; i++) out.push(this.str() ?? '');
     return out;
   }
   stat(): Stat {
@@ -265,14 +256,14 @@ export function decodeNotification(frame: Buffer): WatcherEventWire {
   const r = new Reader(frame, REPLY_BODY_OFFSET);
   const type = r.int();
   const state = r.int();
-  const path = r.str() ?? "";
+  const path = r.str() ?? '';
   return { type, state, path };
 }
 
 /** UTF-8 when it round-trips, otherwise base64, as the history format asks. */
 export function dataField(b: Buffer | null): { value: string | null } | { value_b64: string } {
   if (b === null) return { value: null };
-  const s = b.toString("utf8");
-  if (Buffer.from(s, "utf8").equals(b)) return { value: s };
-  return { value_b64: b.toString("base64") };
+  const s = b.toString('utf8');
+  if (Buffer.from(s, 'utf8').equals(b)) return { value: s };
+  return { value_b64: b.toString('base64') };
 }

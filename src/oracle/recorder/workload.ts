@@ -1,13 +1,13 @@
 // The seeded workload: what each logical client does next (pick), and what it
 // remembers of earlier replies (learn) so that conditional writes and deletes aim at
 // real versions and both outcomes of each occur.
-import type seedrandom from "seedrandom";
-import type { Json, RecordOptions } from "./options.ts";
-import type { ZkSession } from "./session.ts";
-import type { CreateModeName, Stat } from "./wire.ts";
+import type seedrandom from 'seedrandom';
+import type { Json, RecordOptions } from './options.ts';
+import type { ZkSession } from './session.ts';
+import type { CreateModeName, Stat } from './wire.ts';
 
 export interface OpSpec {
-  type: "create" | "set" | "get" | "exists" | "children" | "delete" | "sync" | "close_session";
+  type: 'create' | 'set' | 'get' | 'exists' | 'children' | 'delete' | 'sync' | 'close_session';
   path: string | null;
   args: (id: number) => Json;
   /** Only for get, exists and children. */
@@ -28,18 +28,18 @@ export class LogicalClient {
 
 /** What a client remembers to aim later conditional writes and deletes at real versions. */
 export function learn(c: LogicalClient, root: string, spec: OpSpec, outcome: Json): void {
-  if (outcome.type !== "ok" || !spec.path) return;
+  if (outcome.type !== 'ok' || !spec.path) return;
   const stat = outcome.stat as Stat | null | undefined;
   const path = (outcome.created_path as string | undefined) ?? spec.path;
   if (stat) c.versions.set(path, stat.version);
-  if (spec.type === "create" && typeof outcome.created_path === "string" && spec.path.startsWith(`${root}/q/`)) {
+  if (spec.type === 'create' && typeof outcome.created_path === 'string' && spec.path.startsWith(`${root}/q/`)) {
     c.seqKids.add(outcome.created_path);
   }
-  if (spec.type === "children" && spec.path === `${root}/q`) {
+  if (spec.type === 'children' && spec.path === `${root}/q`) {
     c.seqKids.clear();
     for (const k of outcome.children as string[]) c.seqKids.add(`${spec.path}/${k}`);
   }
-  if (spec.type === "delete") {
+  if (spec.type === 'delete') {
     c.seqKids.delete(spec.path);
     c.versions.delete(spec.path);
   }
@@ -65,43 +65,43 @@ export function pick(c: LogicalClient, root: string, o: RecordOptions): OpSpec {
     return rng() < 0.75 ? v : v + (rng() < 0.5 ? 1 : -1 + (v === 0 ? 2 : 0));
   };
   const create = (path: string, mode: CreateModeName): OpSpec => ({
-    type: "create",
+    type: 'create',
     path,
     args: (id) => ({ mode, value: `v${id}` }),
   });
-  const read = (type: "get" | "exists" | "children", path: string): OpSpec => {
+  const read = (type: 'get' | 'exists' | 'children', path: string): OpSpec => {
     const w = watch();
     return { type, path, watch: w, args: () => ({ watch: w }) };
   };
   const table: Array<[number, () => OpSpec]> = [
-    [9, () => create(any(keys), "PERSISTENT")],
-    [7, () => create(any(ephs), "EPHEMERAL")],
-    [4, () => create(`${Q}/p-`, "PERSISTENT_SEQUENTIAL")],
-    [4, () => create(`${Q}/e-`, "EPHEMERAL_SEQUENTIAL")],
-    [1, () => create(`${any(ephs)}/c`, "PERSISTENT")],
-    [0.5, () => create(Q, "PERSISTENT")],
+    [9, () => create(any(keys), 'PERSISTENT')],
+    [7, () => create(any(ephs), 'EPHEMERAL')],
+    [4, () => create(`${Q}/p-`, 'PERSISTENT_SEQUENTIAL')],
+    [4, () => create(`${Q}/e-`, 'EPHEMERAL_SEQUENTIAL')],
+    [1, () => create(`${any(ephs)}/c`, 'PERSISTENT')],
+    [0.5, () => create(Q, 'PERSISTENT')],
     [
       18,
       () => {
         const p = any(plain);
         const v = version(p);
-        return { type: "set", path: p, args: (id) => ({ value: `v${id}`, version: v }) };
+        return { type: 'set', path: p, args: (id) => ({ value: `v${id}`, version: v }) };
       },
     ],
-    [14, () => read("get", kids.length && rng() < 0.25 ? any(kids) : any(plain))],
-    [6, () => read("exists", any(plain))],
-    [6, () => read("children", rng() < 0.5 ? R : Q)],
+    [14, () => read('get', kids.length && rng() < 0.25 ? any(kids) : any(plain))],
+    [6, () => read('exists', any(plain))],
+    [6, () => read('children', rng() < 0.5 ? R : Q)],
     [
       10,
       () => {
         const p = kids.length && rng() < 0.3 ? any(kids) : any(plain);
         const v = version(p);
-        return { type: "delete", path: p, args: () => ({ version: v }) };
+        return { type: 'delete', path: p, args: () => ({ version: v }) };
       },
     ],
-    [0.5, () => ({ type: "delete", path: Q, args: () => ({ version: -1 }) })],
-    [2, () => ({ type: "sync", path: R, args: () => ({}) })],
-    [0.4, () => ({ type: "close_session", path: null, args: () => ({}) })],
+    [0.5, () => ({ type: 'delete', path: Q, args: () => ({ version: -1 }) })],
+    [2, () => ({ type: 'sync', path: R, args: () => ({}) })],
+    [0.4, () => ({ type: 'close_session', path: null, args: () => ({}) })],
   ];
   const total = table.reduce((a, [w]) => a + w, 0);
   let x = rng() * total;
@@ -109,9 +109,9 @@ export function pick(c: LogicalClient, root: string, o: RecordOptions): OpSpec {
     x -= w;
     if (x < 0) {
       const spec = f();
-      if (spec.type === "close_session" && c.sessionsOpened >= o.maxSessionsPerClient) break;
+      if (spec.type === 'close_session' && c.sessionsOpened >= o.maxSessionsPerClient) break;
       return spec;
     }
   }
-  return read("get", any(plain));
+  return read('get', any(plain));
 }
