@@ -411,11 +411,17 @@ export class Scheduler<Cfg extends BaseConfig = BaseConfig> {
     let q: readonly Batch[] = io0[id];
     if (discard !== undefined) q = q.filter((b) => b.ch !== discard);
     if (writes !== undefined && writes.length > 0) {
-      const byCh: unknown[][] = [];
-      for (const wr of writes) (byCh[dm.channel(wr)] ??= []).push(wr);
-      const add: Batch[] = [];
-      for (let ch = 0; ch < byCh.length; ch++) if (byCh[ch] !== undefined) add.push({ ch, writes: byCh[ch] });
-      q = q.concat(add);
+      const ch0 = dm.channel(writes[0]);
+      let one = true;
+      for (let k = 1; k < writes.length && one; k++) one = dm.channel(writes[k]) === ch0;
+      if (one) q = q.concat([{ ch: ch0, writes }]);
+      else {
+        const byCh: unknown[][] = [];
+        for (const wr of writes) (byCh[dm.channel(wr)] ??= []).push(wr);
+        const add: Batch[] = [];
+        for (let ch = 0; ch < byCh.length; ch++) if (byCh[ch] !== undefined) add.push({ ch, writes: byCh[ch] });
+        q = q.concat(add);
+      }
     }
     const io = io0.slice();
     io[id] = q;
