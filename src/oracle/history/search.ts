@@ -142,7 +142,7 @@ function withEvents(r: Replay, t0: Tree, evs: readonly { hd: Hidden; g: number }
  */
 function options(r: Replay, fail: RunFail, P: Placement): Diff[] {
   const c = r.cps[fail.idx];
-  const t0 = r.snaps[fail.idx];
+  const t0 = r.stateBefore(fail.idx);
   const obsZ = observedZ(r, c);
   const out: Diff[] = [];
   const seen = new Set<string>();
