@@ -3,6 +3,7 @@
 // one ballot), never from what a proposer or learner claims.
 import * as fc from 'fast-check';
 import type { ExploreSpec, Invariant, Liveness, Probe, Protocol, Symmetry } from '../src/protocol.ts';
+import { memberCountArb } from '../src/explore/arbitrary.ts';
 import { permuteEngineParts } from '../src/explore/symmetry.ts';
 import type { World } from '../src/world.ts';
 import { budgetSchema, lazySchema, parseWith } from '../src/config.ts';
@@ -335,7 +336,7 @@ function configArb(mutant: string | null): fc.Arbitrary<PaxosConfig> {
   return fc
     .record({
       proposers: fc.constantFrom(2, 1, 3),
-      acceptors: fc.constantFrom(3, 5),
+      acceptors: memberCountArb(),
       learners: fc.constantFrom(1, 2),
       budget: fc.record({
         crashes: fc.integer({ min: 0, max: 2 }),
@@ -492,6 +493,7 @@ export function paxosProtocol(): Protocol<PaxosState, PaxosMsg, ProposeRequest, 
     simplerConfigs: (cfg) => {
       const out: PaxosConfig[] = [];
       if (cfg.acceptors > 3) out.push({ ...cfg, acceptors: 3 });
+      if (cfg.acceptors > 1) out.push({ ...cfg, acceptors: cfg.acceptors - 1 });
       if (cfg.learners > 1) out.push({ ...cfg, learners: 1 });
       if (cfg.proposers > 2) out.push({ ...cfg, proposers: 2 });
       return out;
