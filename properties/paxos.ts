@@ -3,6 +3,7 @@
 // one ballot), never from what a proposer or learner claims.
 import * as fc from 'fast-check';
 import type { ExploreSpec, Invariant, Liveness, Probe, Protocol, Symmetry } from '../src/protocol.ts';
+import { memberCountArb } from '../src/explore/arbitrary.ts';
 import { permuteEngineParts } from '../src/explore/symmetry.ts';
 import type { World } from '../src/world.ts';
 import { budgetSchema, lazySchema, parseWith } from '../src/config.ts';
@@ -106,6 +107,9 @@ function updateGhost(g: PaxosGhost, node: number, s: PaxosState | null, obs: rea
     }
   }
   const role = roleAt(node, cfg);
+  // A state of another role where the layout puts this one (a slip in the model's
+  // own role assignment) casts no vote and holds no ballot here: its fields are not these.
+  if (s !== null && s.role !== role) return ghost(g, g.votes, g.last, g.chosen, submitted, started, g.ballots, adopted, nacked, g.crashAfterVote);
   if (role === 'proposer') {
     const b = s === null ? 0 : (s as ProposerState).ballot;
     let ballots = g.ballots;
@@ -282,8 +286,9 @@ export function paxosInvariants(cfg: PaxosConfig): Invariant<W>[] {
 
 /** A learner's learned value, whether it is up or crashed (learned is durable). */
 function learnedBy(w: W, id: number): Value | null {
-  const s = w.nodes[id] as LearnerState | null;
-  return s !== null ? s.learned : (w.durable[id] as { learned: Value | null }).learned;
+  const s = w.nodes[id] as PaxosState | null;
+  if (s !== null) return s.role === 'learner' ? s.learned : null;
+  return (w.durable[id] as { learned?: Value | null }).learned ?? null;
 }
 
 const liveness: Liveness<W>[] = [
@@ -319,19 +324,19 @@ const probes: Probe<W>[] = [
 
 const configSchema = lazySchema((z) =>
   z.object({
-  mutant: z.string().nullable(),
-  proposers: z.number().int().min(1).max(8),
-  acceptors: z.number().int().min(1).max(15),
-  learners: z.number().int().min(0).max(4),
-  budget: budgetSchema(),
-}),
+    mutant: z.string().nullable(),
+    proposers: z.number().int().min(1).max(8),
+    acceptors: z.number().int().min(1).max(15),
+    learners: z.number().int().min(0).max(4),
+    budget: budgetSchema(),
+  }),
 );
 
 function configArb(mutant: string | null): fc.Arbitrary<PaxosConfig> {
   return fc
     .record({
       proposers: fc.constantFrom(2, 1, 3),
-      acceptors: fc.constantFrom(3, 5),
+      acceptors: memberCountArb(),
       learners: fc.constantFrom(1, 2),
       budget: fc.record({
         crashes: fc.integer({ min: 0, max: 2 }),
@@ -488,6 +493,7 @@ export function paxosProtocol(): Protocol<PaxosState, PaxosMsg, ProposeRequest, 
     simplerConfigs: (cfg) => {
       const out: PaxosConfig[] = [];
       if (cfg.acceptors > 3) out.push({ ...cfg, acceptors: 3 });
+      if (cfg.acceptors > 1) out.push({ ...cfg, acceptors: cfg.acceptors - 1 });
       if (cfg.learners > 1) out.push({ ...cfg, learners: 1 });
       if (cfg.proposers > 2) out.push({ ...cfg, proposers: 2 });
       return out;

@@ -284,7 +284,8 @@ export function zabInvariants(cfg: ZabConfig): Invariant<W>[] {
     },
     {
       name: 'MajorityCommit',
-      description: "a txn is first delivered only once it is on the disk of a quorum of voters, at its position in their replayed logs; observers never count (ZAB paper, Zab.tla's ACK quorum over durable logs)",
+      description:
+        "a txn is first delivered only once it is on the disk of a quorum of voters, at its position in their replayed logs; observers never count (ZAB paper, Zab.tla's ACK quorum over durable logs)",
       check(w, prev) {
         const c = w.ghost.committed;
         if (c === prev.ghost.committed) return null;
@@ -385,7 +386,8 @@ export function zabInvariants(cfg: ZabConfig): Invariant<W>[] {
             const b = bc[ib];
             for (let ia = 0; ia < ib; ia++) {
               const a = bc[ia];
-              if (a.by === b.by && a.e === b.e && !containsTxn(d, a, q)) return `${label(i)} delivered ${fmt(d[q])} without first delivering ${fmt(a)}, which ${label(a.by)} broadcast before it in epoch ${a.e}`;
+              if (a.by === b.by && a.e === b.e && !containsTxn(d, a, q))
+                return `${label(i)} delivered ${fmt(d[q])} without first delivering ${fmt(a)}, which ${label(a.by)} broadcast before it in epoch ${a.e}`;
             }
           }
         }
@@ -416,7 +418,7 @@ export function zabInvariants(cfg: ZabConfig): Invariant<W>[] {
     },
     {
       name: 'CommittedLogDurability',
-      description: "a txn a server has delivered is, once on its disk, never truncated or overwritten there: what a restart replays keeps it (NJU CommittedLogDurability over lastCommitted, §1.4)",
+      description: 'a txn a server has delivered is, once on its disk, never truncated or overwritten there: what a restart replays keeps it (NJU CommittedLogDurability over lastCommitted, §1.4)',
       check(w, prev) {
         if (w.disk === prev.disk) return null;
         const c = w.ghost.committed;
@@ -452,7 +454,7 @@ export function zabInvariants(cfg: ZabConfig): Invariant<W>[] {
     },
     {
       name: 'VoteMonotonic',
-      description: "within a round a LOOKING server only moves to a strictly better vote under the total order (FastLeaderElection.tla UpdateProposal / TotalOrderPredicate, ZOOKEEPER-1419)",
+      description: 'within a round a LOOKING server only moves to a strictly better vote under the total order (FastLeaderElection.tla UpdateProposal / TotalOrderPredicate, ZOOKEEPER-1419)',
       check(w, prev) {
         // Every change of a server's vote or round passes through the ghost.
         if (w.ghost.seen === prev.ghost.seen) return null;
@@ -475,7 +477,8 @@ export function zabInvariants(cfg: ZabConfig): Invariant<W>[] {
 const liveness: Liveness<W>[] = [
   {
     name: 'Progress',
-    description: 'once the network is healed and every server is up, a leader is established within the step bound, every server serves under it (but one that accepted a higher epoch, which must wait for the next election), and every committed write is delivered by every voter',
+    description:
+      'once the network is healed and every server is up, a leader is established within the step bound, every server serves under it (but one that accepted a higher epoch, which must wait for the next election), and every committed write is delivered by every voter',
     check(w) {
       let leader = -1;
       for (let i = 0; i < w.nodes.length; i++) {
@@ -526,14 +529,14 @@ export function zabVersionFields(z: typeof Z) {
 
 const configSchema = lazySchema((z) =>
   z.object({
-  mutant: z.string().nullable(),
-  voters: z.number().int().min(1).max(9),
-  observers: z.number().int().min(0).max(4),
-  writes: z.number().int().min(0).max(8),
-  warm: z.boolean().optional(),
-  budget: budgetSchema(),
-  ...zabVersionFields(z),
-}),
+    mutant: z.string().nullable(),
+    voters: z.number().int().min(1).max(9),
+    observers: z.number().int().min(0).max(4),
+    writes: z.number().int().min(0).max(8),
+    warm: z.boolean().optional(),
+    budget: budgetSchema(),
+    ...zabVersionFields(z),
+  }),
 );
 
 /** Up: every server synced under an established leader (no write made yet). */

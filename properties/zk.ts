@@ -281,12 +281,15 @@ function onReply(g: ZkGhost, c: number, k: number, z: number, res: OpResult, cfg
   out = { ...out, answeredPos: setAt(out.answeredPos, c, pos) };
   out = checkWatches(out, c, z, what);
   if (isRead(op)) {
-    if (sessionOrderBroken({ seen: out.seen[c], wrote: -1 }, false, z) !== null) out = fail(out, 'MonotonicReads', `c${c}'s op ${k} (${describeOp(op)}) read state at ${fmtZxid(z)}, older than ${fmtZxid(out.seen[c])} it had already seen`);
+    if (sessionOrderBroken({ seen: out.seen[c], wrote: -1 }, false, z) !== null)
+      out = fail(out, 'MonotonicReads', `c${c}'s op ${k} (${describeOp(op)}) read state at ${fmtZxid(z)}, older than ${fmtZxid(out.seen[c])} it had already seen`);
     const t = stateAt(out, z);
-    if (t === null) out = fail(out, 'ReadsCommitted', `c${c}'s op ${k} (${describeOp(op)}) was answered at ${fmtZxid(z)}, which is not a committed zxid (committed up to ${fmtZxid(lastCommitted(out))})`);
+    if (t === null)
+      out = fail(out, 'ReadsCommitted', `c${c}'s op ${k} (${describeOp(op)}) was answered at ${fmtZxid(z)}, which is not a committed zxid (committed up to ${fmtZxid(lastCommitted(out))})`);
     else {
       const want = readNode(refGet(t, op.path), op);
-      if (!sameResult(want, res)) out = fail(out, 'ReadsCommitted', `c${c}'s op ${k} (${describeOp(op)}) at ${fmtZxid(z)} returned ${describeResult(res)}; the committed state there gives ${describeResult(want)}`);
+      if (!sameResult(want, res))
+        out = fail(out, 'ReadsCommitted', `c${c}'s op ${k} (${describeOp(op)}) at ${fmtZxid(z)} returned ${describeResult(res)}; the committed state there gives ${describeResult(want)}`);
     }
     if (z < lastCommitted(out)) out = { ...out, flags: out.flags | F_STALE_READ };
     const kind = watchOf(op, res);
@@ -300,7 +303,8 @@ function onReply(g: ZkGhost, c: number, k: number, z: number, res: OpResult, cfg
       const rec = out.committed[i];
       const p = decode(rec.v);
       if (p.c !== c || p.op !== k) out = fail(out, 'LinearizableWrites', `c${c}'s op ${k} (${describeOp(op)}) was answered at ${fmtZxid(z)}, where ${describeTxn(rec.v, cfg)} was committed`);
-      else if (!sameResult(rec.result, res)) out = fail(out, 'LinearizableWrites', `c${c}'s op ${k} (${describeOp(op)}) at ${fmtZxid(z)} returned ${describeResult(res)}; applied in zxid order it gives ${describeResult(rec.result)}`);
+      else if (!sameResult(rec.result, res))
+        out = fail(out, 'LinearizableWrites', `c${c}'s op ${k} (${describeOp(op)}) at ${fmtZxid(z)} returned ${describeResult(res)}; applied in zxid order it gives ${describeResult(rec.result)}`);
     }
     out = { ...out, maxAnswered: z > out.maxAnswered ? z : out.maxAnswered, flags: out.flags | (res.ok ? F_WRITE_ANSWERED : F_WRITE_ERROR) };
   }
@@ -322,7 +326,15 @@ function onClient(g: ZkGhost, c: number, obs: readonly ZkObs[], cfg: ZkConfig): 
         break;
       case 'event': {
         const kinds = FIRED_KINDS[o.type];
-        out = { ...out, regs: setAt(out.regs, c, out.regs[c].filter((r) => r.path !== o.path || !kinds.includes(r.kind))), flags: out.flags | F_WATCH };
+        out = {
+          ...out,
+          regs: setAt(
+            out.regs,
+            c,
+            out.regs[c].filter((r) => r.path !== o.path || !kinds.includes(r.kind)),
+          ),
+          flags: out.flags | F_WATCH,
+        };
         break;
       }
       case 'session':
@@ -423,7 +435,8 @@ export function zkInvariants(cfg: ZkConfig): Invariant<W>[] {
             if (!ephemeralOutlived(c.z, s.lastZxid)) continue;
             for (const p of c.paths) {
               const n = getNode(s.tree, p);
-              if (n !== null && n.stat.ephemeralOwner === c.sid) return `${label(i)} applied up to ${fmtZxid(s.lastZxid)}, past the close of session ${c.sid} at ${fmtZxid(c.z)}, and still has its ephemeral ${p}`;
+              if (n !== null && n.stat.ephemeralOwner === c.sid)
+                return `${label(i)} applied up to ${fmtZxid(s.lastZxid)}, past the close of session ${c.sid} at ${fmtZxid(c.z)}, and still has its ephemeral ${p}`;
             }
           }
           return null;
@@ -554,7 +567,14 @@ const pathArb = fc.constantFrom('/a', '/a', '/a', '/a/c', '/b');
 const watchArb = fc.oneof({ weight: 4, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) });
 const readArb = (op: 'exists' | 'getData' | 'getChildren') => fc.record({ op: fc.constant(op), path: pathArb, watch: watchArb });
 const opArb: fc.Arbitrary<ZkOp> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ op: fc.constant('create' as const), path: pathArb, mode: fc.constantFrom('EPHEMERAL' as const, 'PERSISTENT' as const, 'EPHEMERAL_SEQUENTIAL' as const, 'PERSISTENT_SEQUENTIAL' as const) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      op: fc.constant('create' as const),
+      path: pathArb,
+      mode: fc.constantFrom('EPHEMERAL' as const, 'PERSISTENT' as const, 'EPHEMERAL_SEQUENTIAL' as const, 'PERSISTENT_SEQUENTIAL' as const),
+    }),
+  },
   { weight: 3, arbitrary: fc.record({ op: fc.constant('setData' as const), path: pathArb, version: fc.constantFrom(-1, 0, 1) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('delete' as const), path: pathArb, version: fc.constantFrom(-1, 0) }) },
   { weight: 3, arbitrary: readArb('exists') },
@@ -562,9 +582,7 @@ const opArb: fc.Arbitrary<ZkOp> = fc.oneof(
   { weight: 1, arbitrary: readArb('getChildren') },
 );
 
-const clientOpsArb: fc.Arbitrary<ZkOp[]> = fc
-  .tuple(fc.array(opArb, { minLength: 1, maxLength: 5 }), fc.nat(3))
-  .map(([ops, close]) => (close === 0 ? [...ops, { op: 'close' as const }] : ops));
+const clientOpsArb: fc.Arbitrary<ZkOp[]> = fc.tuple(fc.array(opArb, { minLength: 1, maxLength: 5 }), fc.nat(3)).map(([ops, close]) => (close === 0 ? [...ops, { op: 'close' as const }] : ops));
 
 export function configArb(mutant: string | null): fc.Arbitrary<ZkConfig> {
   return fc
@@ -633,8 +651,14 @@ export function zkProtocol(): Protocol<ZkState, ZkMsg, ZkRequest, ZkObs, ZkGhost
       timeouts: false,
       ops: [
         [{ op: 'exists', path: '/a', watch: true }, { op: 'getData', path: '/a', watch: true }, { op: 'close' }],
-        [{ op: 'create', path: '/a', mode: 'EPHEMERAL' }, { op: 'setData', path: '/a', version: 0 }],
-        [{ op: 'create', path: '/b', mode: 'PERSISTENT_SEQUENTIAL' }, { op: 'getChildren', path: '/a', watch: true }],
+        [
+          { op: 'create', path: '/a', mode: 'EPHEMERAL' },
+          { op: 'setData', path: '/a', version: 0 },
+        ],
+        [
+          { op: 'create', path: '/b', mode: 'PERSISTENT_SEQUENTIAL' },
+          { op: 'getChildren', path: '/a', watch: true },
+        ],
       ],
       budget: { crashes: 1, drops: 1, duplicates: 0, partitions: 1 },
     }),

@@ -17,6 +17,8 @@ for (const m of asked) {
   }
 }
 
+const notes = JSON.parse(readFileSync('reports/mutation/notes.json', 'utf8'));
+
 function summarise(model) {
   const full = JSON.parse(readFileSync(`reports/mutation/.${model}.full.json`, 'utf8'));
   const counts = {};
@@ -25,13 +27,35 @@ function summarise(model) {
     for (const m of f.mutants) {
       counts[m.status] = (counts[m.status] ?? 0) + 1;
       if (m.status === 'Survived' || m.status === 'NoCoverage') {
-        survived.push({ file, line: m.location.start.line, status: m.status, mutator: m.mutatorName, replacement: m.replacement ?? null });
+        survived.push({ file, line: m.location.start.line, column: m.location.start.column, status: m.status, mutator: m.mutatorName, replacement: m.replacement ?? null });
       }
     }
   }
   const detected = (counts.Killed ?? 0) + (counts.Timeout ?? 0);
   const valid = detected + (counts.Survived ?? 0) + (counts.NoCoverage ?? 0);
-  const out = { model, files: Object.keys(full.files).sort(), counts, score: valid === 0 ? null : Math.round((1000 * detected) / valid) / 10, survived };
+  // Each survivor with its classification from notes.json; the goal's score counts
+  // only the ones that change the model's behaviour (longer: killed past the budget).
+  const kinds = {};
+  for (const s of survived) {
+    const note = notes[`${s.file}:${s.line}:${s.column}:${s.replacement}`] ??
+      notes[`${s.file}:${s.line}:${s.replacement}`] ??
+      notes[`${s.file}:${s.line}`] ?? { kind: 'open', reason: 'not classified yet' };
+    s.kind = note.kind;
+    s.reason = note.reason;
+    kinds[note.kind] = (kinds[note.kind] ?? 0) + 1;
+  }
+  const behaving = detected + (kinds.longer ?? 0) + (kinds.now ?? 0) + (kinds.open ?? 0);
+  const pct = (a, b) => (b === 0 ? null : Math.round((1000 * a) / b) / 10);
+  const out = {
+    model,
+    files: Object.keys(full.files).sort(),
+    counts,
+    score: pct(detected, valid),
+    survivors: kinds,
+    nonEquivalentKilled: pct(detected + (kinds.longer ?? 0) + (kinds.now ?? 0), behaving),
+    nonEquivalentKilledWithinBudget: pct(detected, behaving),
+    survived,
+  };
   const tmp = `reports/mutation/${model}.json.tmp`;
   writeFileSync(tmp, `${JSON.stringify(out, null, 1)}\n`);
   renameSync(tmp, `reports/mutation/${model}.json`);
@@ -45,5 +69,7 @@ for (const model of asked.length > 0 ? asked : MODELS) {
     process.exit(1);
   }
   const s = summarise(model);
-  console.log(`${model}: score ${s.score}% (${JSON.stringify(s.counts)}), ${s.survived.length} surviving; reports/mutation/${model}.json`);
+  console.log(
+    `${model}: score ${s.score}% (${JSON.stringify(s.counts)}); survivors ${JSON.stringify(s.survivors)}; non-equivalent killed ${s.nonEquivalentKilled}% (${s.nonEquivalentKilledWithinBudget}% within the run budget); reports/mutation/${model}.json`,
+  );
 }

@@ -29,13 +29,36 @@ function fifoTrace(): TraceFile {
       { step: 0, phase: 'start', action: 'start', node: 's0', sends: [{ to: 's1', msg: hello(0), text: 'Hello(0)' }], state: { up: 1 } },
       { step: 0, phase: 'start', action: 'start', node: 's1', state: { up: 1 } },
       { step: 0, phase: 'start', action: 'start', node: 's2', state: { up: 1 } },
-      { step: 4, phase: 'adversary', action: 'deliver', from: 's0', to: 's1', msg: hello(0), text: 'Hello(0)', node: 's1', sends: [{ to: 's0', msg: { t: 'Ack' }, text: 'Ack' }, { to: 's2', msg: { t: 'Ping' }, text: 'Ping' }], state: { up: 2 } },
+      {
+        step: 4,
+        phase: 'adversary',
+        action: 'deliver',
+        from: 's0',
+        to: 's1',
+        msg: hello(0),
+        text: 'Hello(0)',
+        node: 's1',
+        sends: [
+          { to: 's0', msg: { t: 'Ack' }, text: 'Ack' },
+          { to: 's2', msg: { t: 'Ping' }, text: 'Ping' },
+        ],
+        state: { up: 2 },
+      },
       { step: 5, phase: 'adversary', action: 'drop', from: 's1', to: 's2' },
       { step: 6, phase: 'adversary', action: 'deliver', from: 's2', to: 's1', linkDown: true, node: 's1', state: { up: 3 } },
       { step: 7, phase: 'adversary', action: 'crash', node: 's0' },
       { step: 8, phase: 'suffix', action: 'restart', node: 's0', state: { up: 0 } },
       { step: 9, phase: 'suffix', action: 'fire', timer: 'retry', node: 's0', sends: [{ to: 's1', msg: hello(1), text: 'Hello(1)' }], state: { up: 0 } },
-      { step: 10, phase: 'suffix', action: 'client', request: { v: '<script>alert(1)</script>' }, text: 'write <script>alert(1)</script>', node: 's1', sends: [{ to: 's0', msg: { t: 'Evil', v: EVIL }, text: `Evil(${EVIL})` }], state: { note: EVIL } },
+      {
+        step: 10,
+        phase: 'suffix',
+        action: 'client',
+        request: { v: '<script>alert(1)</script>' },
+        text: 'write <script>alert(1)</script>',
+        node: 's1',
+        sends: [{ to: 's0', msg: { t: 'Evil', v: EVIL }, text: `Evil(${EVIL})` }],
+        state: { note: EVIL },
+      },
       { step: 11, phase: 'suffix', action: 'partition', groups: [['s0', 's1'], ['s2']] },
       { step: 12, phase: 'suffix', action: 'heal' },
       { step: 13, phase: 'suffix', action: 'deliver', from: 's1', to: 's0', msg: { t: 'Evil', v: EVIL }, text: `Evil(${EVIL})`, node: 's0', state: { up: 4 } },
@@ -165,7 +188,11 @@ describe('zoocheck report', () => {
     const bad = join(tmp, 'bad.json');
     writeFileSync(bad, '{"format":"zoocheck-trace/1","model":""}');
     const out = join(tmp, 'never.html');
-    for (const args of [['report', bad, '--html', out], ['report', join(tmp, 'missing.json'), '--html', out], ['report', VOLATILE]]) {
+    for (const args of [
+      ['report', bad, '--html', out],
+      ['report', join(tmp, 'missing.json'), '--html', out],
+      ['report', VOLATILE],
+    ]) {
       const r = zoocheck(args);
       expect(r.code).toBe(2);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);

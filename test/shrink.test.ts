@@ -27,7 +27,8 @@ describe('shrinking', () => {
     }
     // No fault budget the run did not need.
     for (const k of ['crashes', 'drops', 'duplicates', 'partitions'] as const) {
-      if (cfg.budget[k] > 0) expect(still.call(null, choices) && runSchedule(p, { ...cfg, budget: { ...cfg.budget, [k]: cfg.budget[k] - 1 } }, choices).violation?.invariant === f.violation.invariant).toBe(false);
+      if (cfg.budget[k] > 0)
+        expect(still.call(null, choices) && runSchedule(p, { ...cfg, budget: { ...cfg.budget, [k]: cfg.budget[k] - 1 } }, choices).violation?.invariant === f.violation.invariant).toBe(false);
     }
   });
 });

@@ -17,7 +17,7 @@ const files = readdirSync(dir, { recursive: true, encoding: 'utf8' })
   .sort();
 
 describe('committed traces', () => {
-  it('exist for every mutant of every registered model (a mutant a model takes from another is in that one\'s corpus)', () => {
+  it("exist for every mutant of every registered model (a mutant a model takes from another is in that one's corpus)", () => {
     for (const name of protocolNames()) {
       const p = getProtocol(name)!;
       for (const m of p.mutants) expect(files).toContain(join(m.from ?? name, `${m.name}.json`));

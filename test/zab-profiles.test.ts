@@ -55,7 +55,10 @@ describe('--history', () => {
     const file = join(out, 'h.jsonl');
     const r = zoocheck(['check', 'zk', '--runs', '20', '--seed', '3', '--workers', '1', '--history', file]);
     expect(r.code).toBe(0);
-    const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines[0]).toMatchObject({ kind: 'meta', format: 'zk-history/1' });
     expect(lines.some((l) => l.kind === 'op')).toBe(true);
     const c = zoocheck(['check-history', file]);

@@ -4,21 +4,7 @@
 // (the fair suffix's order).
 import { describe, expect, it } from 'vitest';
 import type { Input } from '../src/model.ts';
-import {
-  fmtZxid,
-  planSync,
-  replay,
-  zabDisk,
-  zabModel,
-  zxid,
-  type Txn,
-  type ZabDisk,
-  type WriteRequest,
-  type ZabConfig,
-  type ZabDurable,
-  type ZabMsg,
-  type ZabState,
-} from '../models/zab/index.ts';
+import { fmtZxid, planSync, replay, zabDisk, zabModel, zxid, type Txn, type ZabDisk, type WriteRequest, type ZabConfig, type ZabDurable, type ZabMsg, type ZabState } from '../models/zab/index.ts';
 
 const NONE = { crashes: 0, drops: 0, duplicates: 0, partitions: 0 };
 const cfgOf = (voters: number, observers = 0, mutant: string | null = null): ZabConfig => ({ mutant, voters, observers, writes: 0, budget: NONE });
@@ -105,7 +91,12 @@ describe('Fast Leader Election', () => {
       expect(s.lastCommitted).toBe(3);
     }
     const kinds = net.sent.filter((m) => m.msg.t === 'DIFF' || m.msg.t === 'TRUNC' || m.msg.t === 'SNAP').map((m) => [m.to, m.msg.t]);
-    expect(kinds).toEqual(expect.arrayContaining([[0, 'DIFF'], [2, 'TRUNC']]));
+    expect(kinds).toEqual(
+      expect.arrayContaining([
+        [0, 'DIFF'],
+        [2, 'TRUNC'],
+      ]),
+    );
     // What each server replays after a restart is what it serves.
     for (let i = 0; i < 3; i++) expect(replay(net.disks[i]).map((t) => fmtZxid(t.z))).toEqual(['1:1', '2:1', '2:2']);
   });
@@ -247,7 +238,13 @@ describe('broadcast', () => {
 describe('ZOOKEEPER-1154 (diff-instead-of-trunc), driven directly', () => {
   // s0 logged 1:2 in epoch 1 but it never committed; s1 and s2 moved on to epoch 2.
   const durables = [durable(1, 1, [tx(1, 1), tx(1, 2)]), durable(2, 2, [tx(1, 1), tx(2, 1)]), durable(2, 2, [tx(1, 1), tx(2, 1)])];
-  const logs = (net: Net) => net.nodes.map((s) => s.history.slice(0, s.lastCommitted).map((t) => fmtZxid(t.z)).join(' '));
+  const logs = (net: Net) =>
+    net.nodes.map((s) =>
+      s.history
+        .slice(0, s.lastCommitted)
+        .map((t) => fmtZxid(t.z))
+        .join(' '),
+    );
   it('correct: the stale txn is truncated and every server delivers the same log', () => {
     const net = boot(cfgOf(3), durables);
     expect(net.nodes[2].state).toBe('LEADING');

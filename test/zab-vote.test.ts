@@ -22,7 +22,10 @@ describe('FLE vote order', () => {
 
   it('is irreflexive and transitive', () => {
     const c = cfg(null);
-    fc.assert(fc.property(voteArb, (a) => !voteGt(a, a, c)), { seed: 2, numRuns: 1000 });
+    fc.assert(
+      fc.property(voteArb, (a) => !voteGt(a, a, c)),
+      { seed: 2, numRuns: 1000 },
+    );
     fc.assert(
       fc.property(voteArb, voteArb, voteArb, (a, b, d) => !(voteGt(a, b, c) && voteGt(b, d, c)) || voteGt(a, d, c)),
       { seed: 3, numRuns: 5000 },

@@ -126,7 +126,7 @@ describe('the write path', () => {
 describe('the read path', () => {
   const ops: ZkOp[][] = [[], [{ op: 'create', path: '/a', mode: 'PERSISTENT' }], [{ op: 'getData', path: '/a', watch: true }]];
 
-  it('a read is served from the local tree at once, with the server\'s last applied zxid (possibly stale)', () => {
+  it("a read is served from the local tree at once, with the server's last applied zxid (possibly stale)", () => {
     const sim = new Sim(config(ops));
     // c1's create commits, but s0 (c2's server) does not apply it yet.
     sim.inject(0);
@@ -181,7 +181,15 @@ describe('reconnecting', () => {
 
   it('a write left behind on a server the session has left is refused by the leader (SESSIONMOVED), so it never takes effect after a later one', () => {
     // c1 starts on s1 (a follower); its next server is s2, the leader.
-    const sim = new Sim(config([[], [{ op: 'create', path: '/a', mode: 'PERSISTENT' }, { op: 'setData', path: '/a', version: -1 }]]));
+    const sim = new Sim(
+      config([
+        [],
+        [
+          { op: 'create', path: '/a', mode: 'PERSISTENT' },
+          { op: 'setData', path: '/a', version: -1 },
+        ],
+      ]),
+    );
     const c1 = clientNode(1, sim.cfg);
     const heldBack = (_k: number, node: number, _t: string | null, from: number) => from === 1 && node === 2;
     sim.inject(0);
@@ -248,7 +256,12 @@ describe('mutants', () => {
   };
 
   it('every invariant is listed here', () => {
-    expect(Object.keys(bites).sort()).toEqual(p.invariants(p.defaultConfig(null)).map((i) => i.name).sort());
+    expect(Object.keys(bites).sort()).toEqual(
+      p
+        .invariants(p.defaultConfig(null))
+        .map((i) => i.name)
+        .sort(),
+    );
   });
 
   it.each(Object.entries(bites))('%s alone catches %s', (inv, mutant) => {

@@ -76,7 +76,7 @@ describe('a fresh server', () => {
     expect(liveSessions(t)).toEqual([]);
   });
 
-  it("the first sequential child of / takes suffix 0 (the system nodes were not created by txns)", () => {
+  it('the first sequential child of / takes suffix 0 (the system nodes were not created by txns)', () => {
     const zk = new Zk();
     expect(zk.create('/q-', 'PERSISTENT_SEQUENTIAL').result).toMatchObject({ ok: true, path: '/q-0000000000' });
   });
@@ -246,7 +246,19 @@ describe('failed writes', () => {
     const zk = new Zk();
     zk.create('/a');
     const t = zk.tree;
-    for (const r of [zk.create('/a'), zk.del('/b'), zk.set('/a', 'x', 7), zk.apply({ type: 'multi', ops: [{ type: 'create', path: '/m', data: null, mode: 'PERSISTENT' }, { type: 'delete', path: '/nope', version: -1 }], session: S1 })]) {
+    for (const r of [
+      zk.create('/a'),
+      zk.del('/b'),
+      zk.set('/a', 'x', 7),
+      zk.apply({
+        type: 'multi',
+        ops: [
+          { type: 'create', path: '/m', data: null, mode: 'PERSISTENT' },
+          { type: 'delete', path: '/nope', version: -1 },
+        ],
+        session: S1,
+      }),
+    ]) {
       expect(r.tree).toBe(t);
       expect(r.triggers).toEqual([]);
     }
@@ -274,7 +286,13 @@ describe('multi', () => {
     zk.create('/q');
     const r = zk.apply({
       type: 'multi',
-      ops: [create('/q/a'), create('/q/s-', 'PERSISTENT_SEQUENTIAL'), { type: 'setData', path: '/q/a', data: 'z', version: 0 }, { type: 'check', path: '/q', version: 0 }, { type: 'delete', path: '/q/a', version: 1 }],
+      ops: [
+        create('/q/a'),
+        create('/q/s-', 'PERSISTENT_SEQUENTIAL'),
+        { type: 'setData', path: '/q/a', data: 'z', version: 0 },
+        { type: 'check', path: '/q', version: 0 },
+        { type: 'delete', path: '/q/a', version: 1 },
+      ],
       session: S1,
     });
     expect(r.result.ok).toBe(true);

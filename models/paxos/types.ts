@@ -28,12 +28,7 @@ export interface ProposeRequest {
   value: Value;
 }
 
-export type PaxosObs =
-  | { t: 'prepare'; b: number }
-  | { t: 'adopt'; b: number; v: Value }
-  | { t: 'decided'; b: number; v: Value }
-  | { t: 'nacked'; b: number }
-  | { t: 'learned'; v: Value };
+export type PaxosObs = { t: 'prepare'; b: number } | { t: 'adopt'; b: number; v: Value } | { t: 'decided'; b: number; v: Value } | { t: 'nacked'; b: number } | { t: 'learned'; v: Value };
 
 export interface ProposerState {
   role: 'proposer';

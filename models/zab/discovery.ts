@@ -34,10 +34,11 @@ export function startLeading(s: ZabState, id: NodeId, cfg: ZabConfig, fx: Fx): Z
   let next: ZabState = { ...s, state: 'LEADING', leader: id, lphase: 'none', synced: null, syncSnap: null, lead, heardZab: false, silentTicks: 0, backlog: null };
   // Learners that were already knocking while I was LOOKING.
   const b = s.backlog;
-  if (b !== null) for (let j = 0; j < b.length; j++) {
-    const x = b[j];
-    if (x !== null && next.state === 'LEADING') next = onFollowerInfo(next, id, j, x.acc, x.s, cfg, fx);
-  }
+  if (b !== null)
+    for (let j = 0; j < b.length; j++) {
+      const x = b[j];
+      if (x !== null && next.state === 'LEADING') next = onFollowerInfo(next, id, j, x.acc, x.s, cfg, fx);
+    }
   return next;
 }
 
@@ -45,10 +46,11 @@ export function startLearning(s: ZabState, id: NodeId, leader: NodeId, cfg: ZabC
   const sess = s.sess + 1;
   // Whoever was waiting for me to lead is refused.
   const b = s.backlog;
-  if (b !== null) for (let j = 0; j < b.length; j++) {
-    const x = b[j];
-    if (x !== null) fx.to(j, { t: 'CLOSE', s: x.s });
-  }
+  if (b !== null)
+    for (let j = 0; j < b.length; j++) {
+      const x = b[j];
+      if (x !== null) fx.to(j, { t: 'CLOSE', s: x.s });
+    }
   fx.to(leader, { t: 'FOLLOWERINFO', s: sess, acc: s.acceptedEpoch });
   fx.arm(T_SYNC);
   fx.note({ t: 'follow', leader, round: s.round });

@@ -48,17 +48,61 @@ interface ZabMutant extends Mutant {
 }
 
 const MUTANTS: ZabMutant[] = [
-  { name: 'propose-to-ackld-only', flips: 'proposeToAckedOnly', description: 'B1, spec issue 1: the leader sends PROPOSAL only to followers whose NEWLEADER ACK it has, so a follower between NEWLEADER and its ACK misses one' },
-  { name: 'commitld-echoes-ackld', flips: 'uptodateEchoesNewLeader', description: "B2, spec issue 3: UPTODATE (COMMIT-LD) carries the NEWLEADER ACK's zxid, not the leader's commit point, losing commits made in between" },
-  { name: 'diff-instead-of-trunc', flips: 'diffInsteadOfTrunc', description: "B3, ZOOKEEPER-1154: sync sends DIFF whenever the follower's last zxid is within the committedLog, even when it is not in it" },
-  { name: 'epoch-before-history', flips: 'epochBeforeHistory', description: 'B4, ZOOKEEPER-4643: on NEWLEADER the follower writes currentEpoch before it logs the synced txns; a crash between the two flushes keeps the new epoch with the old log' },
-  { name: 'ackld-before-persist', flips: 'ackNewLeaderBeforeLogFlush', description: 'B5, ZOOKEEPER-4646/3911: the follower sends the NEWLEADER ACK once the synced txns are queued for its log, before their flush' },
-  { name: 'drop-queue-on-leave', flips: 'dropLogQueueOnLeave', description: 'ZOOKEEPER-4712/4785: a learner that leaves its leader abandons its unflushed log queue but keeps the txns in memory and resyncs from them, so they never reach its log' },
-  { name: 'log-after-shutdown', flips: 'logAfterShutdown', description: "B7, ZOOKEEPER-4394: the txns queued for the log before a learner left its leader are written after the next leader's sync, behind newer txns" },
-  { name: 'sync-point-from-applied', flips: 'syncPointFromApplied', description: "ZOOKEEPER-2845/2832: ACKEPOCH reports the applied state's last zxid instead of the log's, so logged uncommitted txns stay in the log under the leader's DIFF" },
-  { name: 'diff-advances-lastzxid', flips: 'diffAdvancesLastZxid', description: "ZOOKEEPER-2355: the DIFF header sets the learner's last zxid to the leader's before the txns arrive; a broken sync then resyncs from a zxid it never reached" },
-  { name: 'epoch-from-last-zxid', flips: 'epochFromLastZxid', description: "B9, ZOOKEEPER-335: the new epoch is the epoch of the leader's last zxid + 1 and epochs are not persisted, so an epoch can repeat" },
-  { name: 'non-total-vote-order', flips: 'nonTotalVoteOrder', description: 'B11, ZOOKEEPER-1419: the pre-fix totalOrderPredicate breaks id ties without comparing epochs, so two votes can beat each other' },
+  {
+    name: 'propose-to-ackld-only',
+    flips: 'proposeToAckedOnly',
+    description: 'B1, spec issue 1: the leader sends PROPOSAL only to followers whose NEWLEADER ACK it has, so a follower between NEWLEADER and its ACK misses one',
+  },
+  {
+    name: 'commitld-echoes-ackld',
+    flips: 'uptodateEchoesNewLeader',
+    description: "B2, spec issue 3: UPTODATE (COMMIT-LD) carries the NEWLEADER ACK's zxid, not the leader's commit point, losing commits made in between",
+  },
+  {
+    name: 'diff-instead-of-trunc',
+    flips: 'diffInsteadOfTrunc',
+    description: "B3, ZOOKEEPER-1154: sync sends DIFF whenever the follower's last zxid is within the committedLog, even when it is not in it",
+  },
+  {
+    name: 'epoch-before-history',
+    flips: 'epochBeforeHistory',
+    description: 'B4, ZOOKEEPER-4643: on NEWLEADER the follower writes currentEpoch before it logs the synced txns; a crash between the two flushes keeps the new epoch with the old log',
+  },
+  {
+    name: 'ackld-before-persist',
+    flips: 'ackNewLeaderBeforeLogFlush',
+    description: 'B5, ZOOKEEPER-4646/3911: the follower sends the NEWLEADER ACK once the synced txns are queued for its log, before their flush',
+  },
+  {
+    name: 'drop-queue-on-leave',
+    flips: 'dropLogQueueOnLeave',
+    description: 'ZOOKEEPER-4712/4785: a learner that leaves its leader abandons its unflushed log queue but keeps the txns in memory and resyncs from them, so they never reach its log',
+  },
+  {
+    name: 'log-after-shutdown',
+    flips: 'logAfterShutdown',
+    description: "B7, ZOOKEEPER-4394: the txns queued for the log before a learner left its leader are written after the next leader's sync, behind newer txns",
+  },
+  {
+    name: 'sync-point-from-applied',
+    flips: 'syncPointFromApplied',
+    description: "ZOOKEEPER-2845/2832: ACKEPOCH reports the applied state's last zxid instead of the log's, so logged uncommitted txns stay in the log under the leader's DIFF",
+  },
+  {
+    name: 'diff-advances-lastzxid',
+    flips: 'diffAdvancesLastZxid',
+    description: "ZOOKEEPER-2355: the DIFF header sets the learner's last zxid to the leader's before the txns arrive; a broken sync then resyncs from a zxid it never reached",
+  },
+  {
+    name: 'epoch-from-last-zxid',
+    flips: 'epochFromLastZxid',
+    description: "B9, ZOOKEEPER-335: the new epoch is the epoch of the leader's last zxid + 1 and epochs are not persisted, so an epoch can repeat",
+  },
+  {
+    name: 'non-total-vote-order',
+    flips: 'nonTotalVoteOrder',
+    description: 'B11, ZOOKEEPER-1419: the pre-fix totalOrderPredicate breaks id ties without comparing epochs, so two votes can beat each other',
+  },
   { name: 'decide-without-quorum', flips: 'decideWithoutQuorum', description: 'B12, ZOOKEEPER-975: FLE decides as soon as it has heard from every voter, without a quorum of matching votes' },
   { name: 'election-sid-before-zxid', flips: 'electionSidBeforeZxid', description: 'FLE compares the server id before the zxid, electing a server with a shorter log' },
   { name: 'commit-before-quorum', flips: 'commitBeforeQuorum', description: 'the leader commits once any two voters have acked (a quorum only with 3 voters)' },

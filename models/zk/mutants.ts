@@ -25,20 +25,35 @@ const MUTANTS: ZkMutant[] = [
   { name: 'apply-out-of-order', flips: 'applyOutOfOrder', description: 'a follower whose commit processor has several delivered txns to apply applies them newest first' },
   { name: 'ephemeral-survives-on-follower', flips: 'ephemeralSurvivesOnFollower', description: 'followers end a closed or expired session but do not delete its ephemerals' },
   { name: 'reply-before-commit', flips: 'replyBeforeCommit', description: 'a server answers a write as soon as the txn is in its log, before it is committed' },
-  { name: 'no-lastzxid-check', flips: 'noLastZxidCheck', description: "a server accepts a reconnecting client whose lastZxidSeen is ahead of its own last zxid" },
+  { name: 'no-lastzxid-check', flips: 'noLastZxidCheck', description: 'a server accepts a reconnecting client whose lastZxidSeen is ahead of its own last zxid' },
   { name: 'watch-after-reply', flips: 'watchAfterReply', description: 'watch events are queued behind the next reply to the client instead of being sent before it' },
-  { name: 'no-session-moved', flips: 'noSessionMoved', description: "the leader drops PrepRequestProcessor's session owner check: a write left behind on a client's old server still applies after the session moved" },
+  {
+    name: 'no-session-moved',
+    flips: 'noSessionMoved',
+    description: "the leader drops PrepRequestProcessor's session owner check: a write left behind on a client's old server still applies after the session moved",
+  },
 ];
 
 /** The ensemble's own mutants, then ZAB's (named as in `zoocheck mutants zab`). */
-export const ZK_MUTANTS: Mutant[] = [...MUTANTS.map(({ name, description }) => ({ name, description })), ...ZAB_MUTANTS.map((m) => ({ name: m.name, description: `ZAB: ${m.description}`, from: 'zab' }))];
+export const ZK_MUTANTS: Mutant[] = [
+  ...MUTANTS.map(({ name, description }) => ({ name, description })),
+  ...ZAB_MUTANTS.map((m) => ({ name: m.name, description: `ZAB: ${m.description}`, from: 'zab' })),
+];
 
 const cache = new WeakMap<object, ZkVariant>();
 
 export function zkVariant(cfg: ZkConfig): ZkVariant {
   let v = cache.get(cfg);
   if (v !== undefined) return v;
-  const out: ZkVariant = { readUncommitted: false, applyOutOfOrder: false, ephemeralSurvivesOnFollower: false, replyBeforeCommit: false, noLastZxidCheck: false, watchAfterReply: false, noSessionMoved: false };
+  const out: ZkVariant = {
+    readUncommitted: false,
+    applyOutOfOrder: false,
+    ephemeralSurvivesOnFollower: false,
+    replyBeforeCommit: false,
+    noLastZxidCheck: false,
+    watchAfterReply: false,
+    noSessionMoved: false,
+  };
   const m = MUTANTS.find((x) => x.name === cfg.mutant);
   if (m !== undefined) out[m.flips] = true;
   v = Object.freeze(out);

@@ -122,7 +122,10 @@ export const zkRender: Render<ZkState, ZkMsg, ZkRequest, ZkObs, ZkConfig> = {
       ...(zabRender.state ? (zabRender.state(s.zab, zabConfig(cfg)) as object) : {}),
       applied: fmtZxid(s.lastZxid),
       serving: s.serving,
-      clients: s.conns.map((c, i) => (c === null ? null : `c${i}@${c.a} ${c.st}${c.wait >= 0 ? ` waits ${c.wait}` : ''}`)).filter((x) => x !== null).join(', '),
+      clients: s.conns
+        .map((c, i) => (c === null ? null : `c${i}@${c.a} ${c.st}${c.wait >= 0 ? ` waits ${c.wait}` : ''}`))
+        .filter((x) => x !== null)
+        .join(', '),
     };
   },
   phase(s) {

@@ -117,4 +117,3 @@ export function ssetRemove(s: SSet, x: string): SSet {
 export function ssetToArray(s: SSet): readonly string[] {
   return isFlat(s) ? s : s.chunks.flat();
 }
-

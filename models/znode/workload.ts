@@ -11,12 +11,7 @@ export type SubOp =
   | { t: 'set'; path: string; version: number }
   | { t: 'check'; path: string; version: number };
 
-export type ZOp =
-  | SubOp
-  | { t: 'get' | 'exists' | 'children'; path: string; watch: boolean }
-  | { t: 'multi'; ops: SubOp[] }
-  | { t: 'sync' }
-  | { t: 'close' };
+export type ZOp = SubOp | { t: 'get' | 'exists' | 'children'; path: string; watch: boolean } | { t: 'multi'; ops: SubOp[] } | { t: 'sync' } | { t: 'close' };
 
 export interface OpItem {
   /** The client node (1..clients) that issues it. */

@@ -76,7 +76,10 @@ export function parseBounds(p: Protocol, pairs: readonly string[], mutant: strin
 
 function parseOnlyNames(p: Protocol, cfg: unknown, only: string | undefined): string[] | undefined {
   if (only === undefined) return undefined;
-  const names = only.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = only
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const known = new Set([...p.invariants(cfg).map((i) => i.name), ...p.liveness.map((l) => l.name)]);
   for (const n of names) if (!known.has(n)) throw new InputError(`--only: unknown ${p.name} invariant "${n}" (known: ${[...known].join(', ')})`);
   return names;
@@ -95,7 +98,9 @@ export function exploreConfig(p: Protocol, bounds: Record<string, number>, mutan
 
 function printHuman(rep: ExploreReport, r: ExploreResult): void {
   const out = process.stdout;
-  const b = Object.entries(rep.bounds).map(([k, v]) => `${k}=${v}`).join(' ');
+  const b = Object.entries(rep.bounds)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
   out.write(`${pc.bold(rep.model)}${rep.mutant ? ` (mutant ${rep.mutant})` : ''} explore: ${b}${rep.symmetry ? ', symmetry' : ''}${rep.suffix ? '' : ', no suffix'}\n`);
   out.write(
     `  ${thousands(rep.distinct)} distinct states (${thousands(rep.outOfBounds)} outside the bounds), ${thousands(rep.generated)} generated, depth ${rep.depth}, ` +
@@ -127,7 +132,10 @@ export async function cmdExplore(model: string, o: ExploreCliOptions): Promise<n
     bounds,
     only,
     onProgress: progress
-      ? (x) => process.stderr.write(`\r${p.name} explore: ${thousands(x.distinct)} states, depth ${x.depth}, ${thousands(x.queued)} queued, ${thousands(Math.round(x.distinct / Math.max(1e-3, x.elapsedMs / 1000)))} states/s `)
+      ? (x) =>
+          process.stderr.write(
+            `\r${p.name} explore: ${thousands(x.distinct)} states, depth ${x.depth}, ${thousands(x.queued)} queued, ${thousands(Math.round(x.distinct / Math.max(1e-3, x.elapsedMs / 1000)))} states/s `,
+          )
       : undefined,
   });
   if (progress) process.stderr.write('\r\x1b[K');

@@ -52,6 +52,9 @@ export function cmdMerge(files: string[], o: { json: boolean }): number {
     trace: failing.length > 0 ? failing[0].s.trace : null,
   };
   if (o.json) process.stdout.write(JSON.stringify(out) + '\n');
-  else process.stdout.write(`${out.model}${out.mutant ? ` (mutant ${out.mutant})` : ''}: ${out.runs} runs over ${shards.length} shards, ${out.violations ? `VIOLATION ${out.invariant} (trace ${out.trace})` : 'held'}, digest ${out.digest}\n`);
+  else
+    process.stdout.write(
+      `${out.model}${out.mutant ? ` (mutant ${out.mutant})` : ''}: ${out.runs} runs over ${shards.length} shards, ${out.violations ? `VIOLATION ${out.invariant} (trace ${out.trace})` : 'held'}, digest ${out.digest}\n`,
+    );
   return out.violations > 0 ? EXIT_VIOLATION : EXIT_OK;
 }

@@ -13,11 +13,18 @@ export async function cmdReplay(file: string, o: { format: string; mutant?: stri
   const base = await loadProtocol(t.model);
   if (base !== null) requireHistoryModel(base, o.history);
   const mutant = o.mutant === undefined ? undefined : o.mutant === 'none' ? null : o.mutant;
-  const r = replayTrace(t, traceResolver((name) => (name === t.model ? base : null)), mutant, file);
+  const r = replayTrace(
+    t,
+    traceResolver((name) => (name === t.model ? base : null)),
+    mutant,
+    file,
+  );
   if (r.divergence) {
     const d = r.divergence;
     const what = (e: typeof d.expected) => (e === null ? 'nothing' : `${e.action}${e.node ? ' ' + e.node : ''}${e.text ? ' ' + e.text : ''}`);
-    process.stderr.write(`zoocheck: ${file}: replay diverges at step ${d.step} (event ${d.index}): recorded ${what(d.expected)}, now ${what(d.actual)}; the model changed since this trace was written\n`);
+    process.stderr.write(
+      `zoocheck: ${file}: replay diverges at step ${d.step} (event ${d.index}): recorded ${what(d.expected)}, now ${what(d.actual)}; the model changed since this trace was written\n`,
+    );
     return EXIT_USAGE;
   }
   if (o.history !== undefined && base !== null) writeModelHistory(base, r.trace.config as never, r.trace.choices, o.history);

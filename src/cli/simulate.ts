@@ -40,7 +40,9 @@ export async function cmdSimulate(model: string, o: { seed: number; steps: numbe
       }) + '\n',
     );
   } else {
-    process.stdout.write(`${pc.bold(p.name)} simulate: ${r.episodes} episodes, ${thousands(r.steps)} steps in ${(r.elapsedMs / 1000).toFixed(1)} s (${thousands(rate)} steps/s), seed ${o.seed}, digest ${r.digest}\n`);
+    process.stdout.write(
+      `${pc.bold(p.name)} simulate: ${r.episodes} episodes, ${thousands(r.steps)} steps in ${(r.elapsedMs / 1000).toFixed(1)} s (${thousands(rate)} steps/s), seed ${o.seed}, digest ${r.digest}\n`,
+    );
     if (r.failure) process.stdout.write(`  ${pc.red('VIOLATION')} ${r.failure.violation.invariant}: ${r.failure.violation.message}\n  trace: ${trace}\n`);
     else process.stdout.write(`  ${pc.green('held')}\n`);
   }

@@ -16,6 +16,16 @@ export interface RunInput<Cfg extends BaseConfig = BaseConfig> {
 
 export const CHOICE_MAX = 1023;
 
+/**
+ * How many members a generated ensemble has: every size from 1 to 7, even ones
+ * included (a bug that shows only with an even count, or with one member, is
+ * then reachable), three times as often 1-3 as 4-7; shrinks toward 1
+ * (issue 12 item 5).
+ */
+export function memberCountArb(): fc.Arbitrary<number> {
+  return fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 1, max: 3 }) }, { weight: 1, arbitrary: fc.integer({ min: 4, max: 7 }) });
+}
+
 export function choicesArb(maxChoices: number): fc.Arbitrary<number[]> {
   return fc.array(fc.nat({ max: CHOICE_MAX }), { maxLength: maxChoices, size: 'max' });
 }

@@ -216,6 +216,7 @@ export function shrinkFailure<Cfg extends BaseConfig>(
 
   choicePasses();
   while (left() && actionPasses()) if (!choicePasses()) break;
+  if (p.explore && left() && searchDocumented()) passes++;
   if (p.explore && left() && searchShorter()) passes++;
   // A last pass over choices with an allowance of its own, so that what is
   // handed back is 1-minimal (no single choice can go or turn benign) unless
@@ -223,6 +224,38 @@ export function shrinkFailure<Cfg extends BaseConfig>(
   budget = work + budget / 4;
   choicePasses();
   return { input, result: best, shrinks, attempts, passes, work };
+
+  /**
+   * A breadth-first search in the model's documented configuration (its
+   * exploration defaults: a small topology, no faults), within half of what is
+   * left: a run that failed in a larger or smaller topology may have a shorter
+   * twin there, and shrinking the topology step by step can lengthen a run
+   * (one acceptor needs more steps than three to break the same invariant).
+   */
+  function searchDocumented(): boolean {
+    const spec = p.explore!;
+    const cfg = spec.config(spec.defaults, input.cfg.mutant);
+    if (input.choices.length === 0) return false;
+    const r = explore(p, cfg, {
+      depth: input.choices.length - 1,
+      maxStates: Number.POSITIVE_INFINITY,
+      maxGenerated: Math.max(1, Math.floor((budget - work) / 2 / STATE_COST)),
+      symmetry: p.symmetry !== undefined,
+      suffix: true,
+      bounds: spec.defaults,
+      only,
+      target,
+    });
+    work += r.generated * STATE_COST;
+    const cx = r.counterexample;
+    if (cx === null || cx.choices.length >= input.choices.length) return false;
+    const again = fails({ cfg, choices: cx.choices });
+    if (again === null) return false;
+    input = { cfg, choices: cx.choices.slice(0, again.consumed) };
+    best = again;
+    shrinks++;
+    return true;
+  }
 
   /**
    * Breadth-first searches for a shorter run within the bounds of the shrunk

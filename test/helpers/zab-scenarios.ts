@@ -27,7 +27,6 @@ export function toNewLeader(mutant: string | null) {
   return { d, a, b, seen, cfg };
 }
 
-
 /**
  * ZOOKEEPER-4643. w0 is committed by the leader and a; the leader crashes; a
  * leads and syncs b by DIFF [w0]; b writes currentEpoch 2 before it hands w0
@@ -49,12 +48,23 @@ export function epochFirst(mutant: string | null) {
   seen.push(...d.act('deliver', (x) => x.from === a && x.to === L && t(x) === 'ACK'));
   seen.push(...d.act('flush', (x) => x.node === L));
   seen.push(...d.act('crash', (x) => x.node === L));
-  seen.push(...d.fair((w) => (w.nodes[b] as { lphase: string } | null)?.lphase === 'logging', 2000, (x) => x.kind === 'restart'));
+  seen.push(
+    ...d.fair(
+      (w) => (w.nodes[b] as { lphase: string } | null)?.lphase === 'logging',
+      2000,
+      (x) => x.kind === 'restart',
+    ),
+  );
   seen.push(...d.act('crash', (x) => x.node === b));
   seen.push(...d.act('crash', (x) => x.node === a));
   seen.push(...d.act('restart', (x) => x.node === L));
   seen.push(...d.act('restart', (x) => x.node === b));
-  seen.push(...d.fair(() => false, 600, (x) => x.kind === 'restart'));
+  seen.push(
+    ...d.fair(
+      () => false,
+      600,
+      (x) => x.kind === 'restart',
+    ),
+  );
   return { d, seen, cfg };
 }
-

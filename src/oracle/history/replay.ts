@@ -60,6 +60,9 @@ export interface RunFail {
   mismatch: Mismatch;
 }
 
+/** Checkpoints between two kept snapshots. */
+const SNAP_EVERY = 64;
+
 export class Replay {
   readonly cps: Checkpoint[] = [];
   readonly cpZ: number[] = [];
@@ -83,6 +86,8 @@ export class Replay {
   readonly initial: Tree;
   /** The state before each checkpoint (kept only when there are hidden events to place). */
   readonly snaps: Tree[];
+  /** The state before the checkpoint the last run failed at, for the search's scoring. */
+  private failBase: { idx: number; tree: Tree } | null = null;
   private snapP: Placement = new Map();
   private snapValid = 0;
   private readonly forced = new Set<number>();
@@ -174,6 +179,7 @@ export class Replay {
           );
     for (let i = from; i < cps.length; i++) {
       const c = cps[i];
+      const before = t;
       while (hp < placed.length && (placed[hp].g < c.z || (c.read && placed[hp].g === c.z))) {
         const { g, hd } = placed[hp++];
         const txn = hiddenTxn(hd);
@@ -198,10 +204,14 @@ export class Replay {
       if (mismatch && !this.forced.has(i)) {
         this.snapP = P;
         this.snapValid = this.keepSnaps ? i : 0;
+        this.failBase = { idx: i, tree: before };
         return { idx: i, mismatch };
       }
-      // Snapshots are only needed to backtrack over hidden-event placements.
-      if (this.keepSnaps) this.snaps[i + 1] = t;
+      // Snapshots are only needed to backtrack over hidden-event placements, and only
+      // every SNAP_EVERY checkpoints: a run resumes from the one before where it must,
+      // replaying the few checkpoints between (each tree version is a full copy, so
+      // one per checkpoint would hold the whole history's trees at once).
+      if (this.keepSnaps && (i + 1) % SNAP_EVERY === 0) this.snaps[i + 1] = t;
     }
     for (; hp < placed.length; hp++) {
       const txn = hiddenTxn(placed[hp].hd);
@@ -218,7 +228,13 @@ export class Replay {
     for (const [hid, g] of P) if (this.snapP.get(hid) !== g) diff = Math.min(diff, g, this.snapP.get(hid) ?? Infinity);
     for (const [hid, g] of this.snapP) if (!P.has(hid)) diff = Math.min(diff, g);
     const from = Math.min(lowerBound(this.cpZ, diff), this.snapValid);
-    return this.runFrom(from, P);
+    return this.runFrom(from - (from % SNAP_EVERY), P);
+  }
+
+  /** The state just before checkpoint `idx`, where the last run failed (hidden events placed before it not applied). */
+  stateBefore(idx: number): Tree {
+    if (this.failBase === null || this.failBase.idx !== idx) throw new Error(`no state kept before checkpoint ${idx}`);
+    return this.failBase.tree;
   }
 
   /** Check everything; report up to `maxViolations` mismatches (later ones often cascade). */

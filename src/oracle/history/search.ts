@@ -127,6 +127,14 @@ function candidates(r: Replay, hd: Hidden, c: Checkpoint, obsZ: readonly number[
   return out;
 }
 
+/** The nearest zxid below z that hidden event hd may take (free, in its window), if any. */
+function freeBelow(r: Replay, hd: Hidden, z: number, taken: ReadonlySet<number>): number | undefined {
+  for (let g = Math.min(z, hd.hi) - 1, n = 0; g > hd.lo && n < 100_000; g--, n++) {
+    if (!taken.has(g) && !r.knownZ.has(g) && (!r.reserved.has(g) || hd.hints.includes(g))) return g;
+  }
+  return undefined;
+}
+
 /** The state before checkpoint c with extra hidden events applied in zxid order. */
 function withEvents(r: Replay, t0: Tree, evs: readonly { hd: Hidden; g: number }[]): Tree {
   let t = t0;
@@ -142,7 +150,7 @@ function withEvents(r: Replay, t0: Tree, evs: readonly { hd: Hidden; g: number }
  */
 function options(r: Replay, fail: RunFail, P: Placement): Diff[] {
   const c = r.cps[fail.idx];
-  const t0 = r.snaps[fail.idx];
+  const t0 = r.stateBefore(fail.idx);
   const obsZ = observedZ(r, c);
   const out: Diff[] = [];
   const seen = new Set<string>();
@@ -211,13 +219,20 @@ function options(r: Replay, fail: RunFail, P: Placement): Diff[] {
   for (const x of singles) push(new Map([[x.hd.hid, x.g]]));
   // Pairs where neither helps alone (a delete and a re-create of the same node).
   if (singles.length === 0 || singles[0].s > 0) {
-    const own = rel.filter((hd) => !P.has(hd.hid) && c.op.path !== null && hd.touches.has(c.op.path));
-    // Only events on a common node pair up (a create and the delete or expiry that
-    // removes it again; the parent alone does not count when listing its children).
     const cpath = c.op.path ?? '';
-    const skip = new Set([parentOf(cpath) ?? '/']);
+    const cparent = parentOf(cpath) ?? '/';
+    // Events on the observed node, and creates of its parent: a node whose create
+    // and whose parent's create are both indeterminate needs the two together.
+    const createsParent = (hd: Hidden) => hd.op !== null && hd.op.type === 'create' && hd.op.path === cparent;
+    const own = rel.filter((hd) => !P.has(hd.hid) && c.op.path !== null && (hd.touches.has(c.op.path) || createsParent(hd)));
+    // Only events on a common node pair up (a create and the delete or expiry that
+    // removes it again; the parent alone does not count when listing its children),
+    // or a parent's create with a create under it.
+    const skip = new Set([cparent]);
     if (c.op.type === 'children') skip.add(cpath);
+    const nests = (a: Hidden, b: Hidden) => createsParent(a) && b.op !== null && b.op.type === 'create' && parentOf(b.op.path ?? '') === a.op?.path;
     const share = (a: Hidden, b: Hidden) => {
+      if (nests(a, b) || nests(b, a)) return true;
       for (const x of a.touches) if (!skip.has(x) && b.touches.has(x)) return true;
       return false;
     };
@@ -261,15 +276,21 @@ function options(r: Replay, fail: RunFail, P: Placement): Diff[] {
       for (let j = 0; j < own.length && unscored > 0; j++) {
         if (j === i || !share(own[i], own[j])) continue;
         const g1 = cands[i].at(-1);
-        const g2 = cands[j].find((g) => g !== g1);
-        if (g1 === undefined || g2 === undefined) continue;
-        push(
-          new Map([
-            [own[i].hid, g1],
-            [own[j].hid, g2],
-          ]),
-        );
-        unscored--;
+        if (g1 === undefined) continue;
+        // The other event at another candidate, and at the nearest free zxid below
+        // g1 (when the candidates offer only the latest free zxid, the two must
+        // still sit in adjacent slots, j first).
+        const g2s = [cands[j].find((g) => g !== g1), freeBelow(r, own[j], g1, takenP)];
+        for (const g2 of new Set(g2s)) {
+          if (g2 === undefined || unscored <= 0) continue;
+          push(
+            new Map([
+              [own[i].hid, g1],
+              [own[j].hid, g2],
+            ]),
+          );
+          unscored--;
+        }
       }
     }
   }
@@ -319,6 +340,19 @@ function options(r: Replay, fail: RunFail, P: Placement): Diff[] {
       if (P.get(hd.hid) !== g) push(new Map([[hd.hid, g]]));
     }
     push(new Map([[hd.hid, null]]));
+    // Exchanging: another indeterminate write in its place, at its zxid (an earlier
+    // observation needed some write there, not necessarily this one: two sequential
+    // creates' counts are equally explained by either of two lost creates).
+    const g = P.get(hd.hid)!;
+    for (const od of rel) {
+      if (od.kind === 'op' && od !== hd && !P.has(od.hid))
+        push(
+          new Map([
+            [hd.hid, null],
+            [od.hid, g],
+          ]),
+        );
+    }
   }
   return out;
 }
