@@ -50,6 +50,25 @@ describe('indeterminate writes an observation needs together', () => {
     expect(nested(0x300000002).verdict).toBe('violation');
   });
 
+  // A listing of a node whose create, and the create of its one child, both ended
+  // in CONNECTIONLOSS: the node's create alone brings the listing no closer (the
+  // child and the stat's pzxid are still missing).
+  function listed(child: string) {
+    nextId = 0;
+    return check([
+      op(S1, 'create', '/zk/a', { mode: 'PERSISTENT', value: 'a1' }, 10, INFO),
+      op(S2, 'create', '/zk/a/c', { mode: 'EPHEMERAL', value: 'c1' }, 20, INFO),
+      op(S2, 'children', '/zk/a', { watch: false }, 100, ok(0x100000005, { children: [child], stat: { ...stat(0x100000002, 0x100000002, 0), pzxid: 0x100000004, cversion: 1, numChildren: 1 } })),
+    ]);
+  }
+  it('a listing of a node and its child, both created by indeterminate writes', () => {
+    const r = listed('c');
+    expect(r.violations, formatReport(r)).toEqual([]);
+  });
+  it('caught: the listing showing a child nobody created', () => {
+    expect(listed('d').verdict).toBe('violation');
+  });
+
   // A sequential name counts two creates of the root's child /zk/a, with a delete
   // between them: the first create and the delete are both indeterminate, and the
   // only free zxids are two adjacent ones below the second create.

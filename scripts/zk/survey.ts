@@ -6,7 +6,7 @@
 //   npx tsx scripts/zk/survey.ts --runs N [--seed 1] [--out DIR]
 //
 // Bounded: N ensembles one after another, each run at most ~2.5 minutes.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { checkHistory, formatReport, readHistoryFile } from '../../src/oracle/history/index.ts';
 import { Ensemble } from './ensemble.ts';
@@ -47,6 +47,8 @@ async function main(argv: string[]): Promise<number> {
       writeFileSync(join(kept, 'txn-log-zxids.txt'), ev.join('\n') + '\n');
       line += `\n  ${formatReport(r, 2).split('\n').join('\n  ').slice(0, 1500)}\n  evidence: ${kept}\n  ${ev.join('\n  ')}`;
     }
+    // The ensemble's directory was kept only to copy the evidence out of it.
+    rmSync(ens.dir, { recursive: true, force: true });
     rows.push(line);
     console.log(line);
   }

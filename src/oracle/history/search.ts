@@ -4,7 +4,7 @@
 // exploration with backtracking over the last 64 decisions under a step budget.
 import { parentOf } from '../../../models/znode/tree.ts';
 import { refApply, refEphemerals, refGet, type RefNode, type RefTree as Tree } from '../reference/index.ts';
-import { isAclRefusal, nameDistance, sameData, statDiffCount, txnOf, UNKNOWN_TIME, writeTime, type Checkpoint } from './compare.ts';
+import { isAclRefusal, isSequentialMode, nameDistance, sameData, statDiffCount, txnOf, UNKNOWN_TIME, writeTime, type Checkpoint } from './compare.ts';
 import { hiddenTxn, validDiff, type Diff, type Hidden, type Placement } from './hidden.ts';
 import type { Replay, RunFail } from './replay.ts';
 
@@ -227,10 +227,10 @@ function options(r: Replay, fail: RunFail, P: Placement): Diff[] {
     const own = rel.filter((hd) => !P.has(hd.hid) && c.op.path !== null && (hd.touches.has(c.op.path) || createsParent(hd)));
     // Only events on a common node pair up (a create and the delete or expiry that
     // removes it again; the parent alone does not count when listing its children),
-    // or a parent's create with a create under it.
+    // or a node's create with a create under it (the child's needs the parent's).
     const skip = new Set([cparent]);
     if (c.op.type === 'children') skip.add(cpath);
-    const nests = (a: Hidden, b: Hidden) => createsParent(a) && b.op !== null && b.op.type === 'create' && parentOf(b.op.path ?? '') === a.op?.path;
+    const nests = (a: Hidden, b: Hidden) => a.op?.type === 'create' && b.op?.type === 'create' && !isSequentialMode(a.op.line.args.mode) && parentOf(b.op.path ?? '') === a.op.path;
     const share = (a: Hidden, b: Hidden) => {
       if (nests(a, b) || nests(b, a)) return true;
       for (const x of a.touches) if (!skip.has(x) && b.touches.has(x)) return true;
