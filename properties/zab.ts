@@ -15,10 +15,8 @@ import {
   fmtZxid,
   isVoter,
   nodeCount,
-  quorumSize,
   popcount,
   sameTxn,
-  voteGt,
   zabModel,
   zabRender,
   ZAB_MUTANTS,
@@ -268,8 +266,13 @@ function freshDisorder(w: W, prev: W, n: number, ordered: (before: Txn, after: T
 
 export function zabInvariants(cfg: ZabConfig): Invariant<W>[] {
   const n = nodeCount(cfg);
+  // A majority of the voters, and FLE's total order on votes (§4.1: peerEpoch,
+  // then zxid, then server id; a vote for nobody or an observer never wins),
+  // stated here rather than read from the model's own quorum and vote code.
+  const majority = Math.floor(cfg.voters / 2) + 1;
+  const beats = (a: ZabState['vote'], b: ZabState['vote']) =>
+    a.leader >= 0 && a.leader < cfg.voters && (a.epoch > b.epoch || (a.epoch === b.epoch && (a.zxid > b.zxid || (a.zxid === b.zxid && a.leader > b.leader))));
   const label = (i: number) => zabRender.node(i, cfg);
-  const correctOrder: ZabConfig = { ...cfg, mutant: null };
   return [
     {
       name: 'Leadership',
@@ -297,10 +300,10 @@ export function zabInvariants(cfg: ZabConfig): Invariant<W>[] {
             const h = durable[j];
             if (k < h.length && sameTxn(h[k], c[k])) mask |= 1 << j;
           }
-          if (popcount(mask) < quorumSize(cfg)) {
+          if (popcount(mask) < majority) {
             const who = [];
             for (let j = 0; j < cfg.voters; j++) if ((mask >>> j) & 1) who.push(label(j));
-            return `${fmt(c[k])} delivered while on the disk of only ${who.length ? who.join(', ') : 'no voter'} (quorum ${quorumSize(cfg)} of ${cfg.voters})`;
+            return `${fmt(c[k])} delivered while on the disk of only ${who.length ? who.join(', ') : 'no voter'} (quorum ${majority} of ${cfg.voters})`;
           }
         }
         return null;
@@ -448,8 +451,8 @@ export function zabInvariants(cfg: ZabConfig): Invariant<W>[] {
           if (r.leader !== ev.node) continue;
           if (r.st === 'LOOKING' ? r.round === ev.round && r.zxid === ev.zxid && r.epoch === ev.epoch : r.epoch === ev.epoch) mask |= 1 << r.node;
         }
-        if (popcount(mask) >= quorumSize(cfg)) return null;
-        return `${label(ev.node)} went LEADING in round ${ev.round} with only ${popcount(mask)} matching vote(s) (quorum ${quorumSize(cfg)})`;
+        if (popcount(mask) >= majority) return null;
+        return `${label(ev.node)} went LEADING in round ${ev.round} with only ${popcount(mask)} matching vote(s) (quorum ${majority})`;
       },
     },
     {
@@ -463,7 +466,7 @@ export function zabInvariants(cfg: ZabConfig): Invariant<W>[] {
           const b = prev.nodes[i];
           if (a === b || a === null || b === null || a.vote === b.vote) continue;
           if (a.state !== 'LOOKING' || b.state !== 'LOOKING' || a.round !== b.round) continue;
-          if (!voteGt(a.vote, b.vote, correctOrder)) {
+          if (!beats(a.vote, b.vote)) {
             const v = (x: ZabState['vote']) => `s${x.leader}@${fmtZxid(x.zxid)}/e${x.epoch}`;
             return `${label(i)} moved its vote in round ${a.round} from ${v(b.vote)} to the lower ${v(a.vote)}`;
           }
