@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // installed by .ci/run when missing). Not part of `npm test`, which needs Node alone.
 export default defineConfig({
   test: {
-    include: ['test/report-browser.test.ts'],
+    include: ['browser/report-browser.test.ts'],
     globalSetup: ['test/helpers/build-cli.ts'],
     testTimeout: 180_000,
     hookTimeout: 60_000,

@@ -7,7 +7,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    exclude: ['test/zk-real*.test.ts', 'test/report-browser.test.ts', 'node_modules/**'],
+    exclude: ['test/zk-real*.test.ts', 'node_modules/**'],
     globalSetup: ['test/helpers/build-cli.ts'],
     testTimeout: 180_000,
     hookTimeout: 60_000,

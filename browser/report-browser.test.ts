@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readTrace } from '../src/trace/format.ts';
-import { ROOT, zoocheck } from './helpers/cli.ts';
+import { ROOT, zoocheck } from '../test/helpers/cli.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const TRACE = join(ROOT, 'traces', 'paxos', 'volatile-accepted.json');
