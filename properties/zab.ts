@@ -92,6 +92,8 @@ export interface ZabGhost {
   readonly syncing: number;
   readonly flags: number;
   readonly steps: number;
+  /** The first ERROR a server logged for a message its code holds impossible (Zab.tla's in-action flags). */
+  readonly alarm: string | null;
 }
 
 const F_TRUNC = 1;
@@ -99,7 +101,6 @@ const F_DIFF = 2;
 const F_SNAP = 4;
 const F_INFORM = 8;
 const F_CRASH_IN_SYNC = 16;
-const F_EXIT = 32;
 /** A crash lost queued disk writes (it landed between a write and its flush). */
 const F_CRASH_UNFLUSHED = 64;
 
@@ -126,15 +127,17 @@ function containsTxn(xs: readonly Txn[], t: Txn, end = xs.length): boolean {
   return false;
 }
 
-function updateGhost(g: ZabGhost, node: NodeId, s: ZabState | null, obs: readonly ZabObs[] | undefined, cfg: ZabConfig, lostWrites = 0): ZabGhost {
-  let flags = g.flags;
+function updateGhost(g0: ZabGhost, node: NodeId, s: ZabState | null, obs: readonly ZabObs[] | undefined, cfg: ZabConfig, lostWrites = 0): ZabGhost {
+  let flags = g0.flags;
+  let alarm = g0.alarm;
   if (obs !== undefined) {
     for (const o of obs) {
       if (o.t === 'sync') flags |= o.kind === 'TRUNC' ? F_TRUNC : o.kind === 'DIFF' ? F_DIFF : F_SNAP;
       else if (o.t === 'inform') flags |= F_INFORM;
-      else if (o.t === 'exit') flags |= F_EXIT;
+      else if (o.t === 'inconsistent' && alarm === null) alarm = `s${node} ${o.exit ? 'exits' : 'logs an error'}, ${o.flag}: ${o.why}`;
     }
   }
+  const g = alarm === g0.alarm ? g0 : { ...g0, alarm };
   const old = g.seen[node];
   if (s === null) {
     // A crash ends this life's deliveries; the log stays on disk.
@@ -229,6 +232,7 @@ function initGhost(cfg: ZabConfig): ZabGhost {
     syncing: 0,
     flags: 0,
     steps: 0,
+    alarm: null,
   };
 }
 
@@ -274,6 +278,12 @@ export function zabInvariants(cfg: ZabConfig): Invariant<W>[] {
     a.leader >= 0 && a.leader < cfg.voters && (a.epoch > b.epoch || (a.epoch === b.epoch && (a.zxid > b.zxid || (a.zxid === b.zxid && a.leader > b.leader))));
   const label = (i: number) => zabRender.node(i, cfg);
   return [
+    {
+      name: 'ShouldNotBeTriggered',
+      description:
+        "no server meets a message its own code holds impossible: an ACK after NEWLEADER that is not NEWLEADER's, a COMMIT that is not for the next pending txn (Zab.tla's ackInconsistent / commitInconsistent; ZooKeeper logs an ERROR, or exits)",
+      check: (w) => w.ghost.alarm,
+    },
     {
       name: 'Leadership',
       description: 'at most one established leader per epoch (Zab.tla Leadership2)',

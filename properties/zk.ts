@@ -359,6 +359,7 @@ function updateGhost(g0: ZkGhost, node: NodeId, s: ZkState | null, obs: readonly
     for (const o of obs) {
       if (o.t === 'rewatch') g = rewatch(g, o.c, o.z);
       else if (o.t === 'refuse' && o.why === 'behind the client') g = { ...g, flags: g.flags | F_REFUSED_BEHIND };
+      else if (o.t === 'inconsistent') g = fail(g, 'ShouldNotBeTriggered', `s${node} ${o.exit ? 'exits' : 'logs an error'}, ${o.flag}: ${o.why}`);
     }
   }
   if (s === null) return g;
@@ -424,6 +425,10 @@ const fromGhost = (name: string, description: string): Invariant<W> => ({
 export function zkInvariants(cfg: ZkConfig): Invariant<W>[] {
   const label = (i: number) => zkRender.node(i, cfg);
   return [
+    fromGhost(
+      'ShouldNotBeTriggered',
+      "no server meets a message its own code holds impossible: an ACK after NEWLEADER that is not NEWLEADER's, a COMMIT that is not for the next pending txn (Zab.tla's ackInconsistent / commitInconsistent)",
+    ),
     {
       name: 'EphemeralsVanish',
       description: 'once a replica applied the closeSession (close or expiry) of a session, none of its ephemerals remain there',

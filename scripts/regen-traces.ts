@@ -2,7 +2,8 @@
 // models (default: all), run `check` with seed 1 (falling back to seeded
 // simulation when fast-check does not reach it) and write the shrunk trace to
 // traces/<model>/<mutant>.json. Run after a deliberate model change; the tests
-// replay every committed trace and fail on divergence.
+// replay every committed trace and fail on divergence. An argument MODEL/MUTANT
+// regenerates that one trace only.
 import { join } from 'node:path';
 import { runCheck } from '../src/explore/check.ts';
 import { runSimulate, STRATEGIES } from '../src/explore/simulate.ts';
@@ -12,11 +13,14 @@ import { writeAtomic } from '../src/cli/io.ts';
 import { getProtocol, protocolNames } from '../properties/index.ts';
 
 const DIRECTED = ['epoch-before-history', 'ackld-before-persist'];
-const models = process.argv.slice(2).length > 0 ? process.argv.slice(2) : protocolNames();
+const args = process.argv.slice(2);
+const models = args.length > 0 ? [...new Set(args.map((a) => a.split('/')[0]))] : protocolNames();
+const picked = (model: string, mutant: string) => !args.some((a) => a.startsWith(`${model}/`)) || args.includes(`${model}/${mutant}`);
 for (const name of models) {
   const p = getProtocol(name);
   if (!p) throw new Error(`unknown model ${name}`);
   for (const m of p.mutants) {
+    if (!picked(name, m.name)) continue;
     // Inherited mutants are in their own model's corpus; the directed ones are
     // written by scripts/directed-traces.ts.
     if (m.from !== undefined || (name === 'zab' && DIRECTED.includes(m.name))) continue;

@@ -18,6 +18,7 @@ const KILLED: Record<string, [number, string]> = {
   'propose-to-ackld-only': [100, 'Progress'], // run 2
   'commitld-echoes-ackld': [4000, 'Progress'], // run 2,679
   'diff-instead-of-trunc': [3000, 'MajorityCommit'], // run 1,769
+  'ack-before-ackld': [50, 'ShouldNotBeTriggered'], // run 0
   'drop-queue-on-leave': [500, 'MajorityCommit'], // run 85
   'log-after-shutdown': [1500, 'MajorityCommit'], // run 536
   'sync-point-from-applied': [1500, 'MajorityCommit'], // run 602
@@ -41,6 +42,7 @@ const RARE = ['ackld-before-persist', 'epoch-before-history'];
 
 /** invariant -> [mutant, tripped within this many runs when checked alone, seed (default 1)] */
 const TRIPS: Record<string, [string, number, number?]> = {
+  ShouldNotBeTriggered: ['ack-before-ackld', 50], // run 0
   Leadership: ['epoch-from-last-zxid', 200], // run 20
   MajorityCommit: ['commit-before-quorum', 200], // run 17
   PrefixConsistency: ['propose-to-ackld-only', 100], // run 6

@@ -246,6 +246,7 @@ describe('mutants', () => {
 
   // Each invariant, checked alone, catches at least this mutant.
   const bites: Record<string, string> = {
+    ShouldNotBeTriggered: 'ack-before-ackld',
     EphemeralsVanish: 'ephemeral-survives-on-follower',
     ReplicasAgree: 'apply-out-of-order',
     LinearizableWrites: 'reply-before-commit',

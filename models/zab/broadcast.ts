@@ -4,7 +4,7 @@
 // flush completed (the leader's own ack comes from its flush too,
 // AckRequestProcessor); observers get INFORM and never count.
 import type { NodeId } from '../../src/model.ts';
-import { countUpTo, epochOf, isQuorum, isVoter, lastZxid, popcount, quorumSize, zxid } from './config.ts';
+import { countUpTo, epochOf, fmtZxid, isQuorum, isVoter, lastZxid, popcount, quorumSize, zxid } from './config.ts';
 import { abandon, quit } from './discovery.ts';
 import { type Fx, T_SYNC } from './fx.ts';
 import { variant } from './mutants.ts';
@@ -149,16 +149,24 @@ export function onProposal(s: ZabState, id: NodeId, txn: Txn, cfg: ZabConfig, fx
   return logTxns(s, [txn], isVoter(id, cfg) || variant(cfg).countObserverAck ? s.sess : -1, fx, cfg);
 }
 
-/** A log write of mine completed: ACK its txns if the connection it was for is still mine and serving. */
+/**
+ * A log write of mine completed: ACK its txns if the connection it was for is
+ * still mine and serving. The synced txns NEWLEADER logged are ACKed by
+ * ackNewLeader once its ACK is out (ZOOKEEPER-4685's fix); before it the log
+ * thread ACKed every flushed txn at once (SendAckRequestProcessor), ahead of it.
+ */
 export function learnerLogged(s: ZabState, id: NodeId, txns: readonly Txn[], ack: number, nl: boolean, cfg: ZabConfig, fx: Fx): ZabState {
   let out = s;
-  if (variant(cfg).logAfterShutdown && s.queuedLog.length > 0) {
+  const v = variant(cfg);
+  if (v.logAfterShutdown && s.queuedLog.length > 0) {
     let k = 0;
     while (k < s.queuedLog.length && k < txns.length && s.queuedLog[k] === txns[k]) k++;
     if (k > 0) out = { ...s, queuedLog: s.queuedLog.slice(k) };
   }
-  if (ack < 0 || ack !== s.sess || s.state === 'LOOKING' || (s.lphase !== 'synced' && s.lphase !== 'broadcast')) return out;
-  for (const t of txns) if (!nl || epochOf(t.z) === s.currentEpoch) fx.to(s.leader, { t: 'ACK', s: s.sess, z: t.z });
+  if (ack < 0 || ack !== s.sess || s.state === 'LOOKING') return out;
+  const early = nl && v.ackSyncedOnFlush;
+  if (s.lphase !== 'synced' && s.lphase !== 'broadcast' && !(early && (s.lphase === 'logging' || s.lphase === 'epoching'))) return out;
+  for (const t of txns) if (!nl || early || epochOf(t.z) === s.currentEpoch) fx.to(s.leader, { t: 'ACK', s: s.sess, z: t.z });
   return out;
 }
 
@@ -172,7 +180,7 @@ export function onCommit(s: ZabState, id: NodeId, z: number, cfg: ZabConfig, fx:
   if (s.lphase !== 'broadcast') return s;
   if (s.lastCommitted >= s.history.length) return s;
   if (s.history[s.lastCommitted].z === z) return { ...s, lastCommitted: s.lastCommitted + 1 };
-  fx.note({ t: 'exit', why: 'COMMIT for a txn that is not the next pending one' });
+  fx.note({ t: 'inconsistent', flag: 'commitInconsistent', why: `COMMIT ${fmtZxid(z)} while the next pending txn is ${fmtZxid(s.history[s.lastCommitted].z)}`, exit: true });
   return abandon(s, id, 'unmatched commit', true, cfg, fx);
 }
 

@@ -17,6 +17,8 @@ export interface ZabVariant {
   epochBeforeHistory: boolean;
   /** B5, ZOOKEEPER-4646/3911: the NEWLEADER ACK does not wait for the synced txns' log flush. */
   ackNewLeaderBeforeLogFlush: boolean;
+  /** ZOOKEEPER-4685: the synced txns are ACKed by the log flush, ahead of the NEWLEADER ACK. */
+  ackSyncedOnFlush: boolean;
   /** ZOOKEEPER-4712/4785: a learner leaving its leader abandons its queued log writes and resyncs from memory. */
   dropLogQueueOnLeave: boolean;
   /** B7, ZOOKEEPER-4394: the writes queued before leaving are logged after the next sync's writes. */
@@ -72,6 +74,11 @@ const MUTANTS: ZabMutant[] = [
     name: 'ackld-before-persist',
     flips: 'ackNewLeaderBeforeLogFlush',
     description: 'B5, ZOOKEEPER-4646/3911: the follower sends the NEWLEADER ACK once the synced txns are queued for its log, before their flush',
+  },
+  {
+    name: 'ack-before-ackld',
+    flips: 'ackSyncedOnFlush',
+    description: "B6, ZOOKEEPER-4685: the learner's log thread ACKs the synced txns as soon as their flush completes, so an ACK of a PROPOSAL reaches the leader before the ACK of NEWLEADER",
   },
   {
     name: 'drop-queue-on-leave',
@@ -133,6 +140,7 @@ const CORRECT: ZabVariant = Object.freeze({
   diffInsteadOfTrunc: false,
   epochBeforeHistory: false,
   ackNewLeaderBeforeLogFlush: false,
+  ackSyncedOnFlush: false,
   dropLogQueueOnLeave: false,
   logAfterShutdown: false,
   syncPointFromApplied: false,

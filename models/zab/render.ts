@@ -76,8 +76,8 @@ export const zabRender: Render<ZabState, ZabMsg, WriteRequest, ZabObs, ZabConfig
         return `commits ${fmtZxid(o.z)}`;
       case 'inform':
         return `informed of ${fmtZxid(o.z)}`;
-      case 'exit':
-        return `exits: ${o.why}`;
+      case 'inconsistent':
+        return `${o.exit ? 'exits' : 'logs an error'} (${o.flag}): ${o.why}`;
     }
   },
   state(s) {

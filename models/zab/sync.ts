@@ -5,7 +5,7 @@
 // synced txns in memory until NEWLEADER, then logs them, writes currentEpoch and
 // only then ACKs NEWLEADER, each step waiting for its write to complete.
 import type { NodeId } from '../../src/model.ts';
-import { countUpTo, epochOf, isQuorum, isVoter, lastZxid } from './config.ts';
+import { countUpTo, epochOf, fmtZxid, isQuorum, isVoter, lastZxid } from './config.ts';
 import { withPeer } from './discovery.ts';
 import { keepQuorum, proposeQueued } from './broadcast.ts';
 import { type Fx, T_SYNC } from './fx.ts';
@@ -167,6 +167,9 @@ export function ackEpochTxns(s: ZabState, fx: Fx): void {
 export function onNewLeaderAck(s: ZabState, id: NodeId, from: NodeId, z: number, cfg: ZabConfig, fx: Fx): ZabState {
   let L = s.lead as LeadState;
   const p = L.peers[from] as Peer;
+  // LearnerHandler reads the first packet after NEWLEADER as its ACK: any other
+  // zxid is an error (Leader.waitForNewLeaderAck, Zab.tla's ackInconsistent).
+  if (z !== p.nlz) fx.note({ t: 'inconsistent', flag: 'ackInconsistent', why: `s${from}'s first ACK after NEWLEADER ${fmtZxid(p.nlz)} is for ${fmtZxid(z)}`, exit: false });
   L = withPeer(L, from, { ...p, st: 'active' });
   if (L.phase === 'broadcast') {
     fx.to(from, { t: 'UPTODATE', s: p.s, z: uptodateZxid(s, p.nlz, cfg) });

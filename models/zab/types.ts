@@ -129,7 +129,15 @@ export type ZabObs =
   | { t: 'propose'; z: number; v: number }
   | { t: 'commit'; z: number }
   | { t: 'inform'; z: number }
-  | { t: 'exit'; why: string };
+  /**
+   * A server met a message its code treats as impossible and logged an ERROR
+   * (ZooKeeper's checks; the specs' in-action flags, ShouldNotBeTriggered).
+   * exit: it also stops (FollowerZooKeeperServer.commit's UNMATCHED_TXN_COMMIT).
+   */
+  | { t: 'inconsistent'; flag: InconsistencyFlag; why: string; exit: boolean };
+
+/** Zab.tla's in-action flags that a ZooKeeper server also detects and logs. */
+export type InconsistencyFlag = 'ackInconsistent' | 'commitInconsistent';
 
 /**
  * Learner phase (Learner.registerWithLeader / syncWithLeader). accepting: the
