@@ -189,6 +189,7 @@ export async function cmdCheck(model: string, o: CheckCliOptions): Promise<numbe
       noShrink: !o.shrink,
       shrinkTimeMs: o.shrinkTime,
       workers: o.workers ?? autoWorkers(),
+      lazy: o.workers === undefined,
       source: protocolSource(p.name, impl),
       shardIndex: shard.index,
       shardCount: shard.count,

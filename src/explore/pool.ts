@@ -42,6 +42,13 @@ export interface ProtocolSource {
 export interface ParallelOptions extends CheckOptions {
   /** Threads, the main thread included. */
   workers: number;
+  /**
+   * Start the workers only once the main thread's own pace says the runs left
+   * would take longer than starting a worker costs (the default `--workers`:
+   * never slower than one thread). Which thread runs what does not change the
+   * result, so neither does when they start.
+   */
+  lazy?: boolean;
   /** Needed when more than one thread runs. */
   source?: ProtocolSource;
 }
@@ -72,7 +79,7 @@ export async function runCheckParallel<Cfg extends BaseConfig>(p: Protocol<any, 
     const sum = progress.reduce((a, x) => ({ done: a.done + x.done, steps: a.steps + x.steps }), { done: 0, steps: 0 });
     opts.onProgress({ done: sum.done, total, steps: sum.steps, violations: failureFound(cells) ? 1 : 0 });
   };
-  const workers = Array.from({ length: threads - 1 }, (_, j) => {
+  const spawn = (j: number) => {
     const task: WorkerTask = { source, check, spec, cells, worker: j };
     const w = new Worker(workerUrl, { workerData: task });
     let cancelled = false;
@@ -96,12 +103,18 @@ export async function runCheckParallel<Cfg extends BaseConfig>(p: Protocol<any, 
         void w.terminate();
       },
     };
-  });
+  };
+  const workers: ReturnType<typeof spawn>[] = [];
+  const spawnAll = () => {
+    for (let j = 0; j < threads - 1; j++) workers.push(spawn(j));
+  };
+  if (!opts.lazy) spawnAll();
   // The main thread's share, yielding between chunks so worker messages arrive.
   const mine = emptyShare(opts.coverage ?? false);
   while (runNextChunk(p, opts, cells, spec, mine)) {
     progress[0] = { done: mine.runs, steps: mine.steps };
     report();
+    if (workers.length === 0 && worthSpawning(performance.now() - t0, mine.runs, total)) spawnAll();
     await new Promise((r) => setImmediate(r));
   }
   workers.forEach((w, j) => {
@@ -134,6 +147,19 @@ export async function runCheckParallel<Cfg extends BaseConfig>(p: Protocol<any, 
     coverage,
     elapsedMs: performance.now() - t0,
   };
+}
+
+/** What starting a worker thread costs on this machine class (compiled modules; `npm run bench`, workers). */
+const WORKER_START_MS = 150;
+
+/**
+ * After a first look at the main thread's pace (WORKER_START_MS of work), are
+ * the runs left worth a worker: would they take this thread at least twice
+ * as long as a worker takes to start?
+ */
+function worthSpawning(elapsedMs: number, done: number, total: number): boolean {
+  if (elapsedMs < WORKER_START_MS || done === 0) return false;
+  return (elapsedMs / done) * (total - done) > 2 * WORKER_START_MS;
 }
 
 /** A worker's share as posted (its coverage as plain counts). */
