@@ -1,7 +1,12 @@
 // Write the committed traces of the ZAB mutants whose preconditions random
 // schedules reach only rarely, from their directed scenarios
-// (test/helpers/zab-scenarios.ts): the scenario's choices replay as any run.
+// (test/helpers/zab-scenarios.ts): the scenario's choices, shrunk by check's
+// own shrinker (action passes, then the bounded search), replay as any run.
 import { join } from 'node:path';
+import * as fc from 'fast-check';
+import { runArb } from '../src/explore/arbitrary.ts';
+import { shrinkFailure } from '../src/explore/shrink.ts';
+import { runSchedule } from '../src/run.ts';
 import { writeAtomic } from '../src/cli/io.ts';
 import { traceJson } from '../src/trace/format.ts';
 import { buildTrace } from '../src/trace/replay.ts';
@@ -21,8 +26,12 @@ const scenarios = {
 for (const [mutant, run] of Object.entries(scenarios)) {
   const s = run();
   if (s.seen.length === 0) throw new Error(`${mutant}: the scenario no longer breaks an invariant`);
-  const t = buildTrace(p, s.cfg as never, s.d.choices, { seed: 0, run: 0, stats: { originalChoices: s.d.choices.length, shrinks: 0 } });
+  const input = { cfg: s.cfg as never, choices: s.d.choices };
+  const first = runSchedule(p, input.cfg, input.choices);
+  if (first.violation === null) throw new Error(`${mutant}: the scenario's choices do not reproduce`);
+  const sh = shrinkFailure(p, runArb(p, mutant), new fc.Value(input, undefined), first, { timeMs: 30_000 });
+  const t = buildTrace(p, sh.input.cfg, sh.input.choices, { seed: 0, run: 0, stats: { originalChoices: s.d.choices.length, shrinks: sh.shrinks } });
   if (t.violation === null) throw new Error(`${mutant}: the trace does not reproduce`);
   writeAtomic(join('traces', 'zab', `${mutant}.json`), traceJson(t));
-  console.log(`zab/${mutant}: ${t.violation.invariant}, ${s.d.choices.length} choices (directed scenario)`);
+  console.log(`zab/${mutant}: ${t.violation.invariant}, directed scenario of ${s.d.choices.length} choices shrunk to ${sh.input.choices.length} (${sh.shrinks} shrinks, ${sh.passes} passes)`);
 }
