@@ -67,6 +67,22 @@ describe('check', () => {
     expect(fixed.code).toBe(0);
   });
 
+  it('a trace of a check with --only records it, and replay checks the same invariants', () => {
+    const out = join(tmp, 'traces-only');
+    // PromiseMonotonic would stop this run at step 5; checked alone, AtMostOneChosen fires later.
+    const r = zoocheck(['check', 'paxos', '--mutant', 'volatile-promise', '--only', 'AtMostOneChosen', '--seed', '1', '--runs', '2000', '--out', out, '--json']);
+    expect(r.code).toBe(1);
+    const j = JSON.parse(r.stdout);
+    expect(j.invariant).toBe('AtMostOneChosen');
+    expect(JSON.parse(readFileSync(j.trace, 'utf8')).only).toEqual(['AtMostOneChosen']);
+    const a = zoocheck(['replay', j.trace]);
+    expect(a.code).toBe(1);
+    expect(a.stdout).toContain('VIOLATION AtMostOneChosen');
+    const f = join(tmp, 'only-unknown.json');
+    writeFileSync(f, JSON.stringify({ ...JSON.parse(readFileSync(j.trace, 'utf8')), only: ['Nope'] }));
+    expect(oneLineError(zoocheck(['replay', f]))).toMatch(/only: unknown paxos invariant "Nope"/);
+  });
+
   it('prints a readable summary by default', () => {
     const r = zoocheck(['check', 'paxos', '--runs', '200', '--seed', '3']);
     expect(r.code).toBe(0);

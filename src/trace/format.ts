@@ -23,6 +23,8 @@ export interface TraceFile {
   stats?: { originalChoices?: number; shrinks?: number; steps?: number };
   /** When an external implementation played a role: how to start it again. */
   impl?: { cmd: string[]; role: string; differential: boolean };
+  /** The invariants the run checked, when not all (`--only`): replay checks the same. */
+  only?: string[];
 }
 
 const violationSchema = z.object({
@@ -51,6 +53,7 @@ const traceSchema = z.object({
   events: z.array(eventSchema),
   stats: z.looseObject({}).optional(),
   impl: z.object({ cmd: z.array(z.string()).min(1), role: z.string(), differential: z.boolean() }).optional(),
+  only: z.array(z.string().min(1)).min(1).optional(),
 });
 
 /** Read and validate a trace file; every problem is an InputError naming the file and field. */

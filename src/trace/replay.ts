@@ -32,6 +32,7 @@ export function buildTrace<Cfg extends BaseConfig>(
     events: r.events!,
     stats: { ...meta.stats, steps: r.steps },
     ...(meta.impl ? { impl: meta.impl } : {}),
+    ...(meta.only && meta.only.length > 0 ? { only: [...meta.only] } : {}),
   };
 }
 
@@ -69,8 +70,12 @@ export function replayTrace(t: TraceFile, getProtocol: (name: string, impl?: Tra
   }
   if (t.mutant !== null && !p.mutants.some((m) => m.name === t.mutant)) throw new InputError(`${file}: mutant: unknown ${t.model} mutant "${t.mutant}"`);
   if (mutant !== undefined && mutant !== null && !p.mutants.some((m) => m.name === mutant)) throw new InputError(`--mutant: unknown ${t.model} mutant "${mutant}"`);
+  if (t.only !== undefined) {
+    const known = new Set([...p.invariants(cfg).map((i) => i.name), ...p.liveness.map((l) => l.name)]);
+    for (const n of t.only) if (!known.has(n)) throw new InputError(`${file}: only: unknown ${t.model} invariant "${n}"`);
+  }
   cfg = { ...cfg, mutant: mutant === undefined ? t.mutant : mutant };
-  const now = buildTrace(p, cfg, t.choices, { seed: t.seed, run: t.run, stats: t.stats, impl: t.impl });
+  const now = buildTrace(p, cfg, t.choices, { seed: t.seed, run: t.run, stats: t.stats, impl: t.impl, only: t.only });
   const divergence = mutant === undefined ? firstDivergence(t, now, p.render.state === undefined) : null;
   return { trace: now, violation: now.violation, divergence };
 }
