@@ -43,6 +43,7 @@ const RARE = ['ackld-before-persist', 'epoch-before-history'];
 /** invariant -> [mutant, tripped within this many runs when checked alone, seed (default 1)] */
 const TRIPS: Record<string, [string, number, number?]> = {
   ShouldNotBeTriggered: ['ack-before-ackld', 50], // run 0
+  TotalOrder: ['log-after-shutdown', 12_000], // run 9,731: an observer delivers 1:1 after 1:2
   Leadership: ['epoch-from-last-zxid', 200], // run 20
   MajorityCommit: ['commit-before-quorum', 200], // run 17
   PrefixConsistency: ['propose-to-ackld-only', 100], // run 6
@@ -71,7 +72,7 @@ describe('ZAB mutants', () => {
 
   it('every invariant and the liveness property are tripped by some mutant', () => {
     const names = [...p.invariants(p.defaultConfig(null)).map((i) => i.name), ...p.liveness.map((l) => l.name)];
-    for (const n of names) expect([...Object.keys(TRIPS), 'TotalOrder', 'GlobalPrimaryOrder']).toContain(n);
+    for (const n of names) expect([...Object.keys(TRIPS), 'GlobalPrimaryOrder']).toContain(n);
   });
 
   for (const [inv, [mutant, within, seed = 1]] of Object.entries(TRIPS)) {
@@ -111,10 +112,10 @@ describe('the disk bugs, directed through the real scheduler', () => {
 
 /**
  * TotalOrder and GlobalPrimaryOrder on crafted delivery orders. With zxid =
- * epoch:counter GlobalPrimaryOrder is implied by TotalOrder; the mutant that
- * broke both (log-after-shutdown: txns of an old epoch logged behind a newer
- * sync) now needs a restart after it to deliver them, which seed 1 does not
- * reach within 5,000 runs.
+ * epoch:counter GlobalPrimaryOrder is implied by TotalOrder; log-after-shutdown
+ * (txns of an old epoch logged behind a newer sync) trips TotalOrder within an
+ * epoch (above), but its cross-epoch case needs a restart after it to deliver
+ * them, which seeds 1-4 do not reach within 40,000 runs each.
  */
 describe('TotalOrder and GlobalPrimaryOrder, driven directly', () => {
   const cfg = p.defaultConfig(null);

@@ -106,19 +106,20 @@ async function writeFailureTrace(p: Protocol, r: CheckResult, outDir: string, on
   return path;
 }
 
-function printHuman(p: Protocol, rep: CheckReport): void {
+function printHuman(p: Protocol, rep: CheckReport, only: readonly string[] | undefined): void {
   const out = process.stdout;
   const rate = Math.round(rep.steps / Math.max(1e-3, rep.elapsedMs / 1000));
   const head = `${pc.bold(rep.model)}${rep.mutant ? ` (mutant ${rep.mutant})` : ''}: ${rep.runs} runs, ${thousands(rep.steps)} steps in ${(rep.elapsedMs / 1000).toFixed(1)} s (${thousands(rate)} steps/s), seed ${rep.seed}`;
   out.write(head + '\n');
   if (rep.violations === 0) {
-    const live = p.liveness.length > 0 ? `; liveness ${p.liveness.map((l) => l.name).join(', ')}` : '';
-    out.write(
-      `  ${pc.green('held')}: ${p
-        .invariants(p.defaultConfig(null))
-        .map((i) => i.name)
-        .join(', ')}${live}\n`,
-    );
+    const checked = (n: string) => only === undefined || only.includes(n);
+    const liveness = p.liveness.map((l) => l.name).filter(checked);
+    const live = liveness.length > 0 ? `; liveness ${liveness.join(', ')}` : '';
+    const safety = p
+      .invariants(p.defaultConfig(null))
+      .map((i) => i.name)
+      .filter(checked);
+    out.write(`  ${pc.green('held')}: ${safety.join(', ')}${live}\n`);
   } else {
     out.write(`  ${pc.red('VIOLATION')} ${pc.bold(rep.invariant!)} at step ${rep.step}: ${rep.message}\n`);
     if (rep.shrunk) out.write(`  shrunk from ${rep.shrunk.from} to ${rep.shrunk.to} choices (${rep.shrunk.shrinks} shrinks)\n`);
@@ -207,7 +208,7 @@ export async function cmdCheck(model: string, o: CheckCliOptions): Promise<numbe
       rep.runDigests = r.digests.map((d) => [d.run, hex32(d.h1) + hex32(d.h2), d.steps]);
     }
     reports.push(rep);
-    if (!o.json) printHuman(p, rep);
+    if (!o.json) printHuman(p, rep, only);
   }
   const violations = reports.reduce((s, r) => s + r.violations, 0);
   if (o.json) {
