@@ -12,10 +12,10 @@ import { drive } from './drive.ts';
 type Srv = { zab: { lastCommitted: number; lphase: string }; serving: boolean; lastZxid: number };
 type Cli = { server: number; phase: string };
 
-export function lostWriteScenario(profile: string) {
+export function lostWriteScenario(profile: string, mutant: string | null = null) {
   const p = zkProtocol().withProfile?.(profile) as Protocol;
   const cfg = {
-    mutant: null,
+    mutant,
     profile,
     voters: 3,
     observers: 0,

@@ -190,10 +190,11 @@ function classifyRead(r: Replay, t: Tree, c: Checkpoint, node: ZNode | null, obs
   }
   const lost = lostWrite(r, t, c, node, obs);
   if (lost) {
+    const server = p.outcome.server ?? p.line.server ?? 'unknown';
     return {
       guarantee: 'linearizable-writes',
       ops: [p.id, lost.id],
-      message: `${head} The acknowledged ${opDesc(lost)} at zxid ${hex(lost.zxid)} <= ${hex(R)} is missing (a lost write).`,
+      message: `${head} The acknowledged ${opDesc(lost)} at zxid ${hex(lost.zxid)} <= ${hex(R)} is missing on member ${server} (a lost write).`,
     };
   }
   return { guarantee: 'read-consistency', ops: [p.id], message: head };
