@@ -40,7 +40,7 @@ export function shrinkQuality(p: Protocol, mutants: readonly MutantRow[]): Shrin
   if (!p.explore) return [];
   const rows: ShrinkRow[] = [];
   for (const m of p.mutants) {
-    const shrunk = mutants.find((x) => x.model === p.name && x.mutant === m.name && x.strategy === 'fast-check')?.shrunk ?? null;
+    const shrunk = mutants.find((x) => x.model === p.name && x.mutant === m.name && x.strategy === 'check swarm')?.shrunk ?? null;
     const bounds = parseBounds(p, [], m.name);
     // Without symmetry: only then is the first violation exactly the shortest (fingerprint.ts).
     const r = explore(p, exploreConfig(p, bounds, m.name) as never, { depth: 10_000, maxStates: 3_000_000, symmetry: false, suffix: true, bounds });

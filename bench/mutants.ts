@@ -1,10 +1,12 @@
-// Time to bug: for each mutant and strategy (fast-check choices; seeded
+// Time to bug: for each mutant and strategy (check as it runs by default, a
+// swarm per run, and as it ran before, every fault kind in every run; seeded
 // uniform, swarm and PCT simulation), runs and wall time to the first failure
 // over several seeds, median and worst, and how many seeds missed it within the
-// cap; plus the shrunk length fast-check's check produces with seed 1.
+// cap; plus the shrunk length the default check produces with seed 1.
 import type { Protocol } from '../src/protocol.ts';
 import { runCheck } from '../src/explore/check.ts';
 import { runSimulate, STRATEGIES } from '../src/explore/simulate.ts';
+import { CHECK_STRATEGIES } from '../src/explore/swarm.ts';
 
 export interface MutantRow {
   model: string;
@@ -18,7 +20,7 @@ export interface MutantRow {
   /** Slowest seed; a missed seed counts as the whole cap. */
   worstMs: number;
   invariant: string | null;
-  /** fast-check only, seed 1: shrunk choices, and before shrinking. */
+  /** check's default strategy only, seed 1: shrunk choices, and before shrinking. */
   shrunk?: number;
   original?: number;
 }
@@ -44,14 +46,20 @@ export function timeToBug(p: Protocol, mutant: string, maxRuns: number, maxSimSt
       invariant: hits[0]?.invariant ?? null,
     };
   };
-  const fast = [];
-  for (let seed = 1; seed <= seeds; seed++) {
-    const r = runCheck(p, { runs: maxRuns, seed, mutant, noShrink: true });
-    fast.push({ found: r.failure !== null, runs: r.runs, ms: Math.round(r.elapsedMs), invariant: r.failure?.violation.invariant ?? null });
+  for (const strategy of CHECK_STRATEGIES) {
+    const fast = [];
+    let first: number | null = null;
+    for (let seed = 1; seed <= seeds; seed++) {
+      const r = runCheck(p, { runs: maxRuns, seed, mutant, noShrink: true, strategy });
+      fast.push({ found: r.failure !== null, runs: r.runs, ms: Math.round(r.elapsedMs), invariant: r.failure?.violation.invariant ?? null });
+      if (seed === 1 && r.failure) first = r.failure.run;
+    }
+    if (strategy !== CHECK_STRATEGIES[0]) rows.push(row(`check ${strategy}`, fast));
+    else {
+      const shrunk = first !== null ? runCheck(p, { runs: first + 1, seed: 1, mutant, strategy }).failure : null;
+      rows.push({ ...row(`check ${strategy}`, fast), shrunk: shrunk?.input.choices.length, original: shrunk?.originalChoices });
+    }
   }
-  const first = runCheck(p, { runs: maxRuns, seed: 1, mutant, noShrink: true }).failure;
-  const shrunk = first ? runCheck(p, { runs: first.run + 1, seed: 1, mutant }).failure : null;
-  rows.push({ ...row('fast-check', fast), shrunk: shrunk?.input.choices.length, original: shrunk?.originalChoices });
   for (const strategy of STRATEGIES) {
     const trials = [];
     for (let seed = 1; seed <= seeds; seed++) {

@@ -35,6 +35,8 @@ export const budgetSchema = lazySchema((z) =>
     duplicates: z.number().int().min(0),
     partitions: z.number().int().min(0),
     torn: z.number().int().min(0).optional(),
+    hold: z.number().int().min(0).optional(),
+    rate: z.number().int().min(1).max(4).optional(),
   }),
 );
 

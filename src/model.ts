@@ -58,6 +58,14 @@ export interface FaultBudget {
   partitions: number;
   /** Crashes that keep the oldest unflushed batch on disk without its completion (a torn tail: data landed, fsync never returned). Models with a disk only. */
   torn?: number;
+  /**
+   * Swarm testing (src/explore/swarm.ts): action kinds the adversarial prefix
+   * leaves to the fair suffix, as a bit set over action kinds (1 << FIRE, FLUSH,
+   * RESTART, HEAL). Unset: none held.
+   */
+  hold?: number;
+  /** Swarm testing: of every eight choice values, how many pick a fault (1-4; unset: 1). */
+  rate?: number;
 }
 
 /**

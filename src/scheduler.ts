@@ -54,6 +54,9 @@ export class Scheduler<Cfg extends BaseConfig = BaseConfig> {
   /** The model keeps a disk: writes are queued and completed by FLUSH. */
   readonly hasDisk: boolean;
   private readonly cuts: number[];
+  /** Swarm testing: the kinds the prefix leaves to the suffix (budget.hold), and fault values per eight choices (budget.rate). */
+  private readonly hold: number;
+  private readonly rate: number;
   private linkSeen: Uint32Array;
   private stamp = 0;
 
@@ -70,6 +73,8 @@ export class Scheduler<Cfg extends BaseConfig = BaseConfig> {
     for (let i = 0; i < this.n; i++) this.crashable.push(p.crashable ? p.crashable(i, cfg) : true);
     this.cuts = partitionCuts(this.n);
     this.hasDisk = p.model.disk !== undefined;
+    this.hold = cfg.budget.hold ?? 0;
+    this.rate = cfg.budget.rate ?? 1;
     this.linkSeen = new Uint32Array(this.n * this.n);
   }
 
@@ -141,9 +146,15 @@ export class Scheduler<Cfg extends BaseConfig = BaseConfig> {
    * come first so that choice 0 is the prompt disk: shrinking pulls towards it.
    */
   enumerate(w: World, faults: boolean): number {
-    this.listBenign(w);
+    const hold = faults ? this.hold : 0;
+    this.listBenign(w, hold);
     this.lazy = null;
-    this.faultActions(w, faults, true);
+    this.faultActions(w, faults, true, hold);
+    // Held kinds wait for the suffix only while something else can go.
+    if (this.count === 0 && hold !== 0) {
+      this.listBenign(w, 0);
+      this.faultActions(w, faults, true, 0);
+    }
     return this.count;
   }
 
@@ -153,9 +164,15 @@ export class Scheduler<Cfg extends BaseConfig = BaseConfig> {
    * the common benign step cheap.
    */
   prepare(w: World): number {
-    this.listBenign(w);
-    const benign = this.count;
-    this.faultActions(w, true, false);
+    this.lazyHold = this.hold;
+    this.listBenign(w, this.hold);
+    this.faultActions(w, true, false, this.hold);
+    if (this.count === 0 && this.hold !== 0) {
+      this.lazyHold = 0;
+      this.listBenign(w, 0);
+      this.faultActions(w, true, false, 0);
+    }
+    const benign = this.benign;
     this.lazy = w;
     const total = this.count;
     this.count = benign;
@@ -165,12 +182,13 @@ export class Scheduler<Cfg extends BaseConfig = BaseConfig> {
 
   private lazy: World | null = null;
   private lazyTotal = 0;
+  private lazyHold = 0;
 
-  private listBenign(w: World): void {
+  private listBenign(w: World, hold: number): void {
     this.count = 0;
     const n = this.n;
     const net = w.net;
-    if (this.hasDisk) {
+    if (this.hasDisk && (hold & (1 << FLUSH)) === 0) {
       const io = w.io;
       for (let i = 0; i < n; i++) {
         const q = io[i];
@@ -200,7 +218,7 @@ export class Scheduler<Cfg extends BaseConfig = BaseConfig> {
       for (let i = 0; i < net.length; i++) if (this.deliverable(w, net[i])) this.push(DELIVER, i);
     }
     const timers = w.timers;
-    for (let i = 0; i < timers.length; i++) this.push(FIRE, i);
+    if ((hold & (1 << FIRE)) === 0) for (let i = 0; i < timers.length; i++) this.push(FIRE, i);
     if (w.pending !== 0) {
       const work = this.work;
       for (let j = 0; j < work.length; j++) if ((w.pending >>> j) & 1 && w.nodes[work[j].node] !== null) this.push(CLIENT, j);
@@ -209,7 +227,7 @@ export class Scheduler<Cfg extends BaseConfig = BaseConfig> {
   }
 
   /** List (or with `materialize` false, only count) the fault actions after the benign ones. */
-  private faultActions(w: World, faults: boolean, materialize: boolean): void {
+  private faultActions(w: World, faults: boolean, materialize: boolean, hold: number): void {
     const { n, cfg } = this;
     const net = w.net;
     const budget = cfg.budget;
@@ -239,7 +257,7 @@ export class Scheduler<Cfg extends BaseConfig = BaseConfig> {
         else this.count += this.cuts.length;
       }
     }
-    if (w.partition !== 0) {
+    if (w.partition !== 0 && (hold & (1 << HEAL)) === 0) {
       if (materialize) this.push(HEAL, 0);
       else this.count++;
     }
@@ -258,7 +276,7 @@ export class Scheduler<Cfg extends BaseConfig = BaseConfig> {
         else this.count++;
       }
     }
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < n && (hold & (1 << RESTART)) === 0; i++) {
       if (nodes[i] !== null) continue;
       if (materialize) this.push(RESTART, i);
       else this.count++;
@@ -271,16 +289,18 @@ export class Scheduler<Cfg extends BaseConfig = BaseConfig> {
    * else a benign action; the remaining bits index into that region. So about one
    * step in eight is a fault while the budget lasts, spread over the run rather
    * than spent in the first steps, and 0 is always the oldest benign action.
+   * With budget.rate r (swarm testing), the values 8-r..7 mean a fault: r steps
+   * in eight.
    */
   pick(choice: number): number {
     const b = this.benign;
     const f = (this.lazy !== null ? this.lazyTotal : this.count) - b;
     const idx = choice >>> 3;
     if (f === 0) return idx % b;
-    if (b === 0 || (choice & 7) === 7) {
+    if (b === 0 || (choice & 7) >= 8 - this.rate) {
       if (this.lazy !== null) {
         this.count = b;
-        this.faultActions(this.lazy, true, true);
+        this.faultActions(this.lazy, true, true, this.lazyHold);
         this.lazy = null;
       }
       return b + (idx % f);

@@ -44,3 +44,10 @@ export function shardArg(v: string): { index: number; count: number } {
 export function collectBound(v: string, prev: string[] | undefined): string[] {
   return [...(prev ?? []), v];
 }
+
+/** --exhaustive-share F: a fraction 0 <= F <= 1. */
+export function shareArg(v: string): number {
+  const n = Number(v.trim());
+  if (v.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError(`--exhaustive-share must be a number from 0 to 1 (got "${v}")`);
+  return n;
+}

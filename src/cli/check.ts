@@ -7,6 +7,8 @@ import { InputError } from '../config.ts';
 import { hex32 } from '../run.ts';
 import { combineDigests, type CheckResult } from '../explore/check.ts';
 import { autoWorkers, runCheckParallel } from '../explore/pool.ts';
+import type { CheckStrategy } from '../explore/swarm.ts';
+import { DEFAULT_EXHAUSTIVE_SHARE, EXHAUSTIVE_RUN } from '../explore/exhaustive.ts';
 import type { ImplSpec } from '../oracle/adapters/external.ts';
 import type { Protocol } from '../protocol.ts';
 import { PROTOCOL_NAMES } from '../../properties/names.ts';
@@ -27,6 +29,9 @@ export interface CheckCliOptions {
   out: string;
   shrink: boolean;
   shrinkTime?: number;
+  strategy?: CheckStrategy;
+  /** Share of the check's work for the exhaustive pass before sampling (0: none). */
+  exhaustiveShare?: number;
   json: boolean;
   workers?: number;
   impl?: string;
@@ -48,6 +53,8 @@ export interface CheckReport {
   message: string | null;
   step: number | null;
   shrunk: { from: number; to: number; shrinks: number; passes: number; ms: number } | null;
+  /** The bounded exhaustive pass before sampling (null with --exhaustive-share 0, and on shards other than the first). */
+  exhaustive: { share: number; maxGenerated: number; generated: number; distinct: number; exhausted: boolean; found: boolean; ms: number } | null;
   reach: Record<string, number>;
   coverage: unknown;
   elapsedMs: number;
@@ -82,10 +89,17 @@ export function toReport(p: Protocol, r: CheckResult, tracePath: string | null):
     message: f ? f.violation.message : null,
     step: f ? f.violation.step : null,
     shrunk: f ? { from: f.originalChoices, to: f.input.choices.length, shrinks: f.shrinks, passes: f.shrinkPasses, ms: f.shrinkMs } : null,
+    exhaustive: exhaustiveReport(r),
     reach: r.reach,
     coverage: r.coverage ? r.coverage.toJSON() : null,
     elapsedMs: Math.round(r.elapsedMs),
   };
+}
+
+function exhaustiveReport(r: CheckResult): CheckReport['exhaustive'] {
+  const x = r.exhaustive;
+  if (x === null) return null;
+  return { share: x.share, maxGenerated: x.maxGenerated, generated: x.generated, distinct: x.distinct, exhausted: x.exhausted, found: r.failure?.run === EXHAUSTIVE_RUN, ms: x.ms };
 }
 
 async function writeFailureTrace(p: Protocol, r: CheckResult, outDir: string, only?: readonly string[], impl?: ImplSpec): Promise<string | null> {
@@ -101,7 +115,7 @@ async function writeFailureTrace(p: Protocol, r: CheckResult, outDir: string, on
     stats: { originalChoices: f.originalChoices, shrinks: f.shrinks },
   });
   const variant = impl ? `impl-${impl.role}` : (r.mutant ?? 'correct');
-  const path = join(outDir, `${p.name}-${variant}-seed${r.seed}-run${f.run}.json`);
+  const path = join(outDir, `${p.name}-${variant}-seed${r.seed}-${f.run === EXHAUSTIVE_RUN ? 'exhaustive' : `run${f.run}`}.json`);
   writeAtomic(path, traceJson(t));
   return path;
 }
@@ -111,6 +125,11 @@ function printHuman(p: Protocol, rep: CheckReport, only: readonly string[] | und
   const rate = Math.round(rep.steps / Math.max(1e-3, rep.elapsedMs / 1000));
   const head = `${pc.bold(rep.model)}${rep.mutant ? ` (mutant ${rep.mutant})` : ''}: ${rep.runs} runs, ${thousands(rep.steps)} steps in ${(rep.elapsedMs / 1000).toFixed(1)} s (${thousands(rate)} steps/s), seed ${rep.seed}`;
   out.write(head + '\n');
+  const x = rep.exhaustive;
+  if (x !== null) {
+    const how = x.found ? 'found the violation below' : x.exhausted ? 'exhausted the bounds' : 'reached its cap';
+    out.write(`  exhaustive pass over the smallest configuration: ${thousands(x.generated)} states generated of ${thousands(x.maxGenerated)} (share ${x.share}), ${how}\n`);
+  }
   if (rep.violations === 0) {
     const checked = (n: string) => only === undefined || only.includes(n);
     const liveness = p.liveness.map((l) => l.name).filter(checked);
@@ -189,6 +208,8 @@ export async function cmdCheck(model: string, o: CheckCliOptions): Promise<numbe
       coverage: true,
       noShrink: !o.shrink,
       shrinkTimeMs: o.shrinkTime,
+      strategy: o.strategy,
+      exhaustiveShare: o.exhaustiveShare ?? DEFAULT_EXHAUSTIVE_SHARE,
       workers: o.workers ?? autoWorkers(),
       lazy: o.workers === undefined,
       source: protocolSource(p.name, impl),

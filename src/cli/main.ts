@@ -9,7 +9,7 @@ import pc from 'picocolors';
 // measured by `npm run bench`).
 import { InputError } from '../input-error.ts';
 import { PROTOCOL_NAMES } from '../../properties/names.ts';
-import { collectBound, intArg, shardArg } from './args.ts';
+import { collectBound, intArg, shardArg, shareArg } from './args.ts';
 import { EXIT_OK, EXIT_USAGE } from './io.ts';
 
 function program(): Command {
@@ -38,6 +38,16 @@ function program(): Command {
       intArg('--shrink-time', 1),
     )
     .option('--workers <n>', 'threads, the main one included (default: the cores not already busy)', intArg('--workers', 1))
+    .addOption(
+      new Option('--strategy <s>', 'swarm: each run leaves a random half of the fault kinds, held-back actions and fault rates out; uniform: every run offers them all')
+        .choices(['swarm', 'uniform'])
+        .default('swarm'),
+    )
+    .option(
+      '--exhaustive-share <f>',
+      'share of the work for a breadth-first pass over the smallest configuration before sampling, capped in states so the result is the same everywhere (default 0.1; 0: none)',
+      shareArg,
+    )
     .option('--impl <command>', 'run an external implementation of one role as a subprocess (JSON lines; see README)')
     .option('--impl-role <role>', 'the role the external implementation plays (e.g. acceptor)')
     .option('--differential', 'with --impl: also step the model on the same inputs and fail at the first differing output', false)

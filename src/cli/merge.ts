@@ -44,7 +44,8 @@ export function cmdMerge(files: string[], o: { json: boolean }): number {
     mutant: first.mutant,
     seed: first.seed,
     shards: shards.map((s) => s.shard),
-    runs: kept.length,
+    // Run -1 is check's exhaustive pass (src/explore/exhaustive.ts), not a sampled run.
+    runs: kept.filter((d) => d.run >= 0).length,
     steps: kept.reduce((a, d) => a + d.steps, 0),
     violations: firstFailure === null ? 0 : 1,
     digest: combineDigests(digests, firstFailure),

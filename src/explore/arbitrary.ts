@@ -8,6 +8,7 @@ import * as fc from 'fast-check';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { BaseConfig } from '../model.ts';
 import type { Protocol } from '../protocol.ts';
+import { type CheckStrategy, swarmArb } from './swarm.ts';
 
 export interface RunInput<Cfg extends BaseConfig = BaseConfig> {
   cfg: Cfg;
@@ -17,21 +18,23 @@ export interface RunInput<Cfg extends BaseConfig = BaseConfig> {
 export const CHOICE_MAX = 1023;
 
 /**
- * How many members a generated ensemble has: every size from 1 to 7, even ones
- * included (a bug that shows only with an even count, or with one member, is
- * then reachable), three times as often 1-3 as 4-7; shrinks toward 1
- * (issue 12 item 5).
+ * How many members a generated ensemble has: every size from `min` (default 1)
+ * to 7, even ones included (a bug that shows only with an even count, or with
+ * one member, is then reachable), three times as often up to 3 as 4-7; shrinks
+ * toward `min` (issue 12 item 5).
  */
-export function memberCountArb(): fc.Arbitrary<number> {
-  return fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 1, max: 3 }) }, { weight: 1, arbitrary: fc.integer({ min: 4, max: 7 }) });
+export function memberCountArb(min = 1): fc.Arbitrary<number> {
+  return fc.oneof({ weight: 3, arbitrary: fc.integer({ min, max: 3 }) }, { weight: 1, arbitrary: fc.integer({ min: 4, max: 7 }) });
 }
 
 export function choicesArb(maxChoices: number): fc.Arbitrary<number[]> {
   return fc.array(fc.nat({ max: CHOICE_MAX }), { maxLength: maxChoices, size: 'max' });
 }
 
-export function runArb<Cfg extends BaseConfig>(p: Protocol<any, any, any, any, any, Cfg>, mutant: string | null): fc.Arbitrary<RunInput<Cfg>> {
-  return fc.record({ cfg: p.configArb(mutant), choices: choicesArb(p.maxChoices) });
+/** The runs `check` draws: the model's configuration, under a swarm per run unless `strategy` is `uniform` (swarm.ts), and a schedule. */
+export function runArb<Cfg extends BaseConfig>(p: Protocol<any, any, any, any, any, Cfg>, mutant: string | null, strategy: CheckStrategy = 'swarm'): fc.Arbitrary<RunInput<Cfg>> {
+  const cfg = strategy === 'swarm' ? swarmArb(p.configArb(mutant)) : p.configArb(mutant);
+  return fc.record({ cfg, choices: choicesArb(p.maxChoices) });
 }
 
 /** Run i of a check with seed s draws from its own seed, so any subset of runs can be replayed or sharded. */

@@ -11,6 +11,8 @@ import type * as fc from 'fast-check';
 import type { RunResult } from '../run.ts';
 import { generateRun, runArb, type RunInput } from './arbitrary.ts';
 import { shrinkFailure } from './shrink.ts';
+import type { CheckStrategy } from './swarm.ts';
+import { exhaustivePass, type ExhaustiveSummary } from './exhaustive.ts';
 
 export interface CheckOptions {
   runs: number;
@@ -28,6 +30,14 @@ export interface CheckOptions {
   noShrink?: boolean;
   /** The shrinker's allowance in reference milliseconds (shrink.ts: a cap on work, so deterministic). */
   shrinkTimeMs?: number;
+  /** How runs draw their adversary (swarm.ts): a random subset of fault kinds per run (default), or all of them. */
+  strategy?: CheckStrategy;
+  /**
+   * Before sampling, a breadth-first pass over the smallest configuration within
+   * this share of the check's work (exhaustive.ts; 0 or unset: none). Only the
+   * shard that owns run 0 makes it.
+   */
+  exhaustiveShare?: number;
   /** Stop before any run whose index exceeds this (parallel workers share the lowest failure found). */
   stopAfter?: () => number;
 }
@@ -72,12 +82,14 @@ export interface CheckResult<Cfg extends BaseConfig = BaseConfig> {
   digests: RunDigest[];
   reach: Record<string, number>;
   coverage: Coverage | null;
+  /** The exhaustive pass before sampling, when one was made. */
+  exhaustive: ExhaustiveSummary | null;
   elapsedMs: number;
 }
 
 export function runCheck<Cfg extends BaseConfig>(p: Protocol<any, any, any, any, any, Cfg>, opts: CheckOptions): CheckResult<Cfg> {
   const t0 = performance.now();
-  const arb = runArb(p, opts.mutant);
+  const arb = runArb(p, opts.mutant, opts.strategy);
   const shardIndex = opts.shardIndex ?? 0;
   const shardCount = opts.shardCount ?? 1;
   const coverage = opts.coverage ? new Coverage() : null;
@@ -86,8 +98,13 @@ export function runCheck<Cfg extends BaseConfig>(p: Protocol<any, any, any, any,
   let steps = 0;
   let runs = 0;
   let failure: Failure<Cfg> | null = null;
+  const pass = firstPass(p, opts);
+  if (pass !== null) {
+    digests.push(pass.summary.digest);
+    failure = pass.failure;
+  }
   const total = Math.ceil((opts.runs - shardIndex) / shardCount);
-  for (let i = shardIndex; i < opts.runs; i += shardCount) {
+  for (let i = shardIndex; i < opts.runs && failure === null; i += shardCount) {
     if (opts.stopAfter && i > opts.stopAfter()) break;
     const value = generateRun(arb, opts.seed, i);
     const r = runSchedule(p, value.value.cfg, value.value.choices, { only: opts.only, coverage: coverage ?? undefined });
@@ -103,7 +120,14 @@ export function runCheck<Cfg extends BaseConfig>(p: Protocol<any, any, any, any,
     if (opts.onProgress && (runs & 63) === 0) opts.onProgress({ done: runs, total, steps, violations: 0 });
   }
   if (!failure) opts.onProgress?.({ done: runs, total, steps, violations: 0 });
-  return { model: p.name, mutant: opts.mutant, seed: opts.seed, runs, steps, failure, digests, reach, coverage, elapsedMs: performance.now() - t0 };
+  return { model: p.name, mutant: opts.mutant, seed: opts.seed, runs, steps, failure, digests, reach, coverage, exhaustive: pass?.summary ?? null, elapsedMs: performance.now() - t0 };
+}
+
+/** The exhaustive pass a check makes before sampling: only with a share, and only where run 0 is this process's (one shard makes it). */
+export function firstPass<Cfg extends BaseConfig>(p: Protocol<any, any, any, any, any, Cfg>, opts: CheckOptions): ReturnType<typeof exhaustivePass<Cfg>> | null {
+  const share = opts.exhaustiveShare ?? 0;
+  if (share <= 0 || (opts.shardIndex ?? 0) !== 0) return null;
+  return exhaustivePass(p, { runs: opts.runs, mutant: opts.mutant, only: opts.only, share });
 }
 
 /** The failure a failing run reports: shrunk (unless opts.noShrink), with what shrinking did. */

@@ -11,7 +11,7 @@ import type { Protocol } from '../protocol.ts';
 import { runSchedule } from '../run.ts';
 import { Coverage } from '../coverage.ts';
 import { generateRun, runArb } from './arbitrary.ts';
-import { failureOf, runCheck, type CheckOptions, type CheckResult, type Failure, type RunDigest } from './check.ts';
+import { failureOf, firstPass, runCheck, type CheckOptions, type CheckResult, type Failure, type RunDigest } from './check.ts';
 import { cancelWorker, emptyShare, failureFound, runNextChunk, shardRuns, shareCells, type ShareResult, type ShareSpec } from './share.ts';
 import type { WorkerTask } from './worker.ts';
 
@@ -70,9 +70,15 @@ export async function runCheckParallel<Cfg extends BaseConfig>(p: Protocol<any, 
   if (threads === 1) return runCheck(p, opts);
   const source = opts.source;
   if (source === undefined) throw new Error(`runCheckParallel: ${threads} threads need opts.source (where a worker loads protocol ${p.name})`);
+  // The exhaustive pass comes first, on this thread, as in runCheck; a failure there ends the check.
+  const pass = firstPass(p, opts);
+  if (pass?.failure) {
+    const r = runCheck(p, { ...opts, runs: 0, exhaustiveShare: 0 });
+    return { ...r, failure: pass.failure, digests: [pass.summary.digest], exhaustive: pass.summary, elapsedMs: performance.now() - t0 };
+  }
   const spec: ShareSpec = { ...spec0, chunk: chunkSize(total, threads) };
   const cells = shareCells(threads - 1);
-  const check: WorkerTask['check'] = { runs: opts.runs, seed: opts.seed, mutant: opts.mutant, only: opts.only ? [...opts.only] : undefined, coverage: opts.coverage ?? false };
+  const check: WorkerTask['check'] = { runs: opts.runs, seed: opts.seed, mutant: opts.mutant, strategy: opts.strategy, only: opts.only ? [...opts.only] : undefined, coverage: opts.coverage ?? false };
   const progress = Array.from({ length: threads }, () => ({ done: 0, steps: 0 }));
   const report = () => {
     if (!opts.onProgress) return;
@@ -122,8 +128,7 @@ export async function runCheckParallel<Cfg extends BaseConfig>(p: Protocol<any, 
   });
   const shares: (ShareResult | WorkerDone)[] = [mine, ...(await Promise.all(workers.map((w) => w.done))).filter((x) => x !== null)];
   const firstFailure = shares.reduce<number | null>((m, r) => (r.failure !== null && (m === null || r.failure < m) ? r.failure : m), null);
-  const digests: RunDigest[] = shares
-    .flatMap((r) => r.digests)
+  const digests: RunDigest[] = [...(pass ? [pass.summary.digest] : []), ...shares.flatMap((r) => r.digests)]
     .filter((d) => firstFailure === null || d.run <= firstFailure)
     .sort((a, b) => a.run - b.run);
   const reach: Record<string, number> = Object.fromEntries(p.probes.map((pr) => [pr.name, 0]));
@@ -139,12 +144,13 @@ export async function runCheckParallel<Cfg extends BaseConfig>(p: Protocol<any, 
     model: p.name,
     mutant: opts.mutant,
     seed: opts.seed,
-    runs: digests.length,
+    runs: digests.length - (pass ? 1 : 0),
     steps: digests.reduce((s, d) => s + d.steps, 0),
     failure,
     digests,
     reach,
     coverage,
+    exhaustive: pass?.summary ?? null,
     elapsedMs: performance.now() - t0,
   };
 }
@@ -169,7 +175,7 @@ interface WorkerDone extends Omit<ShareResult, 'coverage'> {
 
 /** Regenerate run i from its seed and shrink it, exactly as a single-threaded check would. */
 export function shrinkRun<Cfg extends BaseConfig>(p: Protocol<any, any, any, any, any, Cfg>, opts: CheckOptions, run: number): Failure<Cfg> {
-  const arb = runArb(p, opts.mutant);
+  const arb = runArb(p, opts.mutant, opts.strategy);
   const value = generateRun(arb, opts.seed, run);
   const r = runSchedule(p, value.value.cfg, value.value.choices, { only: opts.only });
   if (r.violation === null) throw new Error(`run ${run} did not fail when regenerated`);

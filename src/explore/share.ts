@@ -85,6 +85,8 @@ export function runNextChunk<Cfg extends BaseConfig>(p: Protocol<any, any, any, 
     shardIndex: from,
     shardCount: spec.shardCount,
     noShrink: true,
+    // The pass before sampling is made once, by the caller (pool.ts).
+    exhaustiveShare: 0,
     onProgress: undefined,
     stopAfter: () => Atomics.load(cells, BEST),
   });

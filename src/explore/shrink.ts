@@ -354,13 +354,16 @@ export function traceBounds<Cfg extends BaseConfig>(
   return b;
 }
 
-/** Smaller fault budgets, then the protocol's own smaller topologies. */
+/** Smaller fault budgets, the uniform adversary's rules (swarm.ts), then the protocol's own smaller topologies. */
 function simplerConfigs<Cfg extends BaseConfig>(p: Protocol<any, any, any, any, any, Cfg>, cfg: Cfg): Cfg[] {
   const out: Cfg[] = [];
   for (const k of BUDGET_KEYS) {
     const v = cfg.budget[k] ?? 0;
     if (v > 0) out.push({ ...cfg, budget: { ...cfg.budget, [k]: v - 1 } });
   }
+  const { hold, rate, ...uniform } = cfg.budget;
+  if (hold !== undefined) out.push({ ...cfg, budget: { ...uniform, ...(rate !== undefined ? { rate } : {}) } });
+  if (rate !== undefined) out.push({ ...cfg, budget: { ...uniform, ...(hold !== undefined ? { hold } : {}) } });
   if (p.simplerConfigs) out.push(...p.simplerConfigs(cfg));
   return out;
 }

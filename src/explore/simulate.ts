@@ -2,21 +2,23 @@
 // fast-check. Episodes run back to back until the step budget is spent, under
 // one of three strategies:
 //   uniform  every choice uniform over the choice space;
-//   swarm    the same, but each episode enables a random subset of the fault
-//            kinds (Groce et al.: leaving some faults out lets others go deeper);
+//   swarm    the same, but each episode leaves a random half of the adversary's
+//            features out (swarm.ts, as check does: Groce et al., leaving some
+//            faults out lets others go deeper);
 //   pct      priority-based schedules (Burckhardt et al., PCT): random node
 //            priorities, always run the highest-priority enabled node, and at
 //            d-1 random steps demote the node that just ran.
 // A violation is shrunk over the choices with the episode's configuration fixed.
 import * as fc from 'fast-check';
 import seedrandom from 'seedrandom';
-import type { BaseConfig, FaultBudget } from '../model.ts';
+import type { BaseConfig } from '../model.ts';
 import type { Protocol } from '../protocol.ts';
 import { runSchedule, type RunOptions, type RunResult, type Violation } from '../run.ts';
 import { CLIENT, CRASH, DELIVER, FIRE, RESTART, type Scheduler } from '../scheduler.ts';
 import type { World } from '../world.ts';
 import { CHOICE_MAX, choicesArb, generateRun, type RunInput } from './arbitrary.ts';
 import { shrinkFailure } from './shrink.ts';
+import { swarmFrom } from './swarm.ts';
 import type { Progress } from './check.ts';
 
 export interface SimulateOptions {
@@ -41,8 +43,6 @@ export interface SimulateResult<Cfg extends BaseConfig = BaseConfig> {
   failure: { episode: number; violation: Violation; input: RunInput<Cfg>; originalChoices: number; shrinks: number } | null;
   elapsedMs: number;
 }
-
-const FAULTS: (keyof FaultBudget)[] = ['crashes', 'drops', 'duplicates', 'partitions'];
 
 export type Strategy = 'uniform' | 'swarm' | 'pct';
 export const STRATEGIES: Strategy[] = ['uniform', 'swarm', 'pct'];
@@ -101,11 +101,7 @@ export function runSimulate<Cfg extends BaseConfig>(p: Protocol<any, any, any, a
   let failure: SimulateResult<Cfg>['failure'] = null;
   while (steps < opts.steps) {
     let cfg = generateRun(cfgArb, opts.seed, episodes).value;
-    if (opts.strategy === 'swarm') {
-      const budget = { ...cfg.budget };
-      for (const k of FAULTS) if (rng() < 0.5) budget[k] = 0;
-      cfg = { ...cfg, budget };
-    }
+    if (opts.strategy === 'swarm') cfg = swarmFrom(cfg, rng);
     let choices: number[];
     let r: RunResult;
     if (opts.strategy === 'pct') {

@@ -11,7 +11,7 @@ import { emptyShare, runNextChunk, workerStarts, type ShareSpec } from './share.
 
 export interface WorkerTask {
   source: ProtocolSource;
-  check: Pick<CheckOptions, 'runs' | 'seed' | 'mutant' | 'only' | 'coverage'>;
+  check: Pick<CheckOptions, 'runs' | 'seed' | 'mutant' | 'strategy' | 'only' | 'coverage'>;
   spec: ShareSpec;
   cells: Int32Array;
   worker: number;
