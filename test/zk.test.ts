@@ -231,7 +231,8 @@ describe('the correct model', () => {
     expect(rate('reconnect refused: server behind the client')).toBeGreaterThan(0.01);
     expect(rate('op lost with its connection')).toBeGreaterThan(0.3);
     expect(rate('SESSIONMOVED')).toBeGreaterThan(0.02);
-    expect(rate('session expired with ephemerals deleted')).toBeGreaterThan(0.02);
+    // 1.7% (17 of 1,000) under the swarm default (issue 12), where some runs hold timers back.
+    expect(rate('session expired with ephemerals deleted')).toBeGreaterThan(0.008);
     expect(rate('session closed by its client')).toBeGreaterThan(0.1);
     expect(rate('watch fired')).toBeGreaterThan(0.03);
     expect(rate('leader change')).toBeGreaterThan(0.2);
