@@ -124,7 +124,8 @@ describe('the exhaustive pass before sampling', () => {
     expect(r.runs).toBe(0);
     const cfg = smallestConfig(p, mutant);
     expect(r.failure?.input.cfg).toEqual(cfg);
-    const bfs = explore(p, cfg, { depth: 50, maxStates: Number.POSITIVE_INFINITY, symmetry: true, suffix: true, bounds: p.explore!.defaults });
+    const bounds = { ...p.explore!.defaults, crashes: 1, drops: 1, duplicates: 1, partitions: 1 };
+    const bfs = explore(p, cfg, { depth: 50, maxStates: Number.POSITIVE_INFINITY, symmetry: true, suffix: true, bounds });
     expect(r.failure?.input.choices.length).toBe(bfs.counterexample?.choices.length);
     expect(runSchedule(p, cfg, r.failure!.input.choices).violation?.invariant).toBe(r.failure?.violation.invariant);
     expect(r.exhaustive?.generated).toBeLessThanOrEqual(r.exhaustive!.maxGenerated);
@@ -143,9 +144,10 @@ describe('the exhaustive pass before sampling', () => {
     expect(combineDigests(none.digests, null)).not.toBe(combineDigests(a.digests, null));
   });
 
-  it('the smallest configuration is the documented one, else the least value of the generator', () => {
-    expect(smallestConfig(p, null)).toEqual(p.explore!.config(p.explore!.defaults, null));
-    expect(smallestConfig(zab, null)).toMatchObject({ voters: 2, observers: 0, budget: { crashes: 0, drops: 0, partitions: 0 } });
+  it('the smallest configuration is the documented topology, else the least value of the generator, with one fault of each kind', () => {
+    const one = { crashes: 1, drops: 1, duplicates: 1, partitions: 1 };
+    expect(smallestConfig(p, null)).toEqual(p.explore!.config({ ...p.explore!.defaults, ...one }, null));
+    expect(smallestConfig(zab, null)).toMatchObject({ voters: 2, observers: 0, writes: 2, budget: { ...one, torn: 1 } });
   });
 });
 

@@ -17,7 +17,7 @@ export type CheckStrategy = 'swarm' | 'uniform';
 export const CHECK_STRATEGIES: readonly CheckStrategy[] = ['swarm', 'uniform'];
 
 /** The fault kinds a run may leave out: its budget for that kind becomes 0. */
-const FAULT_KINDS: readonly (keyof FaultBudget)[] = ['crashes', 'drops', 'duplicates', 'partitions', 'torn'];
+export const FAULT_KINDS: readonly (keyof FaultBudget)[] = ['crashes', 'drops', 'duplicates', 'partitions', 'torn'];
 /** The kinds a run may hold back for the fair suffix. */
 const HELD_KINDS: readonly number[] = [FIRE, FLUSH, RESTART, HEAL];
 /** Features a swarm draws: one coin per fault kind and per held kind. */
