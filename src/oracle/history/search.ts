@@ -3,7 +3,7 @@
 // how close each option brings the model to the observation, and the depth-first
 // exploration with backtracking over the last 64 decisions under a step budget.
 import { parentOf } from '../../../models/znode/tree.ts';
-import { refApply, refEphemerals, refGet, type RefNode, type RefTree as Tree } from '../reference/index.ts';
+import { refApply, refEphemerals, refGet, refPut, type RefTree as Tree } from '../reference/index.ts';
 import { isAclRefusal, isSequentialMode, nameDistance, sameData, statDiffCount, txnOf, UNKNOWN_TIME, writeTime, type Checkpoint } from './compare.ts';
 import { hiddenTxn, validDiff, type Diff, type Hidden, type Placement } from './hidden.ts';
 import type { Replay, RunFail } from './replay.ts';
@@ -82,16 +82,15 @@ function applyHidden(r: Replay, t: Tree, hd: Hidden, g: number): Tree {
   let out = refApply(base, txn, { zxid: g, time: UNKNOWN_TIME }).tree;
   if (out === base) return t;
   if (revive) out = { ...out, sessions: t.sessions };
-  let nodes: Map<string, RefNode> | null = null;
   for (const path of hd.touches) {
     const before = t.nodes.get(path);
     const after = out.nodes.get(path);
     if (!before || !after || after === before) continue;
     const mzxid = Math.max(before.mzxid, after.mzxid);
     const pzxid = Math.max(before.pzxid, after.pzxid);
-    if (mzxid !== after.mzxid || pzxid !== after.pzxid) (nodes ??= new Map(out.nodes)).set(path, { ...after, mzxid, pzxid });
+    if (mzxid !== after.mzxid || pzxid !== after.pzxid) out = refPut(out, path, { ...after, mzxid, pzxid });
   }
-  return nodes === null ? out : { ...out, nodes };
+  return out;
 }
 
 /**

@@ -1,12 +1,12 @@
 // The reference semantics of one transaction (ZooKeeper 3.8: PrepRequestProcessor's
 // checks in its order, then DataTree's changes), on the plain tree of tree.ts.
-// Each op copies the map it changes; the watch triggers are whatever changes.ts
-// reads off the trees before and after. Not modelled: 32-bit wrap of versions
+// Each op makes a new tree version (sharing all it does not change); the watch
+// triggers are whatever changes.ts reads off the trees before and after. Not modelled: 32-bit wrap of versions
 // and cversion (2^31 writes to one node), ACLs beyond the read-only config node.
 import type { ZkError } from '../../../models/znode/errors.ts';
 import type { MultiOp, OpResult, Txn, TxnCtx, TxnResult, WatchTrigger } from '../../../models/znode/types.ts';
 import { changes } from './changes.ts';
-import { CONTAINER, isSessionOwned, parentPath, PERSISTENT, refChildren, refEphemerals, refStat, type RefNode, type RefTree } from './tree.ts';
+import { CONTAINER, isSessionOwned, parentPath, PERSISTENT, refChildren, refEphemerals, refPut, refRemove, refStat, type RefNode, type RefTree } from './tree.ts';
 
 export interface RefApplied {
   readonly tree: RefTree;
@@ -38,12 +38,6 @@ export function validPath(path: string): boolean {
 
 type Outcome = { readonly tree: RefTree; readonly res: OpResult } | ZkError;
 
-function withNodes(t: RefTree, edit: (m: Map<string, RefNode>) => void): RefTree {
-  const nodes = new Map(t.nodes);
-  edit(nodes);
-  return { nodes, sessions: t.sessions };
-}
-
 function isSequential(mode: string): boolean {
   return mode.endsWith('_SEQUENTIAL');
 }
@@ -64,10 +58,7 @@ function create(t: RefTree, op: Extract<MultiOp, { type: 'create' }>, session: s
   const owner = op.mode === 'CONTAINER' ? CONTAINER : op.mode.startsWith('EPHEMERAL') ? session : PERSISTENT;
   const z = ctx.zxid;
   const node: RefNode = { data: op.data, czxid: z, mzxid: z, pzxid: z, ctime: ctx.time, mtime: ctx.time, version: 0, cversion: 0, aversion: 0, childCreates: 0, owner };
-  const tree = withNodes(t, (m) => {
-    m.set(parent, { ...p, cversion: p.cversion + 1, childCreates: p.childCreates + 1, pzxid: z });
-    m.set(path, node);
-  });
+  const tree = refPut(refPut(t, parent, { ...p, cversion: p.cversion + 1, childCreates: p.childCreates + 1, pzxid: z }), path, node);
   return { tree, res: { type: 'create', path, stat: refStat(tree, path, node) } };
 }
 
@@ -75,10 +66,7 @@ function create(t: RefTree, op: Extract<MultiOp, { type: 'create' }>, session: s
 function unlink(t: RefTree, path: string, zxid: number): RefTree {
   const parent = parentPath(path) as string;
   const p = t.nodes.get(parent) as RefNode;
-  return withNodes(t, (m) => {
-    m.delete(path);
-    m.set(parent, { ...p, cversion: p.cversion + 1, pzxid: Math.max(p.pzxid, zxid) });
-  });
+  return refPut(refRemove(t, path), parent, { ...p, cversion: p.cversion + 1, pzxid: Math.max(p.pzxid, zxid) });
 }
 
 function remove(t: RefTree, op: Extract<MultiOp, { type: 'delete' }>, session: string, ctx: TxnCtx): Outcome {
@@ -100,7 +88,7 @@ function setData(t: RefTree, op: Extract<MultiOp, { type: 'setData' }>, session:
   if (op.path === CONFIG) return 'NOAUTH';
   if (op.version !== -1 && op.version !== n.version) return 'BADVERSION';
   const written: RefNode = { ...n, data: op.data, mzxid: ctx.zxid, mtime: ctx.time, version: n.version + 1 };
-  const tree = withNodes(t, (m) => m.set(op.path, written));
+  const tree = refPut(t, op.path, written);
   return { tree, res: { type: 'setData', stat: refStat(tree, op.path, written) } };
 }
 

@@ -5,6 +5,7 @@
 // was written (its data version moved) NodeDataChanged (DataTree.createNode,
 // deleteNode and setData each call triggerWatch for exactly these).
 import type { WatchTrigger } from '../../../models/znode/types.ts';
+import { nodesDiff } from './nodes.ts';
 import { parentPath, type RefTree } from './tree.ts';
 
 /**
@@ -17,15 +18,15 @@ export function changes(before: RefTree, after: RefTree, zxid: number): WatchTri
   const gone: string[] = [];
   const born: string[] = [];
   const written: string[] = [];
-  for (const [p, b] of before.nodes) {
-    const a = after.nodes.get(p);
+  // Only the records that differ are visited (the versions share the rest).
+  nodesDiff(before.nodes, after.nodes, (p, b, a) => {
     if (a === undefined) gone.push(p);
+    else if (b === undefined) born.push(p);
     else if (a.czxid !== b.czxid) {
       gone.push(p);
       born.push(p);
     } else if (a.version !== b.version || a.mzxid !== b.mzxid) written.push(p);
-  }
-  for (const p of after.nodes.keys()) if (!before.nodes.has(p)) born.push(p);
+  });
   const out: WatchTrigger[] = [];
   for (const p of gone.sort()) out.push({ type: 'NodeDeleted', path: p, zxid }, { type: 'NodeChildrenChanged', path: parentPath(p) as string, zxid });
   for (const p of born.sort()) out.push({ type: 'NodeCreated', path: p, zxid }, { type: 'NodeChildrenChanged', path: parentPath(p) as string, zxid });

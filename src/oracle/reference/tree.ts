@@ -1,11 +1,15 @@
 // The reference znode tree: ZooKeeper 3.8's data tree written as plainly as it
 // can be, to judge the znode model and real histories with a specification that
-// shares no code with models/znode (only its type names). A tree is a Map of
-// path -> node record and a set of live sessions; every derived fact (children,
-// numChildren, a session's ephemerals) is found by scanning the map, never kept
-// alongside it, so there is no second copy of anything to fall out of step.
-// Slow on purpose: O(nodes) per lookup, a copied Map per write.
+// shares no code with models/znode (only its type names). A tree is its nodes
+// (nodes.ts: each node's record and its children, as DataTree holds them) and a
+// set of live sessions; every other derived fact (numChildren, a session's
+// ephemerals) is read off the nodes when asked, never kept alongside them, so
+// there is no second copy of anything to fall out of step. Versions share
+// structure: a txn copies only the path to what it changes (check-history keeps
+// a version per checkpoint to backtrack over).
 import type { Stat } from '../../../models/znode/stat.ts';
+import { childNames } from './children.ts';
+import { dirAt, nodesOfRoot, nodesPut, nodesRemove, type RefNodes } from './nodes.ts';
 export type { Stat };
 
 /**
@@ -23,7 +27,8 @@ export type RefNode = Omit<Stat, 'ephemeralOwner' | 'dataLength' | 'numChildren'
 };
 
 export interface RefTree {
-  readonly nodes: ReadonlyMap<string, RefNode>;
+  /** path -> record, read like a ReadonlyMap. */
+  readonly nodes: RefNodes;
   readonly sessions: ReadonlySet<string>;
 }
 
@@ -52,53 +57,33 @@ export function parentPath(path: string): string | null {
   return cut === 0 ? '/' : path.slice(0, cut);
 }
 
-/** The last name of a path ("" for "/"). */
-export function baseName(path: string): string {
-  return path.slice(path.lastIndexOf('/') + 1);
-}
-
 function systemNode(children: number, aversion: number): RefNode {
   return { data: '', czxid: 0, mzxid: 0, pzxid: 0, ctime: 0, mtime: 0, version: 0, cversion: -children, aversion, childCreates: 0, owner: PERSISTENT };
 }
 
 /** A fresh server: "/", "/zookeeper" and its quota and config nodes, none made by a txn; the config ACL was set at version -1. */
 export function refEmpty(): RefTree {
-  const nodes = new Map<string, RefNode>([
-    ['/', systemNode(1, 0)],
-    ['/zookeeper', systemNode(2, 0)],
-    ['/zookeeper/quota', systemNode(0, 0)],
-    ['/zookeeper/config', systemNode(0, -1)],
-  ]);
+  let nodes = nodesOfRoot(systemNode(1, 0));
+  nodes = nodesPut(nodes, '/zookeeper', systemNode(2, 0));
+  nodes = nodesPut(nodes, '/zookeeper/quota', systemNode(0, 0));
+  nodes = nodesPut(nodes, '/zookeeper/config', systemNode(0, -1));
   return { nodes, sessions: new Set() };
 }
 
-const childIndex = new WeakMap<RefTree, Map<string, string[]>>();
-/** Above this many nodes a tree's children are indexed once (check-history's trees), below it scanned per lookup. */
-const INDEX_FROM = 64;
+/** `t` with the record at `path` set (added when absent: its parent must exist); sessions unchanged. */
+export function refPut(t: RefTree, path: string, node: RefNode): RefTree {
+  return { nodes: nodesPut(t.nodes, path, node), sessions: t.sessions };
+}
 
-/** Children names of `path`, sorted (UTF-16 order): the paths one name below it. */
+/** `t` without the childless node at `path`; sessions unchanged. */
+export function refRemove(t: RefTree, path: string): RefTree {
+  return { nodes: nodesRemove(t.nodes, path), sessions: t.sessions };
+}
+
+/** Children names of `path`, sorted (UTF-16 order). */
 export function refChildren(t: RefTree, path: string): readonly string[] {
-  if (t.nodes.size < INDEX_FROM) {
-    // A child of "/a" is "/a/" followed by one name (no further "/").
-    const prefix = path === '/' ? '/' : path + '/';
-    const out: string[] = [];
-    for (const p of t.nodes.keys()) if (p.length > prefix.length && p.startsWith(prefix) && p.indexOf('/', prefix.length) < 0) out.push(p.slice(prefix.length));
-    return out.sort();
-  }
-  let index = childIndex.get(t);
-  if (index === undefined) {
-    index = new Map();
-    for (const p of t.nodes.keys()) {
-      const parent = parentPath(p);
-      if (parent === null) continue;
-      const names = index.get(parent);
-      if (names === undefined) index.set(parent, [baseName(p)]);
-      else names.push(baseName(p));
-    }
-    for (const names of index.values()) names.sort();
-    childIndex.set(t, index);
-  }
-  return index.get(path) ?? [];
+  const d = dirAt(t.nodes.root, path);
+  return d === undefined ? [] : childNames(d.kids);
 }
 
 /** Bytes of UTF-8 (a lone surrogate is encoded as U+FFFD, 3 bytes, as Java's encoder does). */
@@ -106,7 +91,12 @@ function byteLength(data: string | null): number {
   return data === null ? 0 : Buffer.byteLength(data, 'utf8');
 }
 
+/** The stat of `path`, whose record is n. */
 export function refStat(t: RefTree, path: string, n: RefNode): Stat {
+  return statOf(n, dirAt(t.nodes.root, path)?.kids.size ?? 0);
+}
+
+function statOf(n: RefNode, numChildren: number): Stat {
   return {
     czxid: n.czxid,
     mzxid: n.mzxid,
@@ -118,15 +108,16 @@ export function refStat(t: RefTree, path: string, n: RefNode): Stat {
     aversion: n.aversion,
     ephemeralOwner: isSessionOwned(n) ? n.owner : ZERO_OWNER,
     dataLength: byteLength(n.data),
-    numChildren: refChildren(t, path).length,
+    numChildren,
   };
 }
 
 /** The node at `path` as a read sees it, or null. */
 export function refGet(t: RefTree, path: string): RefView | null {
-  const n = t.nodes.get(path);
-  if (n === undefined) return null;
-  return { data: n.data, stat: refStat(t, path, n), children: refChildren(t, path), owner: n.owner };
+  const d = dirAt(t.nodes.root, path);
+  if (d === undefined) return null;
+  const n = d.node;
+  return { data: n.data, stat: statOf(n, d.kids.size), children: childNames(d.kids), owner: n.owner };
 }
 
 /** The live session's ephemerals, sorted ([] for any other). */
