@@ -109,14 +109,13 @@ export function nodesPut(m: RefNodes, path: string, node: RefNode): RefNodes {
 /** The nodes without `path`, which must have no children (the same object when absent). */
 export function nodesRemove(m: RefNodes, path: string): RefNodes {
   if (path === '/') throw new Error('reference tree: the root cannot be removed');
-  let removed = false;
-  const root = edit(m.root, path, 1, (old) => {
-    if (old === undefined) return old;
-    if (old.kids.size > 0) throw new Error(`reference tree: ${path} still has children`);
-    removed = true;
-    return undefined;
-  });
-  return removed ? new RefNodes(root, m.size - 1) : m;
+  const old = dirAt(m.root, path);
+  if (old === undefined) return m;
+  if (old.kids.size > 0) throw new Error(`reference tree: ${path} still has children`);
+  return new RefNodes(
+    edit(m.root, path, 1, () => undefined),
+    m.size - 1,
+  );
 }
 
 /**
