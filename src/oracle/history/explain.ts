@@ -173,10 +173,7 @@ function classifyRead(r: Replay, t: Tree, c: Checkpoint, node: ZNode | null, obs
   for (const name of obs.extraChildren ?? []) {
     const child = `${p.path === '/' ? '' : p.path}/${name}`;
     // The last create of that name at or below R is the node the listing names.
-    let made: POp | null = null;
-    for (const q of r.h.ops) {
-      if (q.type === 'create' && q.definite && q.outcome.type === 'ok' && q.outcome.created_path === child && q.zxid <= R && (!made || q.zxid > made.zxid)) made = q;
-    }
+    const made = lastCreate(r, child, R);
     if (made && !isEphemeralMode(made.line.args.mode)) continue;
     const closed = made?.session ? ownerClosedAt(r, made.session, P) : undefined;
     if (made && closed !== undefined && made.zxid < closed && ephemeralOutlived(closed, R)) {
@@ -209,9 +206,7 @@ interface LostWrite {
 /** The last definite ok create of `path` at or below zxid R. */
 function lastCreate(r: Replay, path: string, R: number): POp | null {
   let made: POp | null = null;
-  for (const q of r.h.ops) {
-    if (q.type === 'create' && q.definite && q.outcome.type === 'ok' && q.outcome.created_path === path && q.zxid <= R && (!made || q.zxid > made.zxid)) made = q;
-  }
+  for (const q of r.okWritesTo(path)) if (q.type === 'create' && q.zxid <= R && (!made || q.zxid > made.zxid)) made = q;
   return made;
 }
 
@@ -242,8 +237,8 @@ function lostRun(r: Replay, c: Checkpoint, obs: ReadObservation, P: Placement): 
     if (!made) return null;
     // The first removal after that create: a delete of the node, or its owner's end.
     let gone: LostWrite | null = null;
-    for (const q of r.h.ops) {
-      if (q.type === 'delete' && q.definite && q.outcome.type === 'ok' && q.path === child && q.zxid > made.zxid && q.zxid <= R && (!gone || q.zxid < gone.z)) {
+    for (const q of r.okWritesTo(child)) {
+      if (q.type === 'delete' && q.zxid > made.zxid && q.zxid <= R && (!gone || q.zxid < gone.z)) {
         gone = { z: q.zxid, op: q, desc: `op ${q.id} (delete ${child})` };
       }
     }

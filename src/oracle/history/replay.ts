@@ -38,7 +38,7 @@ import { refApply, refEmpty, refGet, type RefApplied as Applied, type RefTree as
 import { isAclRefusal, readMatches, txnOf, UNKNOWN_TIME, writeMatches, writeTime, type Checkpoint, type Mismatch } from './compare.ts';
 import { checkRead, checkWrite } from './explain.ts';
 import { buildHidden, hiddenTxn, valid, type Hidden, type Placement } from './hidden.ts';
-import type { Prepared } from './prepare.ts';
+import type { POp, Prepared } from './prepare.ts';
 import { observedZ, search } from './search.ts';
 import type { Violation } from './types.ts';
 
@@ -75,6 +75,22 @@ export class Replay {
       for (const c of this.cps) if (!c.read) this.known.add(c.z);
     }
     return this.known;
+  }
+  private okWrites: Map<string, POp[]> | null = null;
+  /** The definite successful creates (by created path) and deletes of `path`, in history order (indexed when first asked: only explanations ask). */
+  okWritesTo(path: string): readonly POp[] {
+    if (!this.okWrites) {
+      this.okWrites = new Map();
+      for (const q of this.h.ops) {
+        if (!q.definite || q.outcome.type !== 'ok') continue;
+        const at = q.type === 'create' ? q.outcome.created_path : q.type === 'delete' ? q.path : undefined;
+        if (at === undefined || at === null) continue;
+        const xs = this.okWrites.get(at);
+        if (xs) xs.push(q);
+        else this.okWrites.set(at, [q]);
+      }
+    }
+    return this.okWrites.get(path) ?? [];
   }
   /** Definite close_session zxid per session. */
   readonly closedAt = new Map<string, number>();
