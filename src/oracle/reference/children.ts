@@ -4,6 +4,8 @@
 // removing one child copies one chunk and the list of chunks, not every sibling:
 // a queue node with thousands of sequential children stays cheap to write, and
 // each tree version the history checker keeps shares every untouched chunk.
+// lowerBound is the model's plain binary search; nothing of its tree semantics is shared.
+import { lowerBound } from '../../../models/znode/sset.ts';
 
 interface Chunk<V> {
   readonly names: readonly string[];
@@ -24,18 +26,6 @@ export function noChildren<V>(): Children<V> {
   return NONE;
 }
 
-/** First index i with xs[i] >= x. */
-function firstNotBelow(xs: readonly string[], x: string): number {
-  let lo = 0;
-  let hi = xs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (xs[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /** The chunk `name` is in or belongs in: the first whose last name is >= name, else the last. */
 function chunkFor<V>(c: Children<V>, name: string): number {
   let lo = 0;
@@ -52,7 +42,7 @@ function chunkFor<V>(c: Children<V>, name: string): number {
 export function childGet<V>(c: Children<V>, name: string): V | undefined {
   if (c.size === 0) return undefined;
   const ch = c.chunks[chunkFor(c, name)];
-  const i = firstNotBelow(ch.names, name);
+  const i = lowerBound(ch.names, name);
   return ch.names[i] === name ? ch.subs[i] : undefined;
 }
 
@@ -68,7 +58,7 @@ export function childSet<V>(c: Children<V>, name: string, sub: V): Children<V> {
   if (c.size === 0) return { chunks: [{ names: [name], subs: [sub] }], size: 1 };
   const at = chunkFor(c, name);
   const ch = c.chunks[at];
-  const i = firstNotBelow(ch.names, name);
+  const i = lowerBound(ch.names, name);
   if (ch.names[i] === name) {
     const subs = ch.subs.slice();
     subs[i] = sub;
@@ -90,7 +80,7 @@ export function childDelete<V>(c: Children<V>, name: string): Children<V> {
   if (c.size === 0) return c;
   const at = chunkFor(c, name);
   const ch = c.chunks[at];
-  const i = firstNotBelow(ch.names, name);
+  const i = lowerBound(ch.names, name);
   if (ch.names[i] !== name) return c;
   if (ch.names.length === 1) return c.size === 1 ? NONE : withChunks(c, at, 1, [], c.size - 1);
   const names = ch.names.slice();

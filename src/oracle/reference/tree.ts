@@ -1,6 +1,6 @@
 // The reference znode tree: ZooKeeper 3.8's data tree written as plainly as it
 // can be, to judge the znode model and real histories with a specification that
-// shares no code with models/znode (only its type names). A tree is its nodes
+// shares no code with models/znode (only its type names, and a binary search). A tree is its nodes
 // (nodes.ts: each node's record and its children, as DataTree holds them) and a
 // set of live sessions; every other derived fact (numChildren, a session's
 // ephemerals) is read off the nodes when asked, never kept alongside them, so
