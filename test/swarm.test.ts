@@ -20,15 +20,11 @@ import { zoocheck } from './helpers/cli.ts';
 const p = paxosProtocol();
 const zab = zabProtocol();
 
-/** The world after `n` fair steps of a run with no choices (messages and timers in flight). */
-function after(cfg: ReturnType<typeof p.defaultConfig>, n: number): World {
+/** The world once every node has started (before any step). */
+function startedWorld(cfg: ReturnType<typeof p.defaultConfig>): World {
   const sch = new Scheduler(p, cfg);
   let w = sch.initial();
   for (let i = 0; i < sch.n; i++) w = sch.start(w, i);
-  for (let k = 0; k < n; k++) {
-    sch.enumerate(w, false);
-    w = sch.apply(w, sch.fairPick());
-  }
   return w;
 }
 
@@ -69,7 +65,7 @@ describe('swarm', () => {
     const kinds = (s: Scheduler) => Array.from(s.kinds.slice(0, s.count));
     // Fair steps until a timer can fire while messages are in flight, then
     // deliveries only until a timer is all that can go.
-    let w = after(cfg, 0);
+    let w = startedWorld(cfg);
     for (let k = 0; k < 100 && !(plain.enumerate(w, true) && kinds(plain).includes(DELIVER) && kinds(plain).includes(FIRE)); k++) {
       plain.enumerate(w, false);
       w = plain.apply(w, plain.fairPick());
@@ -93,7 +89,7 @@ describe('swarm', () => {
 
   it('budget.rate r makes the choice values 8-r..7 faults', () => {
     const cfg = { ...p.defaultConfig(null), budget: { crashes: 1, drops: 0, duplicates: 0, partitions: 0 } };
-    const w = after(cfg, 0);
+    const w = startedWorld(cfg);
     for (const [rate, low, fault] of [
       [1, 4, false],
       [1, 7, true],
