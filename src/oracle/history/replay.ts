@@ -24,12 +24,16 @@
 // and moves of events already placed. The replay resumes from the earliest changed
 // zxid (tree versions share structure, so every checkpoint's state is kept). Choices
 // are explored depth-first; an option that breaks an observation already explained is
-// not pursued, backtracking reaches over the last 64 decisions, and the whole search
-// has a step budget. It is therefore bounded, not complete: the verdict says whether
+// not pursued, and backtracking reaches over the last 64 decisions. Once those guesses
+// are used up at the furthest failing observation, an exhaustive pass (joint.ts) tries
+// every change of at most two hidden events that could affect it, each added, dropped
+// or moved to a zxid the observation names or to the top two free zxids of each of the
+// 8 runs of free zxids below it. That, and the whole search's step budget, is the
+// bound: the verdict says whether the budget ran out.
 //
 // The pieces: compare.ts (the fast per-checkpoint comparison), explain.ts (naming the
 // guarantee a mismatch breaks), hidden.ts (hidden events and their windows) and
-// search.ts (the placement search); this file keeps the checkpoints, the snapshots and
+// search.ts and joint.ts (the placement search); this file keeps the checkpoints, the snapshots and
 // the replay loop.
 import { lowerBound } from '../../../models/znode/sset.ts';
 import type { Txn, WatchTrigger } from '../../../models/znode/tree.ts';

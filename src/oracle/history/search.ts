@@ -1,11 +1,13 @@
 // The bounded search for placements of hidden events (see replay.ts's header for the
 // strategy): which events are relevant to a failing observation, where they could sit,
 // how close each option brings the model to the observation, and the depth-first
-// exploration with backtracking over the last 64 decisions under a step budget.
+// exploration with backtracking over the last 64 decisions under a step budget, which
+// ends with joint.ts's exhaustive pass at the furthest failing observation.
 import { parentOf } from '../../../models/znode/tree.ts';
 import { refApply, refEphemerals, refGet, refPut, type RefTree as Tree } from '../reference/index.ts';
 import { isAclRefusal, isSequentialMode, nameDistance, sameData, statDiffCount, txnOf, UNKNOWN_TIME, writeTime, type Checkpoint } from './compare.ts';
 import { hiddenTxn, validDiff, type Diff, type Hidden, type Placement } from './hidden.ts';
+import { jointChanges } from './joint.ts';
 import type { Replay, RunFail } from './replay.ts';
 
 /** Free zxids an observation names: where a hidden event it depends on must sit. */
@@ -366,44 +368,53 @@ export function search(r: Replay, P0: Placement, visited: Set<string>): { fail: 
   let best = { fail: res, P: P0 };
   visited.add(sig(P0));
   if (r.hidden.length === 0) return { ...best, searched: false };
+  const joint = new Set<number>();
   interface Frame {
     base: Placement;
     opts: Diff[];
     next: number;
     idx: number;
+    /** The exhaustive pass's frame: only an option that gets further is pursued. */
+    joint: boolean;
   }
-  const frames: Frame[] = [{ base: P0, opts: options(r, res, P0), next: 0, idx: res.idx }];
-  while (frames.length > 0) {
-    if (r.steps > r.budget) return { ...best, searched: true };
-    const F = frames[frames.length - 1];
-    if (F.next >= F.opts.length) {
-      frames.pop();
-      continue;
+  const frames: Frame[] = [{ base: P0, opts: options(r, res, P0), next: 0, idx: res.idx, joint: false }];
+  for (;;) {
+    while (frames.length > 0) {
+      if (r.steps > r.budget) return { ...best, searched: true };
+      const F = frames[frames.length - 1];
+      if (F.next >= F.opts.length) {
+        frames.pop();
+        continue;
+      }
+      const P = new Map(F.base);
+      for (const [hid, g] of F.opts[F.next++]) {
+        if (g === null) P.delete(hid);
+        else P.set(hid, g);
+      }
+      const k = sig(P);
+      if (visited.has(k)) continue;
+      visited.add(k);
+      res = r.run(P);
+      if (!res) return { fail: null, P, searched: true };
+      if (res.idx > best.fail.idx) best = { fail: res, P };
+      // Only options that got at least as far are pursued further: one that breaks an
+      // earlier, already explained observation is abandoned (this keeps the search
+      // near-linear; it is why the guesses are bounded rather than complete).
+      // Composition at the same observation is bounded: a few events per checkpoint.
+      let same = 0;
+      for (const f of frames) if (f.idx === res.idx) same++;
+      if (F.joint ? res.idx > F.idx : res.idx >= F.idx && same < 4) {
+        frames.push({ base: P, opts: options(r, res, P), next: 0, idx: res.idx, joint: false });
+        // Backtracking reaches over the last 64 decisions; older ones are kept as made.
+        if (frames.length > 64) frames.shift();
+      }
     }
-    const P = new Map(F.base);
-    for (const [hid, g] of F.opts[F.next++]) {
-      if (g === null) P.delete(hid);
-      else P.set(hid, g);
-    }
-    const k = sig(P);
-    if (visited.has(k)) continue;
-    visited.add(k);
-    res = r.run(P);
-    if (!res) return { fail: null, P, searched: true };
-    if (res.idx > best.fail.idx) best = { fail: res, P };
-    // Only options that got at least as far are pursued further: one that breaks an
-    // earlier, already explained observation is abandoned (this keeps the search
-    // near-linear; it is why the search is bounded rather than complete).
-    // Composition at the same observation is bounded: a few events per checkpoint.
-    let same = 0;
-    for (const f of frames) if (f.idx === res.idx) same++;
-    if (res.idx >= F.idx && same < 4) {
-      frames.push({ base: P, opts: options(r, res, P), next: 0, idx: res.idx });
-      // Backtracking reaches over the last 64 decisions; older ones are kept as made.
-      if (frames.length > 64) frames.shift();
-    }
+    // The guesses are used up: every change of a few events at the furthest failing
+    // checkpoint (joint.ts), once per checkpoint reached.
+    if (joint.has(best.fail.idx)) return { ...best, searched: true };
+    joint.add(best.fail.idx);
+    frames.push({ base: best.P, opts: jointChanges(r, best.fail, best.P, (c) => observedZ(r, c)), next: 0, idx: best.fail.idx, joint: true });
   }
-  return { ...best, searched: true };
 }
 
 function sig(P: Placement): string {
