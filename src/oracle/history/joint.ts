@@ -15,10 +15,13 @@
 // its end), and never at an epoch's zxid 0 (each epoch's txn counter starts at 1).
 // Between two zxids that a recorded write uses or an observation names, which free
 // zxid an event takes changes nothing but its order among the events there, so the
-// two highest free zxids of each such run stand for all (either order of two events).
-// Offered: the zxids the failing observation names, the event's value hints, and the
-// top two free zxids of the RUNS runs just below the observation; a history whose
-// observation has at most RUNS runs below it gets every placement of JOINT events.
+// two highest free zxids of each such run (not counting those other placed events
+// hold) stand for all: either order of two events. Offered: the zxids the failing
+// observation names, the event's value hints, and those two of each of the RUNS runs
+// just below the observation. Events offered: those that could affect the observation
+// (jointChanges), or all of them in a history with at most SMALL hidden events. So a
+// history with at most SMALL hidden events and RUNS runs below the observation gets
+// every placement that changes at most JOINT events of the search's best one.
 import { lowerBound } from '../../../models/znode/sset.ts';
 import { parentOf } from '../../../models/znode/tree.ts';
 import type { Checkpoint } from './compare.ts';
@@ -26,9 +29,11 @@ import { validDiff, type Diff, type Hidden, type Placement } from './hidden.ts';
 import type { Replay, RunFail } from './replay.ts';
 
 /** Hidden events changed together at most. */
-export const JOINT = 2;
+const JOINT = 2;
 /** Runs of free zxids below the failing observation whose top zxids are offered. */
-export const RUNS = 8;
+const RUNS = 8;
+/** Up to this many hidden events in the history, every one is offered, whatever it touches. */
+const SMALL = 8;
 
 const EPOCH = 2 ** 32;
 
@@ -47,7 +52,7 @@ function splits(r: Replay, observed: (c: Checkpoint) => number[]): number[] {
 }
 
 /** Where hd may take effect to affect checkpoint c (see the header), highest first. */
-function positions(r: Replay, hd: Hidden, c: Checkpoint, named: readonly number[], B: number[]): number[] {
+function positions(r: Replay, hd: Hidden, c: Checkpoint, named: readonly number[], B: number[], usedBy: ReadonlyMap<number, number>): number[] {
   const top = Math.min(c.read ? c.z : c.z - 1, hd.hi - 1);
   const out: number[] = [];
   const add = (g: number) => {
@@ -61,7 +66,13 @@ function positions(r: Replay, hd: Hidden, c: Checkpoint, named: readonly number[
   for (let runs = 0; runs < RUNS && edge - 1 > hd.lo; k--) {
     const floor = k > 0 ? B[k - 1] : -Infinity;
     const n = out.length;
-    for (let g = edge - 1; g > floor && g >= edge - 2; g--) add(g);
+    // The top JOINT zxids no other placed event holds, and those held on the way.
+    for (let g = edge - 1, free = 0; g > floor && g > hd.lo && free < JOINT; g--) {
+      if (g % EPOCH === 0) continue;
+      add(g);
+      const o = usedBy.get(g);
+      if (o === undefined || o === hd.hid) free++;
+    }
     if (out.length > n) runs++;
     if (floor === -Infinity) break;
     add(floor); // a named free zxid is a position of its own
@@ -95,13 +106,13 @@ export function jointChanges(r: Replay, fail: RunFail, P: Placement, observed: (
   const own = c.op.session === null ? undefined : r.endHid.get(c.op.session);
   const events: Hidden[] = [];
   for (const hd of r.hidden) {
-    let hit = hd.hid === own;
+    let hit = hd.hid === own || r.hidden.length <= SMALL;
     for (const x of hd.touches) if (paths.has(x)) hit = true;
     if (hit) events.push(hd);
   }
   const pos = new Map<number, (number | null)[]>();
   const offer = (hd: Hidden) => {
-    const xs: (number | null)[] = positions(r, hd, c, named, B).filter((g) => P.get(hd.hid) !== g);
+    const xs: (number | null)[] = positions(r, hd, c, named, B, usedBy).filter((g) => P.get(hd.hid) !== g);
     if (P.has(hd.hid)) xs.push(null);
     pos.set(hd.hid, xs);
   };
