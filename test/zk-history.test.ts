@@ -31,7 +31,7 @@ describe('model runs as client histories', () => {
   //
   // Three runs here were once rejected (seed 100 run 1697, seed 102 run 1178, seed
   // 103 run 965): two indeterminate writes that explain an observation only together
-  // (test/history-joint.test.ts); the search's exhaustive pass (joint.ts) places them.
+  // (test/history-hidden-pairs.test.ts); the search's exhaustive pass (joint.ts) places them.
   // Listed so that any new one fails this test and so that a fix shows here (a listed
   // run that passes fails too).
   const OPEN: Record<number, number[]> = {};
