@@ -128,7 +128,7 @@ function containsTxn(xs: readonly Txn[], t: Txn, end = xs.length): boolean {
   return false;
 }
 
-function updateGhost(g0: ZabGhost, node: NodeId, s: ZabState | null, obs: readonly ZabObs[] | undefined, cfg: ZabConfig, lostWrites = 0): ZabGhost {
+export function updateZabGhost(g0: ZabGhost, node: NodeId, s: ZabState | null, obs: readonly ZabObs[] | undefined, cfg: ZabConfig, lostWrites = 0): ZabGhost {
   let flags = g0.flags;
   let alarm = g0.alarm;
   if (obs !== undefined) {
@@ -215,7 +215,7 @@ function updateGhost(g0: ZabGhost, node: NodeId, s: ZabState | null, obs: readon
   return out;
 }
 
-function initGhost(cfg: ZabConfig): ZabGhost {
+export function initZabGhost(cfg: ZabConfig): ZabGhost {
   const n = nodeCount(cfg);
   return {
     seen: new Array(n).fill(null),
@@ -488,7 +488,7 @@ export function zabInvariants(cfg: ZabConfig): Invariant<W>[] {
   ];
 }
 
-const liveness: Liveness<W>[] = [
+export const zabLiveness: Liveness<W>[] = [
   {
     name: 'Progress',
     description:
@@ -610,9 +610,9 @@ export function zabProtocol(): Protocol<ZabState, ZabMsg, WriteRequest, ZabObs, 
     nodeCount,
     workload: (cfg) => writeTargets(cfg).map((node, v) => ({ node, request: { v } })),
     mutants: ZAB_MUTANTS,
-    ghost: { init: initGhost, update: (g, node, s, obs, cfg, _req, lost) => updateGhost(g, node, s, obs, cfg, lost) },
+    ghost: { init: initZabGhost, update: (g, node, s, obs, cfg, _req, lost) => updateZabGhost(g, node, s, obs, cfg, lost) },
     invariants: zabInvariants,
-    liveness,
+    liveness: zabLiveness,
     probes,
     configArb,
     defaultConfig: (mutant) => ({ mutant, voters: 3, observers: 1, writes: 3, budget: { crashes: 2, drops: 2, duplicates: 0, partitions: 1 } }),
