@@ -27,25 +27,26 @@ describe('ZAB, correct model', () => {
     }
     // Measured (seed 1): 2 voters 1,932 runs, 3 1,809, 4-7 273-344 each; swarm
     // leaves each fault kind out of half the runs: partitions 845, torn 839.
-    expect([...voters.keys()].sort()).toEqual([2, 3, 4, 5, 6, 7]);
+    expect([...voters.keys()].sort()).toEqual([1, 2, 3, 4, 5, 6, 7]);
     for (const n of voters.values()) expect(n).toBeGreaterThan(150);
     for (const v of Object.values(seen)) expect(v).toBeGreaterThan(400);
   });
 
-  // Under the swarm default the correct model fails CommittedLogDurability (seed
-  // 1 run 3,087; seed 7 run 1,755; seed 3 run 2,154: each a run whose prefix
-  // holds disk flushes back) and MajorityCommit (seed 2 run 5,699): findings of
-  // issue 12's swarm search, open for the model's owner (issue 10). These two
-  // tests hold what the uniform adversary held before.
-  it('holds every invariant and liveness over 5,000 runs (seed 1, uniform adversary)', () => {
-    const r = runCheck(p, { runs: 5000, seed: 1, mutant: null, noShrink: true, strategy: 'uniform' });
+  // Swarm's held-back disk flushes once broke the correct model
+  // (CommittedLogDurability, seed 1 run 3,087, and MajorityCommit, seed 2 run
+  // 5,699): a learner that had left its leader took the flush of its earlier
+  // NEWLEADER write for the flush of the current one. Both adversaries hold now.
+  it('holds every invariant and liveness over 5,000 runs (seed 1)', () => {
+    const r = runCheck(p, { runs: 5000, seed: 1, mutant: null, noShrink: true });
     expect(r.failure?.violation ?? null).toBeNull();
     expect(r.runs).toBe(5000);
   });
 
-  it('holds over 1,000 more runs with another seed (uniform adversary)', () => {
-    const r = runCheck(p, { runs: 1000, seed: 7, mutant: null, noShrink: true, strategy: 'uniform' });
-    expect(r.failure?.violation ?? null).toBeNull();
+  it('holds over 1,000 more runs with another seed, and under the uniform adversary', () => {
+    for (const strategy of ['swarm', 'uniform'] as const) {
+      const r = runCheck(p, { runs: 1000, seed: 7, mutant: null, noShrink: true, strategy });
+      expect(r.failure?.violation ?? null).toBeNull();
+    }
   });
 
   it('reaches the interesting states (vacuity guard, 2,000 runs)', () => {
@@ -53,15 +54,15 @@ describe('ZAB, correct model', () => {
     const r = runCheck(p, { runs, seed: 3, mutant: null, noShrink: true });
     expect(r.failure).toBeNull();
     const rate = (name: string) => r.reach[name] / runs;
-    // Measured rates (seed 3, these 2,000 runs, swarm default): leader 100%,
-    // commit 94%, DIFF 100%, SNAP 13%, observer INFORM 36%, crash during sync
-    // 1.1% (12.5% under the uniform adversary: it needs a crash and a resync in
-    // one run, and swarm leaves crashes out of half the runs and drops out of
-    // half), a crash losing unflushed writes 12%, torn write 1.5%, epoch change
-    // 23%, TRUNC 0.7%.
+    // Measured rates (seed 3, these 2,000 runs, swarm default, 1-7 voters):
+    // leader 100%, commit 91%, DIFF 86.5% (a lone voter without observers
+    // syncs nobody), SNAP 12.4%, observer INFORM 34%, crash during sync 2.1%
+    // (12.5% under the uniform adversary: it needs a crash and a resync in one
+    // run, and swarm leaves crashes out of half the runs), a crash losing
+    // unflushed writes 12.7%, torn write 1.4%, epoch change 22%, TRUNC 0.8%.
     expect(rate('leader established')).toBeGreaterThan(0.95);
     expect(rate('commit')).toBeGreaterThan(0.8);
-    expect(rate('DIFF sent')).toBeGreaterThan(0.9);
+    expect(rate('DIFF sent')).toBeGreaterThan(0.75);
     expect(rate('SNAP sent')).toBeGreaterThan(0.06);
     expect(rate('observer received INFORM')).toBeGreaterThan(0.2);
     expect(rate('crash during sync')).toBeGreaterThan(0.005);

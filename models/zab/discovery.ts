@@ -9,7 +9,7 @@ import { epochOf, isQuorum, isVoter, lastZxid } from './config.ts';
 import { lookForLeader } from './fle.ts';
 import { type Fx, T_FLE, T_SYNC } from './fx.ts';
 import { variant } from './mutants.ts';
-import { syncPeer } from './sync.ts';
+import { establish, syncPeer } from './sync.ts';
 import { keepQuorum } from './broadcast.ts';
 import type { LeadState, Peer, ZabConfig, ZabMsg, ZabState } from './types.ts';
 
@@ -39,6 +39,9 @@ export function startLeading(s: ZabState, id: NodeId, cfg: ZabConfig, fx: Fx): Z
       const x = b[j];
       if (x !== null && next.state === 'LEADING') next = onFollowerInfo(next, id, j, x.acc, x.s, cfg, fx);
     }
+  // getEpochToPropose counts the leader itself: alone a quorum (one voter), it goes on at once.
+  const L = next.lead;
+  if (next.state === 'LEADING' && L !== null && L.epoch < 0 && isQuorum(L.infoFrom, cfg)) next = proposeEpoch(next, L, cfg, fx);
   return next;
 }
 
@@ -119,15 +122,20 @@ export function onFollowerInfo(s: ZabState, id: NodeId, from: NodeId, acc: numbe
   const maxAccepted = acc > L.maxAccepted ? acc : L.maxAccepted;
   L = { ...L, infoFrom, maxAccepted };
   if (!isQuorum(infoFrom, cfg)) return { ...s, lead: L };
-  fx.note({ t: 'epoch', e: maxAccepted + 1 });
+  return proposeEpoch(s, L, cfg, fx);
+}
+
+/** A quorum connected: the new epoch is max(acceptedEpoch) + 1 (Leader.getEpochToPropose). */
+function proposeEpoch(s: ZabState, L: LeadState, cfg: ZabConfig, fx: Fx): ZabState {
+  fx.note({ t: 'epoch', e: L.maxAccepted + 1 });
   if (variant(cfg).epochFromLastZxid) {
     // ZOOKEEPER-335: derived from the last zxid and never written, the epoch can
     // repeat after back-to-back crashes.
     const epoch = epochOf(lastZxid(s.history)) + 1;
-    return announceEpoch({ ...s, acceptedEpoch: epoch, lead: { ...L, epoch, epochDurable: true } }, fx);
+    return epochAnnounced({ ...s, acceptedEpoch: epoch, lead: { ...L, epoch, epochDurable: true } }, cfg, fx);
   }
   // acceptedEpoch is written before anyone is told (Leader.getEpochToPropose).
-  const epoch = maxAccepted + 1;
+  const epoch = L.maxAccepted + 1;
   fx.write({ w: 'accepted', e: epoch });
   return { ...s, acceptedEpoch: epoch, lead: { ...L, epoch } };
 }
@@ -143,10 +151,17 @@ function announceEpoch(s: ZabState, fx: Fx): ZabState {
 }
 
 /** The leader's acceptedEpoch write completed. */
-export function leaderEpochDurable(s: ZabState, e: number, fx: Fx): ZabState {
+export function leaderEpochDurable(s: ZabState, e: number, cfg: ZabConfig, fx: Fx): ZabState {
   const L = s.lead;
   if (s.state !== 'LEADING' || L === null || L.epoch !== e || L.epochDurable) return s;
-  return announceEpoch({ ...s, lead: { ...L, epochDurable: true } }, fx);
+  return epochAnnounced({ ...s, lead: { ...L, epochDurable: true } }, cfg, fx);
+}
+
+/** LEADERINFO out; waitForEpochAck counts the leader itself: alone a quorum, it goes on at once. */
+function epochAnnounced(s: ZabState, cfg: ZabConfig, fx: Fx): ZabState {
+  const next = announceEpoch(s, fx);
+  const L = next.lead as LeadState;
+  return L.phase === 'discovery' && isQuorum(L.ackEpoch, cfg) ? epochAcked(next, L, cfg, fx) : next;
 }
 
 /** The zxid a learner syncs from (ACKEPOCH): the last one in its log. */
@@ -205,9 +220,13 @@ export function onAckEpoch(s: ZabState, id: NodeId, from: NodeId, cur: number, l
   const ackEpochMask = isVoter(from, cfg) ? L.ackEpoch | (1 << from) : L.ackEpoch;
   L = { ...L, ackEpoch: ackEpochMask };
   if (!isQuorum(ackEpochMask, cfg)) return { ...s, lead: L };
-  // The quorum acked: currentEpoch = e is written, and the learners are synced once it is on disk.
+  return epochAcked(s, L, cfg, fx);
+}
+
+/** The quorum acked: currentEpoch = e is written, and the learners are synced once it is on disk. */
+function epochAcked(s: ZabState, L: LeadState, cfg: ZabConfig, fx: Fx): ZabState {
   const next: ZabState = { ...s, currentEpoch: L.epoch, vote: { ...s.vote, epoch: L.epoch }, lead: { ...L, phase: 'epoching' } };
-  if (variant(cfg).epochFromLastZxid) return leaderEpochCurrent(next, id, L.epoch, cfg, fx);
+  if (variant(cfg).epochFromLastZxid) return leaderEpochCurrent(next, s.leader, L.epoch, cfg, fx);
   fx.write({ w: 'current', e: L.epoch });
   return next;
 }
@@ -221,5 +240,6 @@ export function leaderEpochCurrent(s: ZabState, id: NodeId, e: number, cfg: ZabC
     const q = L0.peers[j];
     if (q !== null && q.st === 'acked') next = syncPeer(next, id, j, cfg, fx);
   }
-  return next;
+  // waitForNewLeaderAck counts the leader itself: alone a quorum, it is established at once.
+  return isQuorum((next.lead as LeadState).ackLd, cfg) ? establish(next, id, cfg, fx) : next;
 }

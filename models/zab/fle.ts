@@ -60,13 +60,16 @@ export function lookForLeader(s: ZabState, id: NodeId, cfg: ZabConfig, fx: Fx): 
     backlog: null,
   };
   const n = myNote(next);
-  // A voter receives its own notification too (sendNotifications includes self).
-  if (isVoter(id, cfg)) recv[id] = n;
   broadcast(n, id, cfg, fx);
   fx.disarm(T_SYNC);
   fx.disarm(T_FINALIZE);
   fx.arm(T_FLE);
-  return next;
+  if (!isVoter(id, cfg)) return next;
+  // A voter receives its own notification too (sendNotifications includes
+  // self) and checks it like any other: alone a quorum (one voter), it ends
+  // the election after finalizeWait.
+  recv[id] = n;
+  return settle(next, id, cfg, fx);
 }
 
 /** Bit set of recvset entries equal to my proposal in my round (termPredicate, LOOKING equality). */

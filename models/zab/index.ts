@@ -187,7 +187,7 @@ function onFlushed(s: ZabState, id: NodeId, writes: readonly unknown[], cfg: Zab
     const w = x as ZabWrite;
     switch (w.w) {
       case 'accepted':
-        out = out.state === 'LEADING' ? leaderEpochDurable(out, w.e, fx) : learnerEpochAccepted(out, w.e, cfg, fx);
+        out = out.state === 'LEADING' ? leaderEpochDurable(out, w.e, cfg, fx) : learnerEpochAccepted(out, w.e, cfg, fx);
         break;
       case 'current':
         out = out.state === 'LEADING' ? leaderEpochCurrent(out, id, w.e, cfg, fx) : syncedEpoch(out, id, w.e, cfg, fx);
@@ -196,7 +196,10 @@ function onFlushed(s: ZabState, id: NodeId, writes: readonly unknown[], cfg: Zab
         if (w.self) out = selfAck(out, id, w.txns, cfg, fx);
         else {
           out = learnerLogged(out, id, w.txns, w.ack, w.nl, cfg, fx);
-          if (w.nl) out = syncedLogged(out, id, cfg, fx);
+          // NEWLEADER waits for its own write (syncFlush after logging the
+          // synced txns): one queued under an earlier connection, completing
+          // first, is not it.
+          if (w.nl && w.ack === out.sess) out = syncedLogged(out, id, cfg, fx);
         }
         break;
       default:

@@ -181,7 +181,13 @@ export function onNewLeaderAck(s: ZabState, id: NodeId, from: NodeId, z: number,
   const ackLdMask = isVoter(from, cfg) ? L.ackLd | (1 << from) : L.ackLd;
   L = { ...L, ackLd: ackLdMask };
   if (!isQuorum(ackLdMask, cfg)) return { ...s, lead: L };
-  // Established: everything in the leader's log is committed (Zab.tla, ACK-LD quorum).
+  return establish({ ...s, lead: L }, id, cfg, fx);
+}
+
+/** A quorum ACKed NEWLEADER: the epoch is established. */
+export function establish(s: ZabState, id: NodeId, cfg: ZabConfig, fx: Fx): ZabState {
+  const L = s.lead as LeadState;
+  // Everything in the leader's log is committed (Zab.tla, ACK-LD quorum).
   let next: ZabState = { ...s, lastCommitted: s.history.length, lead: { ...L, phase: 'broadcast' } };
   fx.disarm(T_SYNC);
   fx.note({ t: 'established', e: L.epoch });
