@@ -65,6 +65,17 @@ function end(s: ClientState, why: 'closed' | 'expired', fx: ZkFx): ClientState {
   return { ...lose(s, fx), phase: 'ended', regs: NO_REGS, ready: NO_OPS };
 }
 
+/**
+ * The connection is gone with an op outstanding: its outcome is unknown, and
+ * the client reconnects to the next server, unless that op is close:
+ * ZooKeeper.close() disconnects whatever its reply, and a closed handle sends
+ * nothing more (ClientCnxn.close, then queuePacket's conLossPacket).
+ */
+function connectionLost(s: ClientState, c: number, cfg: ZkConfig, fx: ZkFx): ClientState {
+  if (s.out >= 0 && cfg.ops[c]?.[s.out]?.op === 'close') return end(s, 'closed', fx);
+  return connect(lose(s, fx), next(s, cfg), fx);
+}
+
 function home(c: number, cfg: ZkConfig): NodeId {
   const n = serverCount(cfg);
   return (((cfg.voters - 1 - c) % n) + n) % n;
@@ -102,7 +113,7 @@ function onMsg(s0: ClientState, from: NodeId, m: ClientMsg, c: number, cfg: ZkCo
     case 'expired':
       return s.phase === 'ended' ? s : end(s, 'expired', fx);
     case 'dropped':
-      return s.phase === 'connected' || s.phase === 'connecting' ? connect(lose(s, fx), next(s, cfg), fx) : s;
+      return s.phase === 'connected' || s.phase === 'connecting' ? connectionLost(s, c, cfg, fx) : s;
     case 'reply': {
       if (s.phase !== 'connected' || s.out !== m.k) return s;
       const op = cfg.ops[c][m.k];
@@ -152,7 +163,7 @@ export function stepClient(s: ClientState, input: Input<ZkMsg, ZkRequest>, id: N
       if (input.timer === T_READ && s.phase === 'connected' && s.out >= 0) {
         // No answer in time: this connection is given up, the request's outcome is unknown.
         fx.to(s.server, { t: 'bye', a: s.a });
-        out = connect(lose(s, fx), next(s, cfg), fx);
+        out = connectionLost(s, c, cfg, fx);
       } else if (input.timer === T_RETRY && (s.phase === 'connecting' || s.phase === 'waiting')) {
         // Connect timeout or back-off: close this socket, try the next server.
         if (s.phase === 'connecting') fx.to(s.server, { t: 'bye', a: s.a });
@@ -161,7 +172,7 @@ export function stepClient(s: ClientState, input: Input<ZkMsg, ZkRequest>, id: N
       break;
     case 'linkDown':
       if (input.peer < serverCount(cfg)) out = { ...s, down: s.down | (1 << input.peer) };
-      if (input.peer === s.server && (s.phase === 'connected' || s.phase === 'connecting')) out = connect(lose(out, fx), next(out, cfg), fx);
+      if (input.peer === s.server && (s.phase === 'connected' || s.phase === 'connecting')) out = connectionLost(out, c, cfg, fx);
       break;
     case 'deliver':
       out = onMsg(s, input.from, input.msg as ClientMsg, c, cfg, fx);
