@@ -113,7 +113,18 @@ export class Replay {
   private readonly forced = new Set<number>();
   steps = 0;
   budget: number;
-  private record: WatchTrigger[] | null = null;
+  /**
+   * The watched paths' triggers per checkpoint (slot i: the hidden events placed
+   * before checkpoint i and its own write; the last slot: hidden events after every
+   * checkpoint), kept while check() runs. Slots below `slotsValid` hold what a
+   * replay under the last run's placement makes there, for the reason its
+   * snapshots do: a run resumes only where the placement changed.
+   */
+  private slots: (WatchTrigger[] | undefined)[] | null = null;
+  private slot = 0;
+  private slotsValid = 0;
+  /** The placement of the last run, when it reached the end. */
+  private completeP: Placement | null = null;
   /** Paths some op watched: the only triggers the watch checks read (the rest is not kept). */
   private readonly watched = new Set<string>();
   /** The root, when the run found it existing (its stats are unknown). */
@@ -180,7 +191,8 @@ export class Replay {
 
   private apply(t: Tree, txn: Txn, zxid: number, time: number): Applied {
     const a = refApply(t, txn, { zxid, time });
-    if (this.record) for (const tr of a.triggers) if (this.watched.has(tr.path)) this.record.push(tr);
+    const slots = this.slots;
+    if (slots) for (const tr of a.triggers) if (this.watched.has(tr.path)) (slots[this.slot] ??= []).push(tr);
     return a;
   }
 
@@ -197,9 +209,14 @@ export class Replay {
             placed.map((x) => x.g),
             cps[from - 1].z + 1,
           );
+    if (this.slots) {
+      this.slotsValid = Math.min(this.slotsValid, from);
+      this.completeP = null;
+    }
     for (let i = from; i < cps.length; i++) {
       const c = cps[i];
       const before = t;
+      if (this.slots) this.slots[(this.slot = i)] = undefined;
       while (hp < placed.length && (placed[hp].g < c.z || (c.read && placed[hp].g === c.z))) {
         const { g, hd } = placed[hp++];
         const txn = hiddenTxn(hd);
@@ -225,20 +242,26 @@ export class Replay {
         this.snapP = P;
         this.snapValid = this.keepSnaps ? i : 0;
         this.failBase = { idx: i, tree: before };
+        if (this.slots) this.slotsValid = i;
         return { idx: i, mismatch };
       }
       // Snapshots are only needed to backtrack over hidden-event placements, and only
       // every SNAP_EVERY checkpoints: a run resumes from the one before where it must,
-      // replaying the few checkpoints between (each tree version is a full copy, so
-      // one per checkpoint would hold the whole history's trees at once).
+      // replaying the few checkpoints between (tree versions share structure, but one
+      // per checkpoint would still hold every checkpoint's changed paths at once).
       if (this.keepSnaps && (i + 1) % SNAP_EVERY === 0) this.snaps[i + 1] = t;
     }
+    if (this.slots) this.slots[(this.slot = cps.length)] = undefined;
     for (; hp < placed.length; hp++) {
       const txn = hiddenTxn(placed[hp].hd);
       if (txn) t = this.apply(t, txn, placed[hp].g, UNKNOWN_TIME).tree;
     }
     this.snapP = P;
     this.snapValid = this.keepSnaps ? cps.length : 0;
+    if (this.slots) {
+      this.slotsValid = cps.length + 1;
+      this.completeP = P;
+    }
     return null;
   }
 
@@ -274,9 +297,10 @@ export class Replay {
     }
     let searched = false;
     let budgetExhausted = false;
-    // The first run records what fires watches; if nothing else runs, that is the final replay.
-    this.record = [];
-    const before = this.steps;
+    // Every run records what fires watches, per checkpoint; when the last one reached
+    // the end under the chosen placement, that is the final replay.
+    this.slots = new Array(this.cps.length + 1);
+    this.slotsValid = 0;
     for (;;) {
       const r = search(this, P, new Set<string>());
       searched ||= r.searched;
@@ -287,15 +311,16 @@ export class Replay {
       this.forced.add(r.fail.idx);
       if (violations.length >= maxViolations || budgetExhausted) break;
     }
-    let triggers = this.record;
-    if (searched || violations.length > 0 || this.steps - before !== this.cps.length) {
+    // Up to where the final replay went (all of it unless it stopped at a mismatch).
+    let upto = this.cps.length;
+    if (this.completeP === null || !samePlacement(this.completeP, P)) {
       // The final replay under the chosen placements.
-      this.record = [];
       this.snapValid = 0;
-      this.runFrom(0, P);
-      triggers = this.record;
+      upto = this.runFrom(0, P)?.idx ?? upto;
     }
-    this.record = null;
+    const triggers: WatchTrigger[] = [];
+    for (let i = 0; i <= upto; i++) for (const tr of this.slots[i] ?? []) triggers.push(tr);
+    this.slots = null;
     const named = new Set<number>();
     if (this.hidden.length > 0) for (const c of this.cps) for (const z of observedZ(this, c)) named.add(z);
     const uncertain = this.hidden.filter((hd) => {
@@ -304,4 +329,10 @@ export class Replay {
     });
     return { violations, triggers, hidden: this.hidden, placement: P, uncertain, searched, budgetExhausted, steps: this.steps };
   }
+}
+
+function samePlacement(a: Placement, b: Placement): boolean {
+  if (a.size !== b.size) return false;
+  for (const [hid, g] of a) if (b.get(hid) !== g) return false;
+  return true;
 }

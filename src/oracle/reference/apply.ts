@@ -24,16 +24,24 @@ function refusedChar(c: number): boolean {
   return c <= 0x1f || (c >= 0x7f && c <= 0x9f) || (c >= 0xd800 && c <= 0xf8ff) || c >= 0xfff0;
 }
 
-function validName(name: string): boolean {
-  if (name === '' || name === '.' || name === '..') return false;
-  for (let i = 0; i < name.length; i++) if (refusedChar(name.charCodeAt(i))) return false;
-  return true;
-}
-
 /** PathUtils.validatePath: "/" or "/"-separated names, none empty, "." or "..", none holding a refused character. */
 export function validPath(path: string): boolean {
   if (path === '/') return true;
-  return path.startsWith('/') && path.slice(1).split('/').every(validName);
+  if (path.charCodeAt(0) !== 0x2f) return false;
+  // One pass over the characters; the end of the path closes the last name.
+  let start = 1;
+  for (let i = 1; i <= path.length; i++) {
+    const c = i < path.length ? path.charCodeAt(i) : 0x2f;
+    if (c !== 0x2f) {
+      if (refusedChar(c)) return false;
+      continue;
+    }
+    const len = i - start;
+    if (len === 0) return false;
+    if (path.charCodeAt(start) === 0x2e && (len === 1 || (len === 2 && path.charCodeAt(start + 1) === 0x2e))) return false;
+    start = i + 1;
+  }
+  return true;
 }
 
 type Outcome = { readonly tree: RefTree; readonly res: OpResult } | ZkError;
