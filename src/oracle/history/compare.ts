@@ -13,8 +13,6 @@ export const UNKNOWN_TIME = -1;
 /** One observation in zxid order: a definite write (at its txn zxid) or a read (at its serving member's zxid). */
 export interface Checkpoint {
   z: number;
-  /** Sort key: 2z for a write, 2z+1 for a read. */
-  k: number;
   read: boolean;
   op: POp;
 }

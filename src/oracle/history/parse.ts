@@ -44,7 +44,10 @@ function* textLines(text: string): Generator<[string, number, boolean]> {
 /** The same for a file read in chunks, so a large history is never one string in memory. */
 function* fileLines(fd: number): Generator<[string, number, boolean]> {
   const decoder = new StringDecoder('utf8');
-  const chunk = Buffer.allocUnsafe(1 << 22);
+  // 64 KiB: each chunk's text stays below V8's large-object size, so it is collected
+  // young; with 4 MiB chunks every one went to the old generation and the garbage
+  // held the peak memory of reading 200,000 ops about 60 MB higher.
+  const chunk = Buffer.allocUnsafe(1 << 16);
   let rest = '';
   let lineNo = 0;
   let held: [string, number] | null = null;
@@ -73,7 +76,8 @@ function* fileLines(fd: number): Generator<[string, number, boolean]> {
 /**
  * One copy of each repeated string of an op line (JSON.parse makes a new one per
  * occurrence): a 200,000-op history holds a few hundred distinct sessions, members
- * and paths, and this is most of what keeps its lines under the memory goal.
+ * and paths, and some thousand child names its 40,000 listings repeat half a million
+ * times; this is most of what keeps its lines under the memory goal.
  */
 function shareStrings(l: OpLine, intern: (s: string) => string): void {
   l.phase = intern(l.phase);
@@ -84,6 +88,10 @@ function shareStrings(l: OpLine, intern: (s: string) => string): void {
   if (typeof o.server === 'string') o.server = intern(o.server);
   if (o.error !== undefined) o.error = intern(o.error);
   if (o.stat) (o.stat as { ephemeralOwner: string }).ephemeralOwner = intern(o.stat.ephemeralOwner);
+  if (o.created_path !== undefined) o.created_path = intern(o.created_path);
+  // A listing repeats its siblings' names, and a read repeats the value some write wrote.
+  if (typeof o.value === 'string') o.value = intern(o.value);
+  if (o.children) for (let i = 0; i < o.children.length; i++) (o.children as string[])[i] = intern(o.children[i]);
 }
 
 /**
@@ -97,8 +105,8 @@ export function parseHistory(text: string, fileName = 'history.jsonl'): HistoryL
 function parseLines(source: Iterable<[string, number, boolean]>, fileName: string): HistoryLine[] {
   const out: HistoryLine[] = [];
   const lineNos: number[] = [];
-  const opLineNo = new Map<number, number>();
-  const ops = new Map<number, OpLine>();
+  /** Each op id's index in `out` (its line number is lineNos at the same index). */
+  const opAt = new Map<number, number>();
   const strings = new Map<string, string>();
   const intern = (x: string): string => {
     const y = strings.get(x);
@@ -135,33 +143,33 @@ function parseLines(source: Iterable<[string, number, boolean]>, fileName: strin
       if (line!.path !== null && !underRoot(line!.path, root)) fail(lineNo, `op.path: ${line!.path} is outside the declared root ${root}`);
       const created = line!.outcome.created_path;
       if (created !== undefined && !underRoot(created, root)) fail(lineNo, `op.outcome.created_path: ${created} is outside the declared root ${root}`);
-      const prev = opLineNo.get(line!.id);
-      if (prev !== undefined) fail(lineNo, `op.id: ${line!.id} already used on line ${prev}`);
-      opLineNo.set(line!.id, lineNo);
-      ops.set(line!.id, line!);
+      const prev = opAt.get(line!.id);
+      if (prev !== undefined) fail(lineNo, `op.id: ${line!.id} already used on line ${lineNos[prev]}`);
+      opAt.set(line!.id, out.length);
     }
     out.push(line!);
     lineNos.push(lineNo);
   }
   if (out.length === 0) throw new InputError(`${fileName}:1: kind: empty file (expected a "meta" line)`);
   // Nothing to judge is not a pass.
-  if (ops.size === 0) throw new InputError(`${fileName}:${lineNos.at(-1)}: no operations to check (no "op" line)`);
+  if (opAt.size === 0) throw new InputError(`${fileName}:${lineNos.at(-1)}: no operations to check (no "op" line)`);
   // Cross-line references: a late reply must belong to a recorded op, with an outcome of
   // that op's shape.
   for (let i = 0; i < out.length; i++) {
     const l = out[i];
     if (l.kind === 'late') {
-      const op = ops.get(l.op);
-      if (!op) fail(lineNos[i], `late.op: no op with id ${l.op}`);
+      const at = opAt.get(l.op);
+      if (at === undefined) fail(lineNos[i], `late.op: no op with id ${l.op}`);
+      const op = out[at!] as OpLine;
       try {
-        l.outcome = parseOutcome(op!.type, l.outcome, 'late.outcome');
+        l.outcome = parseOutcome(op.type, l.outcome, 'late.outcome');
       } catch (e) {
         if (e instanceof LineError) fail(lineNos[i], e.message);
         throw e;
       }
     } else if (l.kind === 'watch') {
       for (let k = 0; k < l.ops.length; k++) {
-        if (!ops.has(l.ops[k])) fail(lineNos[i], `watch.ops.${k}: no op with id ${l.ops[k]}`);
+        if (!opAt.has(l.ops[k])) fail(lineNos[i], `watch.ops.${k}: no op with id ${l.ops[k]}`);
       }
     }
   }

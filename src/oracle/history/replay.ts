@@ -140,14 +140,14 @@ export class Replay {
     for (const p of ops) {
       if (!p.definite || p.session === null) continue;
       if (p.write) {
-        this.cps.push({ z: p.zxid, k: 2 * p.zxid, read: false, op: p });
+        this.cps.push({ z: p.zxid, read: false, op: p });
         if (p.type === 'close_session' && !this.closedAt.has(p.session)) this.closedAt.set(p.session, p.zxid);
       } else if (p.type === 'get' || p.type === 'exists' || p.type === 'children') {
-        this.cps.push({ z: p.zxid, k: 2 * p.zxid + 1, read: true, op: p });
+        this.cps.push({ z: p.zxid, read: true, op: p });
       }
     }
     // zxid, then writes before reads at the same zxid (a read at Z sees txn Z).
-    this.cps.sort((a, b) => a.k - b.k || a.op.tInvoke - b.op.tInvoke);
+    this.cps.sort((a, b) => a.z - b.z || Number(a.read) - Number(b.read) || a.op.tInvoke - b.op.tInvoke);
     for (const c of this.cps) this.cpZ.push(c.z);
     this.budget = budget ?? Math.max(2_000_000, 40 * this.cps.length);
 
