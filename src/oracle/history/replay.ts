@@ -176,10 +176,11 @@ export class Replay {
       this.rootSeeded = root;
     }
     this.initial = t;
-    this.snaps = new Array<Tree>(this.cps.length + 1);
-    this.snaps[0] = t;
     buildHidden(this);
     this.keepSnaps = this.hidden.length > 0;
+    // Without hidden events every run starts from the beginning: only the first state is kept.
+    this.snaps = this.keepSnaps ? new Array<Tree>(this.cps.length + 1) : [];
+    this.snaps[0] = t;
     for (const hd of this.hidden) for (const z of hd.hints) this.reserved.add(z);
   }
 
