@@ -80,6 +80,24 @@ export class Replay {
     }
     return this.known;
   }
+  /** The known zxids ascending, and for each the first of the run of consecutive known zxids it ends. */
+  private knownRuns: { z: number[]; runFrom: number[] } | null = null;
+  /**
+   * The largest zxid <= z that is not a recorded write's (z itself if it is free of
+   * them): the search's downward scans for a free zxid skip a run of known ones in
+   * one step, where every zxid of a dense history is a recorded write's.
+   */
+  unknownAtOrBelow(z: number): number {
+    if (!this.knownRuns) {
+      const zs = [...this.knownZ].sort((a, b) => a - b);
+      const runFrom: number[] = [];
+      for (let i = 0; i < zs.length; i++) runFrom.push(i > 0 && zs[i - 1] === zs[i] - 1 ? runFrom[i - 1] : i);
+      this.knownRuns = { z: zs, runFrom };
+    }
+    const { z: zs, runFrom } = this.knownRuns;
+    const i = lowerBound(zs, z);
+    return i < zs.length && zs[i] === z ? zs[runFrom[i]] - 1 : z;
+  }
   private okWrites: Map<string, POp[]> | null = null;
   /** The definite successful creates (by created path) and deletes of `path`, in history order (indexed when first asked: only explanations ask). */
   okWritesTo(path: string): readonly POp[] {

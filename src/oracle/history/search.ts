@@ -112,9 +112,8 @@ function candidates(r: Replay, hd: Hidden, c: Checkpoint, obsZ: readonly number[
     if (z > hd.lo && z <= top && free(z) && !out.includes(z)) out.push(z);
   };
   const below = (z: number) => {
-    for (let g = Math.min(z, top + 1) - 1, n = 0; g > hd.lo && n < 100_000; g--, n++) {
-      if (free(g)) return add(g);
-    }
+    const g = scanDown(r, Math.min(z, top + 1) - 1, hd.lo, free);
+    if (g !== undefined) add(g);
   };
   for (const z of obsZ) add(z);
   for (const z of hd.hints) add(z);
@@ -130,9 +129,18 @@ function candidates(r: Replay, hd: Hidden, c: Checkpoint, obsZ: readonly number[
 
 /** The nearest zxid below z that hidden event hd may take (free, in its window), if any. */
 function freeBelow(r: Replay, hd: Hidden, z: number, taken: ReadonlySet<number>): number | undefined {
-  for (let g = Math.min(z, hd.hi) - 1, n = 0; g > hd.lo && n < 100_000; g--, n++) {
-    if (!taken.has(g) && !r.knownZ.has(g) && (!r.reserved.has(g) || hd.hints.includes(g))) return g;
-  }
+  return scanDown(r, Math.min(z, hd.hi) - 1, hd.lo, (g) => !taken.has(g) && !r.knownZ.has(g) && (!r.reserved.has(g) || hd.hints.includes(g)));
+}
+
+/**
+ * The first zxid g from `start` down (above `floor`, at most 100,000 below start)
+ * with ok(g), where ok holds of no recorded write's zxid: those are skipped a run
+ * at a time.
+ */
+function scanDown(r: Replay, start: number, floor: number, ok: (g: number) => boolean): number | undefined {
+  if (!Number.isFinite(start)) return start > floor && ok(start) ? start : undefined;
+  const last = start - 99_999;
+  for (let g = r.unknownAtOrBelow(start); g > floor && g >= last; g = r.unknownAtOrBelow(g - 1)) if (ok(g)) return g;
   return undefined;
 }
 

@@ -4,9 +4,6 @@
 // removing one child copies one chunk and the list of chunks, not every sibling:
 // a queue node with thousands of sequential children stays cheap to write, and
 // each tree version the history checker keeps shares every untouched chunk.
-// lowerBound is the model's plain binary search; nothing of its tree semantics is shared.
-import { lowerBound } from '../../../models/znode/sset.ts';
-
 interface Chunk<V> {
   readonly names: readonly string[];
   readonly subs: readonly V[];
@@ -26,6 +23,24 @@ export function noChildren<V>(): Children<V> {
   return NONE;
 }
 
+/**
+ * Where `name` is among sorted names: its index, or -(the index it would be
+ * inserted at) - 1. Strings only, so the comparison stays monomorphic (a search
+ * shared with number arrays made this the hottest line of a replay).
+ */
+function locate(names: readonly string[], name: string): number {
+  let lo = 0;
+  let hi = names.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const m = names[mid];
+    if (m === name) return mid;
+    if (m < name) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -lo - 1;
+}
+
 /** The chunk `name` is in or belongs in: the first whose last name is >= name, else the last. */
 function chunkFor<V>(c: Children<V>, name: string): number {
   let lo = 0;
@@ -42,8 +57,8 @@ function chunkFor<V>(c: Children<V>, name: string): number {
 export function childGet<V>(c: Children<V>, name: string): V | undefined {
   if (c.size === 0) return undefined;
   const ch = c.chunks[chunkFor(c, name)];
-  const i = lowerBound(ch.names, name);
-  return ch.names[i] === name ? ch.subs[i] : undefined;
+  const i = locate(ch.names, name);
+  return i >= 0 ? ch.subs[i] : undefined;
 }
 
 function withChunks<V>(c: Children<V>, at: number, replaced: number, by: readonly Chunk<V>[], size: number): Children<V> {
@@ -58,12 +73,13 @@ export function childSet<V>(c: Children<V>, name: string, sub: V): Children<V> {
   if (c.size === 0) return { chunks: [{ names: [name], subs: [sub] }], size: 1 };
   const at = chunkFor(c, name);
   const ch = c.chunks[at];
-  const i = lowerBound(ch.names, name);
-  if (ch.names[i] === name) {
+  const found = locate(ch.names, name);
+  if (found >= 0) {
     const subs = ch.subs.slice();
-    subs[i] = sub;
+    subs[found] = sub;
     return withChunks(c, at, 1, [{ names: ch.names, subs }], c.size);
   }
+  const i = -found - 1;
   const names = ch.names.slice();
   const subs = ch.subs.slice();
   names.splice(i, 0, name);
@@ -80,8 +96,8 @@ export function childDelete<V>(c: Children<V>, name: string): Children<V> {
   if (c.size === 0) return c;
   const at = chunkFor(c, name);
   const ch = c.chunks[at];
-  const i = lowerBound(ch.names, name);
-  if (ch.names[i] !== name) return c;
+  const i = locate(ch.names, name);
+  if (i < 0) return c;
   if (ch.names.length === 1) return c.size === 1 ? NONE : withChunks(c, at, 1, [], c.size - 1);
   const names = ch.names.slice();
   const subs = ch.subs.slice();
