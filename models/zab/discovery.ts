@@ -227,7 +227,7 @@ export function onAckEpoch(s: ZabState, id: NodeId, from: NodeId, cur: number, l
 function epochAcked(s: ZabState, L: LeadState, cfg: ZabConfig, fx: Fx): ZabState {
   const next: ZabState = { ...s, currentEpoch: L.epoch, vote: { ...s.vote, epoch: L.epoch }, lead: { ...L, phase: 'epoching' } };
   if (variant(cfg).epochFromLastZxid) return leaderEpochCurrent(next, s.leader, L.epoch, cfg, fx);
-  fx.write({ w: 'current', e: L.epoch });
+  fx.write({ w: 'current', e: L.epoch, s: -1 });
   return next;
 }
 

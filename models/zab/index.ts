@@ -190,7 +190,11 @@ function onFlushed(s: ZabState, id: NodeId, writes: readonly unknown[], cfg: Zab
         out = out.state === 'LEADING' ? leaderEpochDurable(out, w.e, cfg, fx) : learnerEpochAccepted(out, w.e, cfg, fx);
         break;
       case 'current':
-        out = out.state === 'LEADING' ? leaderEpochCurrent(out, id, w.e, cfg, fx) : syncedEpoch(out, id, w.e, cfg, fx);
+        // Like the log write below: a learner's NEWLEADER waits for its own
+        // currentEpoch write (a synchronous one in ZooKeeper), not one a
+        // previous connection left queued.
+        if (out.state === 'LEADING') out = leaderEpochCurrent(out, id, w.e, cfg, fx);
+        else if (w.s === out.sess) out = syncedEpoch(out, id, w.e, cfg, fx);
         break;
       case 'append':
         if (w.self) out = selfAck(out, id, w.txns, cfg, fx);

@@ -119,7 +119,7 @@ export function onNewLeader(s: ZabState, e: number, z: number, cfg: ZabConfig, f
 }
 
 function writeEpoch(s: ZabState, e: number, fx: Fx): ZabState {
-  fx.write({ w: 'current', e });
+  fx.write({ w: 'current', e, s: s.sess });
   return { ...s, currentEpoch: e, vote: { ...s.vote, epoch: e }, lphase: 'epoching' };
 }
 

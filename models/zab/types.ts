@@ -65,7 +65,8 @@ export type SyncKind = 'DIFF' | 'TRUNC' | 'SNAP';
  */
 export type ZabWrite =
   | { readonly w: 'accepted'; readonly e: number }
-  | { readonly w: 'current'; readonly e: number }
+  /** `s`: a learner's write, the connection whose NEWLEADER asked for it (the leader's own: -1). */
+  | { readonly w: 'current'; readonly e: number; readonly s: number }
   | { readonly w: 'append'; readonly txns: readonly Txn[]; readonly ack: number; readonly self: boolean; readonly nl: boolean }
   | { readonly w: 'trunc'; readonly z: number }
   | { readonly w: 'snap'; readonly z: number; readonly txns: readonly Txn[] };
