@@ -70,12 +70,6 @@ export async function runCheckParallel<Cfg extends BaseConfig>(p: Protocol<any, 
   if (threads === 1) return runCheck(p, opts);
   const source = opts.source;
   if (source === undefined) throw new Error(`runCheckParallel: ${threads} threads need opts.source (where a worker loads protocol ${p.name})`);
-  // The exhaustive pass comes first, on this thread, as in runCheck; a failure there ends the check.
-  const pass = firstPass(p, opts);
-  if (pass?.failure) {
-    const r = runCheck(p, { ...opts, runs: 0, exhaustiveShare: 0 });
-    return { ...r, failure: pass.failure, digests: [pass.summary.digest], exhaustive: pass.summary, elapsedMs: performance.now() - t0 };
-  }
   const spec: ShareSpec = { ...spec0, chunk: chunkSize(total, threads) };
   const cells = shareCells(threads - 1);
   const check: WorkerTask['check'] = { runs: opts.runs, seed: opts.seed, mutant: opts.mutant, strategy: opts.strategy, only: opts.only ? [...opts.only] : undefined, coverage: opts.coverage ?? false };
@@ -115,6 +109,16 @@ export async function runCheckParallel<Cfg extends BaseConfig>(p: Protocol<any, 
     for (let j = 0; j < threads - 1; j++) workers.push(spawn(j));
   };
   if (!opts.lazy) spawnAll();
+  // The exhaustive pass comes first on this thread, as in runCheck, while the
+  // workers already sample; a failure there ends the check and their runs are
+  // not looked at.
+  const pass = firstPass(p, opts);
+  if (pass?.failure) {
+    for (const w of workers) w.cancel();
+    await Promise.all(workers.map((w) => w.done));
+    const r = runCheck(p, { ...opts, runs: 0, exhaustiveShare: 0 });
+    return { ...r, failure: pass.failure, digests: [pass.summary.digest], exhaustive: pass.summary, elapsedMs: performance.now() - t0 };
+  }
   // The main thread's share, yielding between chunks so worker messages arrive.
   const mine = emptyShare(opts.coverage ?? false);
   while (runNextChunk(p, opts, cells, spec, mine)) {
