@@ -26,9 +26,9 @@ for (const name of models) {
     // written by scripts/directed-traces.ts.
     if (m.from !== undefined || (name === 'zab' && DIRECTED.includes(m.name))) continue;
     let r = runCheck(p, { runs: 50_000, seed: 1, mutant: m.name });
-    // A trace the correct model fails too shows nothing about the mutant (the
-    // swarm default reaches failures of the correct ZAB model: issue 12's
-    // findings); then the uniform adversary's first failure stands in.
+    // A trace the correct model fails too shows nothing about the mutant (swarm
+    // once reached failures of the correct ZAB model, since fixed); then the
+    // uniform adversary's first failure stands in.
     if (r.failure && runSchedule(p, { ...r.failure.input.cfg, mutant: null }, r.failure.input.choices).violation !== null) {
       r = runCheck(p, { runs: 50_000, seed: 1, mutant: m.name, strategy: 'uniform' });
     }

@@ -1,6 +1,6 @@
 // The correct ZAB model under the adversarial scheduler: every safety invariant
 // after every step and liveness at the end of the fair suffix, over thousands of
-// generated runs across 2 to 7 voters with observers, crashes, connection
+// generated runs across 1 to 7 voters with observers, crashes, connection
 // breaks and partitions; plus the vacuity guard (how often runs reach the
 // states the invariants are about).
 import { describe, expect, it } from 'vitest';
@@ -11,7 +11,7 @@ import { generateRun, runArb } from '../src/explore/arbitrary.ts';
 const p = zabProtocol();
 
 describe('ZAB, correct model', () => {
-  it('the configurations explored cover 2 to 7 voters, observers, crashes, torn writes, connection breaks and partitions', () => {
+  it('the configurations explored cover 1 to 7 voters, observers, crashes, torn writes, connection breaks and partitions', () => {
     const arb = runArb(p, null);
     const voters = new Map<number, number>();
     const seen = { observers: 0, crashes: 0, torn: 0, drops: 0, partitions: 0 };
