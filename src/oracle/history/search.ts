@@ -7,6 +7,7 @@ import { parentOf } from '../../../models/znode/tree.ts';
 import { refApply, refEphemerals, refGet, refPut, type RefTree as Tree } from '../reference/index.ts';
 import { isAclRefusal, isSequentialMode, nameDistance, sameData, statDiffCount, txnOf, UNKNOWN_TIME, writeTime, type Checkpoint } from './compare.ts';
 import { hiddenTxn, validDiff, type Diff, type Hidden, type Placement } from './hidden.ts';
+import { influencers } from './influence.ts';
 import { jointChanges } from './joint.ts';
 import type { Replay, RunFail } from './replay.ts';
 
@@ -169,10 +170,7 @@ function options(r: Replay, fail: RunFail, P: Placement): Diff[] {
   const push = (Q: Map<number, number | null>) => {
     const d: Diff = [...Q].filter(([hid, g]) => (g === null ? P.has(hid) : P.get(hid) !== g));
     if (d.length === 0) return;
-    const k = d
-      .map(([h, g]) => `${h}@${g}`)
-      .sort()
-      .join(',');
+    const k = diffSig(d);
     if (!seen.has(k) && validDiff(r, P, d, usedBy)) {
       seen.add(k);
       out.push(d);
@@ -384,6 +382,12 @@ export function search(r: Replay, P0: Placement, visited: Set<string>): { fail: 
     idx: number;
     /** The exhaustive pass's frame: only an option that gets further is pursued. */
     joint: boolean;
+    /**
+     * In the exhaustive pass's frame, per checkpoint some option failed at (idx: the
+     * base did): the hidden events that can change what it observes (influence.ts),
+     * and the changes of those (diffSig) under which it failed.
+     */
+    fails?: Map<number, { affects: (hd: Hidden) => boolean; sigs: Set<string> }>;
   }
   const frames: Frame[] = [{ base: P0, opts: options(r, res, P0), next: 0, idx: res.idx, joint: false }];
   for (;;) {
@@ -395,14 +399,25 @@ export function search(r: Replay, P0: Placement, visited: Set<string>): { fail: 
         continue;
       }
       const P = new Map(F.base);
-      for (const [hid, g] of F.opts[F.next++]) {
+      const d = F.opts[F.next++];
+      for (const [hid, g] of d) {
         if (g === null) P.delete(hid);
         else P.set(hid, g);
       }
       const k = sig(P);
       if (visited.has(k)) continue;
       visited.add(k);
+      // What a checkpoint observes depends only on the changes of events that can reach
+      // it (influence.ts): a change that agrees on those with one that failed there
+      // fails again at or before it, and that is at or before idx, so the exhaustive
+      // pass would not pursue it: it is not replayed.
+      if (F.fails && knownToFail(r, F.fails, d)) continue;
       res = r.run(P);
+      if (F.fails && res && res.idx <= F.idx) {
+        let at = F.fails.get(res.idx);
+        if (!at) F.fails.set(res.idx, (at = { affects: influencers(r, r.cps[res.idx]), sigs: new Set() }));
+        at.sigs.add(reachingSig(r, at.affects, d));
+      }
       if (!res) return { fail: null, P, searched: true };
       if (res.idx > best.fail.idx) best = { fail: res, P };
       // Only options that got at least as far are pursued further: one that breaks an
@@ -421,8 +436,27 @@ export function search(r: Replay, P0: Placement, visited: Set<string>): { fail: 
     // checkpoint (joint.ts), once per checkpoint reached.
     if (joint.has(best.fail.idx)) return { ...best, searched: true };
     joint.add(best.fail.idx);
-    frames.push({ base: best.P, opts: jointChanges(r, best.fail, best.P, (c) => observedZ(r, c)), next: 0, idx: best.fail.idx, joint: true });
+    const opts = jointChanges(r, best.fail, best.P, (c) => observedZ(r, c));
+    frames.push({ base: best.P, opts, next: 0, idx: best.fail.idx, joint: true, fails: new Map([[best.fail.idx, { affects: influencers(r, r.cps[best.fail.idx]), sigs: new Set(['']) }]]) });
   }
+}
+
+/** The part of change d made of events that `affects` admits, as a signature. */
+function reachingSig(r: Replay, affects: (hd: Hidden) => boolean, d: Diff): string {
+  return diffSig(d.filter(([hid]) => affects(r.hidden[hid])));
+}
+
+/** Whether change d agrees, on the events that reach some checkpoint, with a change that failed there. */
+function knownToFail(r: Replay, fails: ReadonlyMap<number, { affects: (hd: Hidden) => boolean; sigs: ReadonlySet<string> }>, d: Diff): boolean {
+  for (const at of fails.values()) if (at.sigs.has(reachingSig(r, at.affects, d))) return true;
+  return false;
+}
+
+function diffSig(d: Diff): string {
+  return d
+    .map(([h, g]) => `${h}@${g}`)
+    .sort()
+    .join(',');
 }
 
 function sig(P: Placement): string {
