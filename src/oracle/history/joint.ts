@@ -22,6 +22,10 @@
 // (jointChanges), or all of them in a history with at most SMALL hidden events. So a
 // history with at most SMALL hidden events and RUNS runs below the observation gets
 // every placement that changes at most JOINT events of the search's best one.
+// Every such change is still judged: search.ts only skips the replay of one that
+// influence.ts shows must fail again at or before the checkpoint (it agrees, on the
+// events that can reach the checkpoint it failed at, with a change already replayed
+// that failed there), since the pass pursues only changes that get further.
 import { lowerBound } from '../../../models/znode/sset.ts';
 import { parentOf } from '../../../models/znode/tree.ts';
 import type { Checkpoint } from './compare.ts';
