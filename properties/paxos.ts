@@ -5,7 +5,7 @@ import * as fc from 'fast-check';
 import type { ExploreSpec, Invariant, Liveness, Probe, Protocol, Symmetry } from '../src/protocol.ts';
 import { memberCountArb } from '../src/explore/arbitrary.ts';
 import { permuteEngineParts } from '../src/explore/symmetry.ts';
-import type { World } from '../src/world.ts';
+import { makeWorld, type World } from '../src/world.ts';
 import { budgetSchema, lazySchema, parseWith } from '../src/config.ts';
 import {
   formatBallot,
@@ -451,7 +451,8 @@ const paxosSymmetry: Symmetry<PaxosState, PaxosMsg, PaxosGhost, PaxosConfig> = {
       const x = g.votes[i];
       votes[i] = { a: perm[base + x.a] - base, b: x.b, v: x.v };
     }
-    return { ...w, ghost: { ...g, votes, last } };
+    const ghost: PaxosGhost = { ...g, votes, last };
+    return makeWorld(w.step, w.nodes, w.durable, w.disk, w.io, w.net, w.timers, w.partition, w.used, w.nextId, w.pending, ghost);
   },
 };
 

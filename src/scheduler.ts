@@ -4,7 +4,7 @@
 // only what the node's own reducer allocates plus the new world record.
 import type { BaseConfig, Effects, Input, NodeId, WorkItem } from './model.ts';
 import type { Protocol } from './protocol.ts';
-import type { Batch, Packet, Timer, World } from './world.ts';
+import { makePacket, makeUsed, makeWorld, type Batch, type Packet, type Timer, type World } from './world.ts';
 
 export const DELIVER = 0;
 export const FIRE = 1;
@@ -94,28 +94,16 @@ export class Scheduler<Cfg extends BaseConfig = BaseConfig> {
         io.push(EMPTY as never);
       }
     }
-    const w: World = {
-      step: 0,
-      nodes,
-      durable,
-      disk: dm !== undefined ? disk : EMPTY,
-      io: dm !== undefined ? io : EMPTY,
-      net: EMPTY,
-      timers: EMPTY,
-      partition: 0,
-      used: { crashes: 0, drops: 0, duplicates: 0, partitions: 0 },
-      nextId: 1,
-      pending: this.work.length === 0 ? 0 : (1 << this.work.length) - 1,
-      ghost: p.ghost.init(cfg),
-    };
-    return w;
+    const pending = this.work.length === 0 ? 0 : (1 << this.work.length) - 1;
+    return makeWorld(0, nodes, durable, dm !== undefined ? disk : EMPTY, dm !== undefined ? io : EMPTY, EMPTY, EMPTY, 0, makeUsed(0, 0, 0, 0, 0), 1, pending, p.ghost.init(cfg));
   }
 
   /** Run the `start` input of node i (world creation; not a scheduled step). */
   start(w: World, i: NodeId): World {
     // Starting is part of world creation: it does not count as a step.
     const started = this.stepNode(w, i, { kind: 'start' }, w.net, w.timers, w.pending, undefined);
-    return { ...started, step: w.step };
+    const s = started;
+    return makeWorld(w.step, s.nodes, s.durable, s.disk, s.io, s.net, s.timers, s.partition, s.used, s.nextId, s.pending, s.ghost);
   }
 
   private push(kind: number, arg: number): void {
@@ -360,29 +348,33 @@ export class Scheduler<Cfg extends BaseConfig = BaseConfig> {
         return this.stepNode(w, item.node, { kind: 'client', request: item.request }, w.net, w.timers, w.pending & ~(1 << arg), item.request);
       }
       case DROP: {
-        const used = { ...w.used, drops: w.used.drops + 1 };
+        const u = w.used;
+        const used = makeUsed(u.crashes, u.drops + 1, u.duplicates, u.partitions, u.torn ?? 0);
         if (!this.fifo) {
           info.packet = w.net[arg];
-          return { ...w, step: w.step + 1, net: without(w.net, arg), used };
+          return makeWorld(w.step + 1, w.nodes, w.durable, w.disk, w.io, without(w.net, arg), w.timers, w.partition, used, w.nextId, w.pending, w.ghost);
         }
         const a = (arg / 32) | 0;
         const b = arg % 32;
         info.pair = [a, b];
         const net = w.net.filter((pk) => !((pk.from === a && pk.to === b) || (pk.from === b && pk.to === a)));
         let nextId = w.nextId;
-        net.push({ id: nextId++, from: b, to: a, msg: null, down: true }, { id: nextId++, from: a, to: b, msg: null, down: true });
-        return { ...w, step: w.step + 1, net, used, nextId };
+        net.push(makePacket(nextId++, b, a, null, true), makePacket(nextId++, a, b, null, true));
+        return makeWorld(w.step + 1, w.nodes, w.durable, w.disk, w.io, net, w.timers, w.partition, used, nextId, w.pending, w.ghost);
       }
       case DUPLICATE: {
         const pk = w.net[arg];
         info.packet = pk;
         const net = w.net.slice();
-        net.push({ ...pk, id: w.nextId });
-        return { ...w, step: w.step + 1, net, nextId: w.nextId + 1, used: { ...w.used, duplicates: w.used.duplicates + 1 } };
+        net.push(makePacket(w.nextId, pk.from, pk.to, pk.msg, pk.down));
+        const u = w.used;
+        const used = makeUsed(u.crashes, u.drops, u.duplicates + 1, u.partitions, u.torn ?? 0);
+        return makeWorld(w.step + 1, w.nodes, w.durable, w.disk, w.io, net, w.timers, w.partition, used, w.nextId + 1, w.pending, w.ghost);
       }
       case PARTITION: {
-        const used = { ...w.used, partitions: w.used.partitions + 1 };
-        if (!this.fifo) return { ...w, step: w.step + 1, partition: arg, used };
+        const u = w.used;
+        const used = makeUsed(u.crashes, u.drops, u.duplicates, u.partitions + 1, u.torn ?? 0);
+        if (!this.fifo) return makeWorld(w.step + 1, w.nodes, w.durable, w.disk, w.io, w.net, w.timers, arg, used, w.nextId, w.pending, w.ghost);
         // Over TCP a partition breaks every connection that crosses it, and both
         // ends find out; nothing sent before the cut arrives after it.
         const crosses = (a: number, b: number) => ((arg >>> a) & 1) !== ((arg >>> b) & 1);
@@ -390,13 +382,13 @@ export class Scheduler<Cfg extends BaseConfig = BaseConfig> {
         let nextId = w.nextId;
         for (let a = 0; a < this.n; a++) {
           for (let b = 0; b < this.n; b++) {
-            if (a !== b && crosses(a, b) && w.nodes[a] !== null && w.nodes[b] !== null) net.push({ id: nextId++, from: b, to: a, msg: null, down: true });
+            if (a !== b && crosses(a, b) && w.nodes[a] !== null && w.nodes[b] !== null) net.push(makePacket(nextId++, b, a, null, true));
           }
         }
-        return { ...w, step: w.step + 1, partition: arg, net, nextId, used };
+        return makeWorld(w.step + 1, w.nodes, w.durable, w.disk, w.io, net, w.timers, arg, used, nextId, w.pending, w.ghost);
       }
       case HEAL:
-        return { ...w, step: w.step + 1, partition: 0 };
+        return makeWorld(w.step + 1, w.nodes, w.durable, w.disk, w.io, w.net, w.timers, 0, w.used, w.nextId, w.pending, w.ghost);
       case CRASH:
         return this.crash(w, arg, false);
       case TORN:
@@ -409,7 +401,8 @@ export class Scheduler<Cfg extends BaseConfig = BaseConfig> {
         io[node] = without(q, k);
         const disk = w.disk.slice();
         disk[node] = this.persist(w.disk[node], q[k].writes);
-        return this.stepNode({ ...w, disk, io }, node, { kind: 'flushed', writes: q[k].writes }, w.net, w.timers, w.pending, undefined);
+        const flushed = makeWorld(w.step, w.nodes, w.durable, disk, io, w.net, w.timers, w.partition, w.used, w.nextId, w.pending, w.ghost);
+        return this.stepNode(flushed, node, { kind: 'flushed', writes: q[k].writes }, w.net, w.timers, w.pending, undefined);
       }
       case RESTART: {
         const node = this.p.model.recover(this.hasDisk ? w.disk[arg] : w.durable[arg], arg, this.cfg);
@@ -417,7 +410,8 @@ export class Scheduler<Cfg extends BaseConfig = BaseConfig> {
         nodes[arg] = node;
         const durable = w.durable.slice();
         durable[arg] = undefined;
-        return this.stepNode({ ...w, nodes, durable }, arg, { kind: 'restart' }, w.net, w.timers, w.pending, undefined);
+        const recovered = makeWorld(w.step, nodes, durable, w.disk, w.io, w.net, w.timers, w.partition, w.used, w.nextId, w.pending, w.ghost);
+        return this.stepNode(recovered, arg, { kind: 'restart' }, w.net, w.timers, w.pending, undefined);
       }
       default:
         throw new Error(`unknown action kind ${kind}`);
@@ -468,12 +462,12 @@ export class Scheduler<Cfg extends BaseConfig = BaseConfig> {
     const durable = w.durable.slice();
     let disk = w.disk;
     let io = w.io;
-    let used = { ...w.used, crashes: w.used.crashes + 1 };
+    const u = w.used;
+    const used = makeUsed(u.crashes + 1, u.drops, u.duplicates, u.partitions, (u.torn ?? 0) + (torn ? 1 : 0));
     if (this.hasDisk) {
       disk = w.disk.slice();
       if (torn) {
         (disk as unknown[])[id] = this.persist(w.disk[id], w.io[id][oldest(w.io[id], 0)].writes);
-        used = { ...used, torn: (w.used.torn ?? 0) + 1 };
       }
       durable[id] = disk[id];
       if (w.io[id].length > 0) {
@@ -491,14 +485,14 @@ export class Scheduler<Cfg extends BaseConfig = BaseConfig> {
       const kept = w.net.filter((pk) => pk.to !== id && (pk.from !== id || pk.down));
       for (let b = 0; b < this.n; b++) {
         if (b !== id && w.nodes[b] !== null && ((w.partition >>> b) & 1) === ((w.partition >>> id) & 1)) {
-          kept.push({ id: nextId++, from: id, to: b, msg: null, down: true });
+          kept.push(makePacket(nextId++, id, b, null, true));
         }
       }
       net = kept;
     }
     const lost = this.hasDisk ? w.io[id].length - (torn ? 1 : 0) : 0;
     const ghost = p.ghost.update(w.ghost, id, null, undefined, cfg, undefined, lost);
-    return { ...w, step: w.step + 1, nodes, durable, disk, io, timers, net, nextId, ghost, used };
+    return makeWorld(w.step + 1, nodes, durable, disk, io, net, timers, w.partition, used, nextId, w.pending, ghost);
   }
 
   /** Step node `id` on `input` and fold in its effects (sends, timers, ghost). */
@@ -523,7 +517,7 @@ export class Scheduler<Cfg extends BaseConfig = BaseConfig> {
         // Over FIFO links a send to a crashed or cut-off peer is lost with its
         // connection; the sender was (or will be) told by a break notice.
         if (this.fifo && (w.nodes[to] === null || ((w.partition >>> to) & 1) !== ((w.partition >>> id) & 1))) continue;
-        out.push({ id: nextId++, from: id, to, msg: s.msg, down: false });
+        out.push(makePacket(nextId++, id, to, s.msg, false));
       }
       net = out;
     }
@@ -535,7 +529,7 @@ export class Scheduler<Cfg extends BaseConfig = BaseConfig> {
     let io = w.io;
     if (fx.discard !== undefined || (fx.write !== undefined && fx.write.length > 0)) io = this.queueWrites(io, id, fx.write, fx.discard);
     const ghost = p.ghost.update(w.ghost, id, r.state, fx.observe, cfg, request);
-    return { step: w.step + 1, nodes, durable: w.durable, disk: w.disk, io, net, timers, partition: w.partition, used: w.used, nextId, pending, ghost };
+    return makeWorld(w.step + 1, nodes, w.durable, w.disk, io, net, timers, w.partition, w.used, nextId, pending, ghost);
   }
 }
 

@@ -2,7 +2,7 @@
 // groups of interchangeable nodes, and how the engine's own parts of a world
 // (node order, packet ends, timer owners, partition) are renamed. What a model
 // keeps inside its states and messages is the model's to rename (Symmetry.permute).
-import type { World } from '../world.ts';
+import { makePacket, makeWorld, type World } from '../world.ts';
 
 export function isIdentity(perm: readonly number[]): boolean {
   for (let i = 0; i < perm.length; i++) if (perm[i] !== i) return false;
@@ -55,9 +55,9 @@ export function permuteEngineParts<W extends World>(w: W, perm: readonly number[
     nodes[perm[i]] = w.nodes[i];
     durable[perm[i]] = w.durable[i];
   }
-  const net = w.net.map((pk) => (perm[pk.from] === pk.from && perm[pk.to] === pk.to ? pk : { ...pk, from: perm[pk.from], to: perm[pk.to] }));
+  const net = w.net.map((pk) => (perm[pk.from] === pk.from && perm[pk.to] === pk.to ? pk : makePacket(pk.id, perm[pk.from], perm[pk.to], pk.msg, pk.down)));
   const timers = w.timers.map((t) => (perm[t.node] === t.node ? t : { ...t, node: perm[t.node] }));
   let partition = 0;
   for (let i = 0; i < n; i++) if ((w.partition >>> i) & 1) partition |= 1 << perm[i];
-  return { ...w, nodes, durable, net, timers, partition };
+  return makeWorld(w.step, nodes, durable, w.disk, w.io, net, timers, partition, w.used, w.nextId, w.pending, w.ghost) as W;
 }
