@@ -1,6 +1,7 @@
 // The zoocheck command line. Exit codes: 0 every property held, 1 a violation was
 // found (a trace is written), 2 usage or input error (one line, no stack trace,
 // no partial output file).
+import { setFlagsFromString } from 'node:v8';
 import { Command, CommanderError, Option } from 'commander';
 import pc from 'picocolors';
 //
@@ -54,6 +55,12 @@ function program(): Command {
     .option('--shard <k/n>', 'run only shard k of n of the run indices (merge shard outputs with `zoocheck merge`)', shardArg)
     .option('--json', 'print one JSON object instead of text', false)
     .action(async (model: string, o) => {
+      // The exhaustive pass keeps most worlds it makes, so V8 learns to
+      // allocate worlds straight into the old generation (allocation-site
+      // pretenuring); sampling, whose worlds die young, then paid for that in
+      // full collections: Paxos 40,000 runs, 4.7 s of CPU after the pass
+      // against 2.9 s with pretenuring off. Process-wide, so worker threads too.
+      setFlagsFromString('--no-allocation-site-pretenuring');
       process.exitCode = await (await import('./check.ts')).cmdCheck(model, o);
     });
 
