@@ -2,6 +2,7 @@
 import type { Render } from '../../src/protocol.ts';
 import { formatBallot, roleOf } from './config.ts';
 import type { PaxosConfig, PaxosMsg, PaxosObs, PaxosState, ProposeRequest } from './types.ts';
+import { phaseLabel } from '../common/label.ts';
 
 export const paxosRender: Render<PaxosState, PaxosMsg, ProposeRequest, PaxosObs, PaxosConfig> = {
   node(id, cfg) {
@@ -44,7 +45,7 @@ export const paxosRender: Render<PaxosState, PaxosMsg, ProposeRequest, PaxosObs,
     }
   },
   phase(s) {
-    if (s.role === 'proposer') return `proposer:${s.phase}`;
+    if (s.role === 'proposer') return phaseLabel('proposer', s.phase);
     if (s.role === 'acceptor') return s.acceptedBallot > 0 ? 'acceptor:accepted' : s.promised > 0 ? 'acceptor:promised' : 'acceptor:fresh';
     return s.learned === null ? 'learner:waiting' : 'learner:learned';
   },

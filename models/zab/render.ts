@@ -3,6 +3,7 @@
 import type { Render } from '../../src/protocol.ts';
 import { fmtZxid, isVoter } from './config.ts';
 import type { Txn, WriteRequest, ZabConfig, ZabMsg, ZabObs, ZabState } from './types.ts';
+import { phaseLabel } from '../common/label.ts';
 
 function txn(t: Txn): string {
   return `${fmtZxid(t.z)}=w${t.v}`;
@@ -96,9 +97,9 @@ export const zabRender: Render<ZabState, ZabMsg, WriteRequest, ZabObs, ZabConfig
     };
   },
   phase(s) {
-    if (s.state === 'LEADING') return `LEADING:${s.lead?.phase ?? '?'}`;
+    if (s.state === 'LEADING') return phaseLabel('LEADING', s.lead?.phase ?? '?');
     if (s.booting > 0) return 'BOOTING';
     if (s.state === 'LOOKING') return 'LOOKING';
-    return `${s.state}:${s.lphase}`;
+    return phaseLabel(s.state, s.lphase);
   },
 };

@@ -7,6 +7,7 @@ import { clientIndex, decode, isServer, OP_CREATE_SESSION, OP_EXPIRE, zabConfig 
 import { describeResult } from './describe.ts';
 import { isZabMsg } from './server.ts';
 import type { ZkConfig, ZkMsg, ZkObs, ZkRequest, ZkState } from './types.ts';
+import { phaseLabel } from '../common/label.ts';
 
 function sid(c: number, g: number): string {
   return `c${c}#${g}`;
@@ -129,7 +130,7 @@ export const zkRender: Render<ZkState, ZkMsg, ZkRequest, ZkObs, ZkConfig> = {
     };
   },
   phase(s) {
-    if (s.kind === 'client') return `client:${s.phase}`;
+    if (s.kind === 'client') return phaseLabel('client', s.phase);
     return zabRender.phase ? zabRender.phase(s.zab) : s.zab.state;
   },
 };
