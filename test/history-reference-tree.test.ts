@@ -2,12 +2,15 @@
 // nodes.ts), which check-history keeps a version of per checkpoint: against a plain
 // Map on random edits, every version reads as the Map did at that point (names in
 // UTF-16 order, counts, lookups), old versions never change, and the diff of two
-// versions names exactly the entries that differ, across chunk splits and removals.
+// versions names exactly the entries that differ, across chunk splits and removals;
+// two versions built along different edits are "the same state" exactly when they
+// hold equal records at the same paths and the same sessions (the replay goes on from
+// an earlier run's snapshot when it reaches that run's state).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { childDelete, childDiff, childGet, childNames, childSet, noChildren, type Children } from '../src/oracle/reference/children.ts';
-import { nodesDiff, nodesOfRoot, nodesPut, nodesRemove, type RefNodes } from '../src/oracle/reference/nodes.ts';
-import type { RefNode } from '../src/oracle/reference/tree.ts';
+import { nodesDiff, nodesOfRoot, nodesPut, nodesRemove, nodesSame, type RefNodes } from '../src/oracle/reference/nodes.ts';
+import { refEmpty, refPut, refSame, type RefNode } from '../src/oracle/reference/tree.ts';
 
 type Edit = { set: boolean; name: string; v: number };
 
@@ -93,5 +96,49 @@ describe('reference tree storage', () => {
     );
     const withChild = nodesPut(nodesPut(nodesOfRoot(rec(0)), '/a', rec(1)), '/a/x', rec(2));
     expect(() => nodesRemove(withChild, '/a')).toThrow(/still has children/);
+  });
+
+  it('nodes and trees: the same state exactly when records (by value) and sessions agree, whatever edits made them', () => {
+    const rec = (v: number): RefNode => ({ data: String(v), czxid: v, mzxid: v, pzxid: v, ctime: 0, mtime: 0, version: 0, cversion: 0, aversion: 0, childCreates: 0, owner: 'persistent' });
+    const path = fc.constantFrom('/a', '/b', '/a/x', '/a/y', '/b/z');
+    const parentOf = (p: string) => p.slice(0, p.lastIndexOf('/')) || '/';
+    const build = (es: { set: boolean; path: string; v: number }[]) => {
+      let t: RefNodes = nodesOfRoot(rec(0));
+      const m = new Map<string, number>([['/', 0]]);
+      for (const e of es) {
+        if (e.set && m.has(parentOf(e.path))) {
+          t = nodesPut(t, e.path, rec(e.v));
+          m.set(e.path, e.v);
+        } else if (!e.set && ![...m.keys()].some((k) => k !== e.path && parentOf(k) === e.path)) {
+          t = nodesRemove(t, e.path);
+          m.delete(e.path);
+        }
+      }
+      return { t, m };
+    };
+    const byValue = (x: RefNode, y: RefNode) => JSON.stringify(x) === JSON.stringify(y);
+    const edit = fc.record({ set: fc.boolean(), path, v: fc.integer({ min: 1, max: 2 }) });
+    let same = 0;
+    fc.assert(
+      fc.property(fc.array(edit, { maxLength: 12 }), fc.array(edit, { maxLength: 12 }), (e1, e2) => {
+        const a = build(e1);
+        const b = build(e2);
+        const want = a.m.size === b.m.size && [...a.m].every(([k, v]) => b.m.get(k) === v);
+        if (want) same++;
+        expect(nodesSame(a.t, b.t, byValue)).toBe(want);
+        expect(refSame({ nodes: a.t, sessions: new Set(['s']) }, { nodes: b.t, sessions: new Set(['s']) })).toBe(want);
+      }),
+      { numRuns: 400, seed: 13 },
+    );
+    // Not vacuous: some pairs of different edits reach one state.
+    expect(same).toBeGreaterThan(20);
+    // Every field of a record, and the live sessions, tell two states apart.
+    const t = refPut(refEmpty(), '/a', rec(1));
+    expect(refSame(t, refPut(refEmpty(), '/a', rec(1)))).toBe(true);
+    for (const k of Object.keys(rec(1)) as (keyof RefNode)[]) {
+      const changed = { ...rec(1), [k]: k === 'data' || k === 'owner' ? 'other' : 7 };
+      expect(refSame(t, refPut(refEmpty(), '/a', changed))).toBe(false);
+    }
+    expect(refSame(t, { ...t, sessions: new Set(['s']) })).toBe(false);
   });
 });

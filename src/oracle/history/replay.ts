@@ -21,8 +21,10 @@
 // own zxid, an observed unique value's mzxid) or else at the latest free zxid before
 // it; they are ranked by how close each brings the model's state to the observation
 // (single events, greedy combinations, pairs on one node), then displacements, swaps
-// and moves of events already placed. The replay resumes from the earliest changed
-// zxid (tree versions share structure, so every checkpoint's state is kept). Choices
+// and moves of events already placed. The replay resumes from the snapshot before the
+// earliest changed zxid (tree versions share structure; one is kept every SNAP_EVERY
+// checkpoints), and once it reaches the state an earlier run had at a snapshot, with
+// the same events placed ahead, it goes on from that run's furthest snapshot. Choices
 // are explored depth-first; an option that breaks an observation already explained is
 // not pursued, and backtracking reaches over the last 64 decisions. Once those guesses
 // are used up at the furthest failing observation, an exhaustive pass (joint.ts) tries
@@ -38,7 +40,7 @@
 import { lowerBound } from '../../../models/znode/sset.ts';
 import type { Txn, WatchTrigger } from '../../../models/znode/tree.ts';
 // Judged by the oracle's own specification of the tree (../reference), not the model's step code.
-import { refApply, refEmpty, refGet, type RefApplied as Applied, type RefTree as Tree } from '../reference/index.ts';
+import { refApply, refEmpty, refGet, refSame, type RefApplied as Applied, type RefTree as Tree } from '../reference/index.ts';
 import { isAclRefusal, readMatches, txnOf, UNKNOWN_TIME, writeMatches, writeTime, type Checkpoint, type Mismatch } from './compare.ts';
 import { checkRead, checkWrite } from './explain.ts';
 import { buildHidden, hiddenTxn, valid, type Hidden, type Placement } from './hidden.ts';
@@ -57,6 +59,12 @@ export interface ReplayOutcome {
   searched: boolean;
   budgetExhausted: boolean;
   steps: number;
+}
+
+/** A run of the replay: its placement, and the checkpoint it failed at (cps.length: none). */
+interface RunRecord {
+  readonly P: Placement;
+  valid: number;
 }
 
 export interface RunFail {
@@ -127,6 +135,12 @@ export class Replay {
   /** The state before the checkpoint the last run failed at, for the search's scoring. */
   private failBase: { idx: number; tree: Tree } | null = null;
   private snapP: Placement = new Map();
+  /**
+   * Per segment of SNAP_EVERY checkpoints (k: checkpoints from k*SNAP_EVERY), the run
+   * whose replay made its watch triggers and the snapshot after it (a run passing a
+   * segment rewrites both; one failing in it, some of its triggers).
+   */
+  private segOwner: (RunRecord | undefined)[] = [];
   private snapValid = 0;
   private readonly forced = new Set<number>();
   steps = 0;
@@ -219,15 +233,12 @@ export class Replay {
   private runFrom(from: number, P: Placement): RunFail | null {
     const cps = this.cps;
     const placed = this.sortedPlacement(P);
+    const gs = placed.map((x) => x.g);
+    const cur: RunRecord = { P, valid: from };
+    const owner = this.keepSnaps ? this.segOwner : null;
     let t = this.snaps[from];
     // Hidden events after checkpoint from-1 (a hidden event at a read's zxid precedes the read).
-    let hp =
-      from === 0
-        ? 0
-        : lowerBound(
-            placed.map((x) => x.g),
-            cps[from - 1].z + 1,
-          );
+    let hp = from === 0 ? 0 : lowerBound(gs, cps[from - 1].z + 1);
     if (this.slots) {
       this.slotsValid = Math.min(this.slotsValid, from);
       this.completeP = null;
@@ -258,6 +269,8 @@ export class Replay {
         }
       }
       if (mismatch && !this.forced.has(i)) {
+        cur.valid = i;
+        if (owner) owner[Math.floor(i / SNAP_EVERY)] = cur;
         this.snapP = P;
         this.snapValid = this.keepSnaps ? i : 0;
         this.failBase = { idx: i, tree: before };
@@ -268,13 +281,24 @@ export class Replay {
       // every SNAP_EVERY checkpoints: a run resumes from the one before where it must,
       // replaying the few checkpoints between (tree versions share structure, but one
       // per checkpoint would still hold every checkpoint's changed paths at once).
-      if (this.keepSnaps && (i + 1) % SNAP_EVERY === 0) this.snaps[i + 1] = t;
+      if (owner && (i + 1) % SNAP_EVERY === 0) {
+        const b = i + 1;
+        const J = b > from ? this.convergedUpTo(b, t, P, c.z) : b;
+        for (let k = b / SNAP_EVERY - 1; k < J / SNAP_EVERY; k++) owner[k] = cur;
+        if (J > b) {
+          t = this.snaps[J];
+          i = J - 1;
+          hp = lowerBound(gs, cps[J - 1].z + 1);
+        } else this.snaps[b] = t;
+      }
     }
     if (this.slots) this.slots[(this.slot = cps.length)] = undefined;
     for (; hp < placed.length; hp++) {
       const txn = hiddenTxn(placed[hp].hd);
       if (txn) t = this.apply(t, txn, placed[hp].g, UNKNOWN_TIME).tree;
     }
+    cur.valid = cps.length;
+    if (owner) owner[Math.floor(cps.length / SNAP_EVERY)] = cur;
     this.snapP = P;
     this.snapValid = this.keepSnaps ? cps.length : 0;
     if (this.slots) {
@@ -282,6 +306,31 @@ export class Replay {
       this.completeP = P;
     }
     return null;
+  }
+
+  /**
+   * Where a run under P that reached state t at snapshot boundary b (after checkpoint
+   * b-1, at zxid z) may go on from: b itself, or a later boundary J when an earlier
+   * run R left its own snapshot at b in the same state (records and sessions) and
+   * placed the same hidden events from z up to J. Every txn's outcome, watch triggers
+   * included, is a function of the state it applies to, so this run would replay
+   * exactly what R did up to J: R's snapshots and recorded triggers there stand for
+   * its own. Candidates of the search mostly differ in events whose effect a later
+   * write overwrites, after which their replays agree with one already made.
+   */
+  private convergedUpTo(b: number, t: Tree, P: Placement, z: number): number {
+    const owner = this.segOwner;
+    const R = owner[b / SNAP_EVERY - 1];
+    if (R === undefined || R.valid < b + SNAP_EVERY) return b;
+    // The zxid of the first hidden event above z that P and R place differently.
+    let d = Infinity;
+    for (const [hid, g] of P) if (g > z && g < d && R.P.get(hid) !== g) d = g;
+    for (const [hid, g] of R.P) if (g > z && g < d && P.get(hid) !== g) d = g;
+    // Snapshot J holds the events at or below checkpoint J-1's zxid: J-1 < the first checkpoint at or above d.
+    const lim = Math.min(R.valid, d === Infinity ? Infinity : lowerBound(this.cpZ, d));
+    let J = b;
+    while (J + SNAP_EVERY <= lim && owner[J / SNAP_EVERY] === R) J += SNAP_EVERY;
+    return J > b && refSame(this.snaps[b], t) ? J : b;
   }
 
   /** Replay under P, reusing snapshots up to the first zxid where P differs from the last run's. */
@@ -319,6 +368,7 @@ export class Replay {
     // Every run records what fires watches, per checkpoint; when the last one reached
     // the end under the chosen placement, that is the final replay.
     this.slots = new Array(this.cps.length + 1);
+    this.segOwner = [];
     this.slotsValid = 0;
     for (;;) {
       const r = search(this, P, new Set<string>());

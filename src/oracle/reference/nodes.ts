@@ -132,3 +132,23 @@ function diffDir(path: string, a: Dir | undefined, b: Dir | undefined, f: (path:
   if (a?.node !== b?.node) f(path, a?.node, b?.node);
   childDiff(a?.kids ?? noChildren<Dir>(), b?.kids ?? noChildren<Dir>(), (name, x, y) => diffDir(childPath(path, name), x, y, f));
 }
+
+/**
+ * Whether two versions hold the same records at the same paths (records compared
+ * field by field by `same`): what two replays that reached one state along
+ * different txns share. Stops at the first difference; costs what differs.
+ */
+export function nodesSame(a: RefNodes, b: RefNodes, same: (x: RefNode, y: RefNode) => boolean): boolean {
+  return a.size === b.size && sameDir(a.root, b.root, same);
+}
+
+function sameDir(a: Dir, b: Dir, same: (x: RefNode, y: RefNode) => boolean): boolean {
+  if (a === b) return true;
+  if (a.node !== b.node && !same(a.node, b.node)) return false;
+  if (a.kids.size !== b.kids.size) return false;
+  let ok = true;
+  childDiff(a.kids, b.kids, (_name, x, y) => {
+    if (ok && (x === undefined || y === undefined || !sameDir(x, y, same))) ok = false;
+  });
+  return ok;
+}

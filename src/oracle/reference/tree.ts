@@ -9,7 +9,7 @@
 // a version per checkpoint to backtrack over).
 import type { Stat } from '../../../models/znode/stat.ts';
 import { childNames } from './children.ts';
-import { dirAt, nodesOfRoot, nodesPut, nodesRemove, type RefNodes } from './nodes.ts';
+import { dirAt, nodesOfRoot, nodesPut, nodesRemove, nodesSame, type RefNodes } from './nodes.ts';
 export type { Stat };
 
 /**
@@ -129,4 +129,34 @@ export function refEphemerals(t: RefTree, session: string): string[] {
 
 export function refPaths(t: RefTree): string[] {
   return [...t.nodes.keys()].sort();
+}
+
+function sameRecord(x: RefNode, y: RefNode): boolean {
+  return (
+    x.data === y.data &&
+    x.czxid === y.czxid &&
+    x.mzxid === y.mzxid &&
+    x.pzxid === y.pzxid &&
+    x.ctime === y.ctime &&
+    x.mtime === y.mtime &&
+    x.version === y.version &&
+    x.cversion === y.cversion &&
+    x.aversion === y.aversion &&
+    x.childCreates === y.childCreates &&
+    x.owner === y.owner
+  );
+}
+
+/**
+ * Whether two versions are the same state: the same records at the same paths and
+ * the same live sessions. Every txn's outcome is a function of that state, so two
+ * replays that reach it go on alike.
+ */
+export function refSame(a: RefTree, b: RefTree): boolean {
+  if (a === b) return true;
+  if (a.sessions !== b.sessions) {
+    if (a.sessions.size !== b.sessions.size) return false;
+    for (const s of a.sessions) if (!b.sessions.has(s)) return false;
+  }
+  return a.nodes === b.nodes || nodesSame(a.nodes, b.nodes, sameRecord);
 }
