@@ -46,6 +46,26 @@ describe('check on worker threads', () => {
   });
 });
 
+// --workers N starts its threads before the protocol is loaded (prestart.ts):
+// those no check takes are ended, whether the check needs fewer threads,
+// runs several models, or stops at bad input.
+describe('threads started ahead of the check', () => {
+  it('serve several models and more threads than runs, and the result does not change', () => {
+    const one = check(['all', '--runs', '3', '--seed', '2', '--workers', '1']);
+    const four = check(['all', '--runs', '3', '--seed', '2', '--workers', '4']);
+    expect(one.code).toBe(0);
+    expect(four.code).toBe(0);
+    expect(four.json.models.map((m: { digest: string }) => m.digest)).toEqual(one.json.models.map((m: { digest: string }) => m.digest));
+  });
+
+  it('are ended when the input is bad: exit 2, one line', () => {
+    const r = zoocheck(['check', 'paxos', '--runs', '100', '--workers', '3', '--only', 'NoSuchInvariant', '--out', join(tmp, 'traces')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/NoSuchInvariant/);
+  });
+});
+
 describe('shards', () => {
   it('merge into the digest of one unsharded check', () => {
     const whole = check(['paxos', '--runs', '900', '--seed', '4', '--workers', '1']);

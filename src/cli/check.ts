@@ -144,6 +144,9 @@ function printHuman(p: Protocol, rep: CheckReport, only: readonly string[] | und
     if (rep.shrunk) out.write(`  shrunk from ${rep.shrunk.from} to ${rep.shrunk.to} choices (${rep.shrunk.shrinks} shrinks)\n`);
     out.write(`  trace: ${rep.trace}\n  replay: npx zoocheck replay ${rep.trace}\n`);
   }
+  // Reach and coverage are counted over the sampled runs: with none (the
+  // exhaustive pass found the violation first) they would only print zeros.
+  if (rep.runs === 0) return;
   const reach = Object.entries(rep.reach).map(([k, v]) => `${k} ${((100 * v) / Math.max(1, rep.runs)).toFixed(0)}%`);
   if (reach.length) out.write(`  reached: ${reach.join(', ')}\n`);
   const cov = rep.coverage as { actions: Record<string, number>; messages: Record<string, number> } | null;

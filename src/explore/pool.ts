@@ -5,7 +5,6 @@
 // regenerated from its seed and shrunk here, so the result is the same
 // whatever the split.
 import { availableParallelism, loadavg } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import type { BaseConfig } from '../model.ts';
 import type { Protocol } from '../protocol.ts';
 import { runSchedule } from '../run.ts';
@@ -14,6 +13,7 @@ import { generateRun, runArb } from './arbitrary.ts';
 import { failureOf, firstPass, runCheck, type CheckOptions, type CheckResult, type Failure, type RunDigest } from './check.ts';
 import { cancelWorker, emptyShare, failureFound, runNextChunk, shardRuns, shareCells, type ShareResult, type ShareSpec } from './share.ts';
 import type { WorkerTask } from './worker.ts';
+import { startWorker, takePrestarted } from './prestart.ts';
 
 /**
  * The cores not already busy: every core less the 1-minute load average, at
@@ -53,10 +53,6 @@ export interface ParallelOptions extends CheckOptions {
   source?: ProtocolSource;
 }
 
-// Compiled (dist/): start the compiled worker. From TypeScript sources (vitest,
-// tsx): an entry that registers tsx first.
-const workerUrl = new URL(import.meta.url.endsWith('.ts') ? './worker-entry.mjs' : './worker.js', import.meta.url);
-
 /** Chunks small enough to balance the threads' shares at the end, large enough to cost nothing. */
 function chunkSize(runs: number, threads: number): number {
   return Math.max(1, Math.min(256, Math.ceil(runs / (threads * 32))));
@@ -81,9 +77,13 @@ export async function runCheckParallel<Cfg extends BaseConfig>(p: Protocol<any, 
   };
   const spawn = (j: number) => {
     const task: WorkerTask = { source, check, spec, cells, worker: j };
-    const w = new Worker(workerUrl, { workerData: task });
+    const early = takePrestarted(source.module);
+    const w = early?.worker ?? startWorker(source.module);
+    w.postMessage(task);
     let cancelled = false;
     const done = new Promise<WorkerDone | null>((resolve, reject) => {
+      if (early?.error) reject(early.error);
+      else if (early !== null && early.exit !== null) reject(new Error(`worker ${j} exited with code ${early.exit} before its task`));
       w.on('message', (m: { type: 'progress'; done: number; steps: number } | ({ type: 'done' } & WorkerDone)) => {
         if (m.type === 'progress') {
           progress[j + 1] = { done: m.done, steps: m.steps };

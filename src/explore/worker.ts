@@ -17,9 +17,12 @@ export interface WorkerTask {
   worker: number;
 }
 
-const task = workerData as WorkerTask;
-const loaded = (await import(task.source.module)) as { workerProtocol?: (arg: unknown) => Protocol | Promise<Protocol> };
-if (typeof loaded.workerProtocol !== 'function') throw new Error(`${task.source.module} does not export workerProtocol(arg)`);
+// The thread may start before its check is known (pool.ts, prestartWorkers):
+// it loads the protocol module meanwhile, then waits for its task.
+const { module } = workerData as { module: string };
+const loaded = (await import(module)) as { workerProtocol?: (arg: unknown) => Protocol | Promise<Protocol> };
+if (typeof loaded.workerProtocol !== 'function') throw new Error(`${module} does not export workerProtocol(arg)`);
+const task = await new Promise<WorkerTask>((resolve) => parentPort!.once('message', resolve));
 const p = await loaded.workerProtocol(task.source.arg);
 const acc = emptyShare(task.check.coverage ?? false);
 if (workerStarts(task.cells, task.worker)) {
