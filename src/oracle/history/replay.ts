@@ -38,7 +38,7 @@
 // search.ts and joint.ts (the placement search); this file keeps the checkpoints, the snapshots and
 // the replay loop.
 import { lowerBound } from '../../../models/znode/sset.ts';
-import type { Txn, WatchTrigger } from '../../../models/znode/tree.ts';
+import { parentOf, type Txn, type WatchTrigger } from '../../../models/znode/tree.ts';
 // Judged by the oracle's own specification of the tree (../reference), not the model's step code.
 import { refApply, refEmpty, refGet, refSame, type RefApplied as Applied, type RefTree as Tree } from '../reference/index.ts';
 import { isAclRefusal, readMatches, txnOf, UNKNOWN_TIME, writeMatches, writeTime, type Checkpoint, type Mismatch } from './compare.ts';
@@ -225,8 +225,31 @@ export class Replay {
   private apply(t: Tree, txn: Txn, zxid: number, time: number): Applied {
     const a = refApply(t, txn, { zxid, time });
     const slots = this.slots;
-    if (slots) for (const tr of a.triggers) if (this.watched.has(tr.path)) (slots[this.slot] ??= []).push(tr);
+    if (slots && a.tree !== t && this.mayFire(txn, a)) for (const tr of a.triggers) if (this.watched.has(tr.path)) (slots[this.slot] ??= []).push(tr);
     return a;
+  }
+
+  /**
+   * Whether txn's triggers can name a watched path: a trigger names a node the txn
+   * created, deleted or wrote, or that node's parent (changes.ts), so a txn whose
+   * nodes and parents nobody watched fires nothing the watch checks read, and its
+   * triggers are not computed.
+   */
+  private mayFire(txn: Txn, a: Applied): boolean {
+    const w = this.watched;
+    const near = (path: string) => w.has(path) || w.has(parentOf(path) ?? '/');
+    const res = a.result;
+    switch (txn.type) {
+      case 'create':
+        return res.ok && res.path !== undefined ? near(res.path) : true;
+      case 'delete':
+      case 'setData':
+        return near(txn.path);
+      case 'closeSession':
+        return res.ok && res.deleted !== undefined ? res.deleted.some(near) : true;
+      default:
+        return true;
+    }
   }
 
   /** Replay from checkpoint `from` (whose snapshot must be valid for P) to the end or the first mismatch. */

@@ -14,6 +14,26 @@ export interface RefApplied {
   readonly triggers: readonly WatchTrigger[];
 }
 
+/**
+ * A txn's outcome whose watch triggers are read off the trees before and after it
+ * when first asked for: a replay that keeps only some paths' triggers (check-history)
+ * does not pay for the rest.
+ */
+class Applied implements RefApplied {
+  private fired: readonly WatchTrigger[] | null = null;
+  constructor(
+    private readonly before: RefTree,
+    readonly tree: RefTree,
+    readonly result: TxnResult,
+    private readonly zxid: number,
+  ) {}
+
+  get triggers(): readonly WatchTrigger[] {
+    this.fired ??= changes(this.before, this.tree, this.zxid);
+    return this.fired;
+  }
+}
+
 /** The nodes ZooKeeper creates itself; no client may delete them. */
 const SYSTEM = new Set(['/', '/zookeeper', '/zookeeper/quota', '/zookeeper/config']);
 /** Its ACL is read-only for clients: writing it or creating under it is NOAUTH. */
@@ -147,7 +167,7 @@ function closeSession(t: RefTree, session: string, ctx: TxnCtx): RefApplied {
   sessions.delete(session);
   let tree: RefTree = { nodes: t.nodes, sessions };
   for (const p of doomed) tree = unlink(tree, p, ctx.zxid);
-  return { tree, result: { ok: true, type: 'closeSession', deleted: doomed }, triggers: changes(t, tree, ctx.zxid) };
+  return new Applied(t, tree, { ok: true, type: 'closeSession', deleted: doomed }, ctx.zxid);
 }
 
 function deleteContainer(t: RefTree, path: string, ctx: TxnCtx): Outcome {
@@ -174,7 +194,7 @@ export function refApply(t: RefTree, txn: Txn, ctx: TxnCtx): RefApplied {
     case 'deleteContainer': {
       const r = deleteContainer(t, txn.path, ctx);
       if (typeof r === 'string') return { tree: t, result: { ok: false, type: txn.type, code: r }, triggers: [] };
-      return { tree: r.tree, result: { ok: true, type: txn.type, path: txn.path }, triggers: changes(t, r.tree, ctx.zxid) };
+      return new Applied(t, r.tree, { ok: true, type: txn.type, path: txn.path }, ctx.zxid);
     }
     default: {
       const r = runOp(t, txn, txn.session, ctx);
@@ -186,7 +206,7 @@ export function refApply(t: RefTree, txn: Txn, ctx: TxnCtx): RefApplied {
           : res.type === 'setData'
             ? { ok: true, type: 'setData', path: txn.path, stat: res.stat }
             : { ok: true, type: txn.type, path: txn.path };
-      return { tree: r.tree, result, triggers: changes(t, r.tree, ctx.zxid) };
+      return new Applied(t, r.tree, result, ctx.zxid);
     }
   }
 }
