@@ -156,25 +156,28 @@ function withEvents(r: Replay, t0: Tree, evs: readonly { hd: Hidden; g: number }
  * Ways to change P so that the failing checkpoint may be explained, most promising
  * first: hidden events (at candidate zxids) chosen greedily by how much closer they
  * bring the model to the observation, then each single improving event, then moving
- * or dropping an already placed event that touches the same paths.
+ * or dropping an already placed event that touches the same paths. Made as the search
+ * asks for them, a kind at a time (most failures are explained by the first few): the
+ * state they are scored on is the one before the checkpoint when the run failed.
  */
-function options(r: Replay, fail: RunFail, P: Placement): Diff[] {
-  const c = r.cps[fail.idx];
-  const t0 = r.stateBefore(fail.idx);
+function options(r: Replay, fail: RunFail, P: Placement): Iterator<Diff> {
+  return optionsAt(r, r.cps[fail.idx], r.stateBefore(fail.idx), P);
+}
+
+function* optionsAt(r: Replay, c: Checkpoint, t0: Tree, P: Placement): Generator<Diff> {
   const obsZ = observedZ(r, c);
-  const out: Diff[] = [];
   const seen = new Set<string>();
   const usedBy = new Map<number, number>();
   for (const [hid, g] of P) usedBy.set(g, hid);
   // Q is P changed at a few events; only those changes need validating.
-  const push = (Q: Map<number, number | null>) => {
+  // The change Q makes, unless it is empty, already offered or breaks a constraint.
+  const take = (Q: Map<number, number | null>): Diff | null => {
     const d: Diff = [...Q].filter(([hid, g]) => (g === null ? P.has(hid) : P.get(hid) !== g));
-    if (d.length === 0) return;
+    if (d.length === 0) return null;
     const k = diffSig(d);
-    if (!seen.has(k) && validDiff(r, P, d, usedBy)) {
-      seen.add(k);
-      out.push(d);
-    }
+    if (seen.has(k) || !validDiff(r, P, d, usedBy)) return null;
+    seen.add(k);
+    return d;
   };
   const rel = relevant(r, c, t0);
   const takenP = new Set(P.values());
@@ -221,9 +224,15 @@ function options(r: Replay, fail: RunFail, P: Placement): Diff[] {
       if (chosen.length > 1) composites.push({ Q, s: cur });
     }
     composites.sort((a, b) => a.s - b.s);
-    for (const x of composites) push(x.Q);
+    for (const x of composites) {
+      const d = take(x.Q);
+      if (d) yield d;
+    }
   }
-  for (const x of singles) push(new Map([[x.hd.hid, x.g]]));
+  for (const x of singles) {
+    const d = take(new Map([[x.hd.hid, x.g]]));
+    if (d) yield d;
+  }
   // Pairs where neither helps alone (a delete and a re-create of the same node).
   if (singles.length === 0 || singles[0].s > 0) {
     const cpath = c.op.path ?? '';
@@ -274,7 +283,10 @@ function options(r: Replay, fail: RunFail, P: Placement): Diff[] {
       }
     }
     pairs.sort((a, b) => a.s - b.s);
-    for (const x of pairs.slice(0, 16)) push(x.Q);
+    for (const x of pairs.slice(0, 16)) {
+      const d = take(x.Q);
+      if (d) yield d;
+    }
     // The state just before the checkpoint cannot show an effect that a later recorded
     // txn overwrote (a delete and re-create before the last recorded change): such
     // pairs are tried unscored, a few, last.
@@ -290,12 +302,13 @@ function options(r: Replay, fail: RunFail, P: Placement): Diff[] {
         const g2s = [cands[j].find((g) => g !== g1), freeBelow(r, own[j], g1, takenP)];
         for (const g2 of new Set(g2s)) {
           if (g2 === undefined || unscored <= 0) continue;
-          push(
+          const d = take(
             new Map([
               [own[i].hid, g1],
               [own[j].hid, g2],
             ]),
           );
+          if (d) yield d;
           unscored--;
         }
       }
@@ -313,13 +326,15 @@ function options(r: Replay, fail: RunFail, P: Placement): Diff[] {
       const others = new Set(takenP);
       others.delete(z);
       const alt = candidates(r, od, { ...c, z: z, read: false }, [], new Set(others).add(z));
-      for (const g of alt.slice(0, 2))
-        push(
+      for (const g of alt.slice(0, 2)) {
+        const d = take(
           new Map([
             [hd.hid, z],
             [o, g],
           ]),
         );
+        if (d) yield d;
+      }
     }
   }
   // Swapping: a zxid the observation names is held by another placed event (two
@@ -330,12 +345,13 @@ function options(r: Replay, fail: RunFail, P: Placement): Diff[] {
     for (const z of obsZ) {
       const o = usedBy.get(z);
       if (o === undefined || o === hd.hid || z <= hd.lo || z >= hd.hi) continue;
-      push(
+      const d = take(
         new Map([
           [hd.hid, z],
           [o, mine],
         ]),
       );
+      if (d) yield d;
     }
   }
   // Moving or dropping what is already placed (effects a snapshot cannot undo cheaply).
@@ -344,24 +360,28 @@ function options(r: Replay, fail: RunFail, P: Placement): Diff[] {
     const others = new Set(takenP);
     others.delete(P.get(hd.hid)!);
     for (const g of candidates(r, hd, c, obsZ, others)) {
-      if (P.get(hd.hid) !== g) push(new Map([[hd.hid, g]]));
+      if (P.get(hd.hid) === g) continue;
+      const d = take(new Map([[hd.hid, g]]));
+      if (d) yield d;
     }
-    push(new Map([[hd.hid, null]]));
+    const dropped = take(new Map([[hd.hid, null]]));
+    if (dropped) yield dropped;
     // Exchanging: another indeterminate write in its place, at its zxid (an earlier
     // observation needed some write there, not necessarily this one: two sequential
     // creates' counts are equally explained by either of two lost creates).
     const g = P.get(hd.hid)!;
     for (const od of rel) {
-      if (od.kind === 'op' && od !== hd && !P.has(od.hid))
-        push(
+      if (od.kind === 'op' && od !== hd && !P.has(od.hid)) {
+        const d = take(
           new Map([
             [hd.hid, null],
             [od.hid, g],
           ]),
         );
+        if (d) yield d;
+      }
     }
   }
-  return out;
 }
 
 /**
@@ -377,8 +397,8 @@ export function search(r: Replay, P0: Placement, visited: Set<string>): { fail: 
   const joint = new Set<number>();
   interface Frame {
     base: Placement;
-    opts: Diff[];
-    next: number;
+    /** The changes still to try, in order. */
+    opts: Iterator<Diff>;
     idx: number;
     /** The exhaustive pass's frame: only an option that gets further is pursued. */
     joint: boolean;
@@ -389,17 +409,18 @@ export function search(r: Replay, P0: Placement, visited: Set<string>): { fail: 
      */
     fails?: Map<number, { affects: (hd: Hidden) => boolean; sigs: Set<string> }>;
   }
-  const frames: Frame[] = [{ base: P0, opts: options(r, res, P0), next: 0, idx: res.idx, joint: false }];
+  const frames: Frame[] = [{ base: P0, opts: options(r, res, P0), idx: res.idx, joint: false }];
   for (;;) {
     while (frames.length > 0) {
       if (r.steps > r.budget) return { ...best, searched: true };
       const F = frames[frames.length - 1];
-      if (F.next >= F.opts.length) {
+      const next = F.opts.next();
+      if (next.done) {
         frames.pop();
         continue;
       }
       const P = new Map(F.base);
-      const d = F.opts[F.next++];
+      const d = next.value;
       for (const [hid, g] of d) {
         if (g === null) P.delete(hid);
         else P.set(hid, g);
@@ -427,7 +448,7 @@ export function search(r: Replay, P0: Placement, visited: Set<string>): { fail: 
       let same = 0;
       for (const f of frames) if (f.idx === res.idx) same++;
       if (F.joint ? res.idx > F.idx : res.idx >= F.idx && same < 4) {
-        frames.push({ base: P, opts: options(r, res, P), next: 0, idx: res.idx, joint: false });
+        frames.push({ base: P, opts: options(r, res, P), idx: res.idx, joint: false });
         // Backtracking reaches over the last 64 decisions; older ones are kept as made.
         if (frames.length > 64) frames.shift();
       }
@@ -437,7 +458,13 @@ export function search(r: Replay, P0: Placement, visited: Set<string>): { fail: 
     if (joint.has(best.fail.idx)) return { ...best, searched: true };
     joint.add(best.fail.idx);
     const opts = jointChanges(r, best.fail, best.P, (c) => observedZ(r, c));
-    frames.push({ base: best.P, opts, next: 0, idx: best.fail.idx, joint: true, fails: new Map([[best.fail.idx, { affects: influencers(r, r.cps[best.fail.idx]), sigs: new Set(['']) }]]) });
+    frames.push({
+      base: best.P,
+      opts: opts[Symbol.iterator](),
+      idx: best.fail.idx,
+      joint: true,
+      fails: new Map([[best.fail.idx, { affects: influencers(r, r.cps[best.fail.idx]), sigs: new Set(['']) }]]),
+    });
   }
 }
 
