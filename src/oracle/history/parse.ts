@@ -10,7 +10,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { gunzipSync } from 'node:zlib';
 import { InputError } from '../../config.ts';
 import { LineError, parseLine, parseOutcome } from './schema.ts';
-import type { HistoryLine, OpLine } from './types.ts';
+import type { HistoryLine, OpLine, Stat } from './types.ts';
 
 function isBlank(s: string, from: number): boolean {
   for (let i = from; i < s.length; i++) {
@@ -74,24 +74,96 @@ function* fileLines(fd: number): Generator<[string, number, boolean]> {
 }
 
 /**
- * One copy of each repeated string of an op line (JSON.parse makes a new one per
- * occurrence): a 200,000-op history holds a few hundred distinct sessions, members
- * and paths, and some thousand child names its 40,000 listings repeat half a million
- * times; this is most of what keeps its lines under the memory goal.
+ * One copy of each repeated string and child list of the op lines (JSON.parse makes a
+ * new one per occurrence): a 200,000-op history holds a few hundred distinct
+ * sessions, members and paths, and some thousand child names its 40,000 listings
+ * repeat half a million times, mostly as the same few lists; this is most of what
+ * keeps its lines under the memory goal. Nothing changes a parsed line, so equal
+ * values can be one object.
  */
-function shareStrings(l: OpLine, intern: (s: string) => string): void {
+class Shared {
+  private readonly strings = new Map<string, string>();
+  private readonly lists = new Map<string, string[]>();
+
+  str(x: string): string {
+    const y = this.strings.get(x);
+    if (y !== undefined) return y;
+    this.strings.set(x, x);
+    return x;
+  }
+
+  list(xs: string[]): string[] {
+    for (let i = 0; i < xs.length; i++) xs[i] = this.str(xs[i]);
+    const k = JSON.stringify(xs);
+    const ys = this.lists.get(k);
+    if (ys !== undefined) return ys;
+    this.lists.set(k, xs);
+    return xs;
+  }
+}
+
+/** The args of the op types that carry nothing but a watch flag, or nothing: one object each. */
+const WATCH_ARGS = { true: { watch: true }, false: { watch: false } } as const;
+const NO_ARGS = {};
+
+/** A stat as one object of its eleven fields (the parser's copy holds most of them in a second, overflow object). */
+function compactStat(s: Stat, shared: Shared): Stat {
+  return {
+    czxid: s.czxid,
+    mzxid: s.mzxid,
+    pzxid: s.pzxid,
+    ctime: s.ctime,
+    mtime: s.mtime,
+    version: s.version,
+    cversion: s.cversion,
+    aversion: s.aversion,
+    ephemeralOwner: shared.str(s.ephemeralOwner),
+    dataLength: s.dataLength,
+    numChildren: s.numChildren,
+  };
+}
+
+function shareStrings(l: OpLine, shared: Shared): void {
+  const intern = (x: string) => shared.str(x);
   l.phase = intern(l.phase);
+  if (l.type === 'get' || l.type === 'exists' || l.type === 'children') l.args = WATCH_ARGS[l.args.watch ? 'true' : 'false'];
+  else if (l.type === 'sync' || l.type === 'close_session') l.args = NO_ARGS;
   if (l.session !== null) l.session = intern(l.session);
   if (l.server !== null) l.server = intern(l.server);
   if (l.path !== null) l.path = intern(l.path);
   const o = l.outcome;
   if (typeof o.server === 'string') o.server = intern(o.server);
   if (o.error !== undefined) o.error = intern(o.error);
-  if (o.stat) (o.stat as { ephemeralOwner: string }).ephemeralOwner = intern(o.stat.ephemeralOwner);
+  if (o.stat) o.stat = compactStat(o.stat, shared);
   if (o.created_path !== undefined) o.created_path = intern(o.created_path);
   // A listing repeats its siblings' names, and a read repeats the value some write wrote.
   if (typeof o.value === 'string') o.value = intern(o.value);
-  if (o.children) for (let i = 0; i < o.children.length; i++) (o.children as string[])[i] = intern(o.children[i]);
+  if (o.children) o.children = shared.list(o.children);
+}
+
+/**
+ * Op id -> index of its line. Recorders number ops 0, 1, 2...: those ids index an
+ * array (a Map of 200,000 entries, grown by copying, was the largest thing the parse
+ * left behind besides the lines); any other id goes to a Map.
+ */
+class OpIndex {
+  private readonly dense: number[] = [];
+  private readonly sparse = new Map<number, number>();
+  size = 0;
+
+  get(id: number): number | undefined {
+    return id < this.dense.length ? this.dense[id] : this.sparse.get(id);
+  }
+
+  has(id: number): boolean {
+    return this.get(id) !== undefined;
+  }
+
+  set(id: number, at: number): void {
+    if (id === this.dense.length && this.sparse.size === 0) this.dense.push(at);
+    else this.sparse.set(id, at);
+    this.size++;
+  }
 }
 
 /**
@@ -106,14 +178,8 @@ function parseLines(source: Iterable<[string, number, boolean]>, fileName: strin
   const out: HistoryLine[] = [];
   const lineNos: number[] = [];
   /** Each op id's index in `out` (its line number is lineNos at the same index). */
-  const opAt = new Map<number, number>();
-  const strings = new Map<string, string>();
-  const intern = (x: string): string => {
-    const y = strings.get(x);
-    if (y !== undefined) return y;
-    strings.set(x, x);
-    return x;
-  };
+  const opAt = new OpIndex();
+  const shared = new Shared();
   let root = '/';
   const fail = (lineNo: number, msg: string): never => {
     throw new InputError(`${fileName}:${lineNo}: ${msg}`);
@@ -133,7 +199,7 @@ function parseLines(source: Iterable<[string, number, boolean]>, fileName: strin
       if (e instanceof LineError) fail(lineNo, e.message);
       throw e;
     }
-    if (line!.kind === 'op') shareStrings(line!, intern);
+    if (line!.kind === 'op') shareStrings(line!, shared);
     if (out.length === 0 && line!.kind !== 'meta') {
       fail(lineNo, `kind: the first line must be kind "meta", got "${line!.kind}"`);
     }
