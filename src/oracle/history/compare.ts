@@ -17,6 +17,19 @@ export interface Checkpoint {
   op: POp;
 }
 
+/** A definite write or read of the history as a checkpoint: its zxid and kind read off the op (one is held per op). */
+export class OpCheckpoint implements Checkpoint {
+  constructor(readonly op: POp) {}
+
+  get z(): number {
+    return this.op.zxid;
+  }
+
+  get read(): boolean {
+    return !this.op.write;
+  }
+}
+
 /**
  * How far a created name is from the observed one: for sequential names, how many
  * parent cversion steps apart (each hidden create or delete under the parent is one,

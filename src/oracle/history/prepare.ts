@@ -3,21 +3,76 @@
 // tells us exactly where the op took effect (history-format.md, "late").
 import type { HistoryLine, MetaLine, NemesisLine, OpLine, OpType, Outcome, SessionLine, WatchLine } from './types.ts';
 
-export interface POp {
-  id: number;
-  line: OpLine;
+const DEFINITE = 1;
+const WRITE = 2;
+const LATE = 4;
+
+/**
+ * One op as the checks read it: its line, and what a late reply or the session it
+ * was sent on changes. Whatever the line says is read from it rather than copied
+ * (200,000 of these are held through a check).
+ */
+export class POp {
+  /** The session its request went to (an op invoked while connecting: the next one). */
   session: string | null;
-  type: OpType;
-  path: string | null;
-  tInvoke: number;
-  /** Time the (possibly late) reply arrived; for info ops the time the client gave up. */
-  tComplete: number;
-  outcome: Outcome;
-  /** ok or error with a zxid: the op's position in zxid order is known. */
-  definite: boolean;
+  /** ok or error with a zxid: its txn (write) or serving member's (read) zxid; else NaN. */
   zxid: number;
-  write: boolean;
-  late: boolean;
+  private flags: number;
+  /** When a late reply arrived, if one did. */
+  private lateAt: number | undefined = undefined;
+
+  constructor(
+    public line: OpLine,
+    public outcome: Outcome,
+  ) {
+    this.session = line.session;
+    const definite = isDefinite(outcome);
+    this.zxid = definite ? (outcome.zxid as number) : NaN;
+    this.flags = (definite ? DEFINITE : 0) | (WRITES.has(line.type) ? WRITE : 0);
+  }
+
+  get id(): number {
+    return this.line.id;
+  }
+
+  get type(): OpType {
+    return this.line.type;
+  }
+
+  get path(): string | null {
+    return this.line.path;
+  }
+
+  get tInvoke(): number {
+    return this.line.t_invoke;
+  }
+
+  /** Time the (possibly late) reply arrived; for info ops the time the client gave up. */
+  get tComplete(): number {
+    return this.lateAt ?? this.line.t_complete;
+  }
+
+  /** ok or error with a zxid: the op's position in zxid order is known. */
+  get definite(): boolean {
+    return (this.flags & DEFINITE) !== 0;
+  }
+
+  get write(): boolean {
+    return (this.flags & WRITE) !== 0;
+  }
+
+  /** Answered by a late reply (history-format.md, "late"): definite since. */
+  get late(): boolean {
+    return (this.flags & LATE) !== 0;
+  }
+
+  /** The late reply `outcome` (definite) that arrived at time t. */
+  answerLate(outcome: Outcome, t: number): void {
+    this.outcome = outcome;
+    this.zxid = outcome.zxid as number;
+    this.lateAt = t;
+    this.flags |= DEFINITE | LATE;
+  }
 }
 
 export interface Prepared {
@@ -110,22 +165,7 @@ export function prepare(lines: readonly HistoryLine[]): Prepared {
         meta ??= l;
         break;
       case 'op': {
-        const definite = isDefinite(l.outcome);
-        const p: POp = {
-          id: l.id,
-          line: l,
-          session: l.session,
-          type: l.type,
-          path: l.path,
-          tInvoke: l.t_invoke,
-          tComplete: l.t_complete,
-          outcome: l.outcome,
-          definite,
-          zxid: definite ? (l.outcome.zxid as number) : NaN,
-          write: WRITES.has(l.type),
-          late: false,
-        };
-        ops.push(p);
+        ops.push(new POp(l, l.outcome));
         break;
       }
       case 'watch':
@@ -149,11 +189,7 @@ export function prepare(lines: readonly HistoryLine[]): Prepared {
   for (const [id, r] of late) {
     const p = byId.get(id);
     if (!p || p.definite) continue;
-    p.outcome = r.outcome;
-    p.definite = true;
-    p.zxid = r.outcome.zxid as number;
-    p.tComplete = r.t;
-    p.late = true;
+    p.answerLate(r.outcome, r.t);
     // A watch the late reply set is judged like any other registration.
     if (r.watch && !p.line.watch_registered) p.line = { ...p.line, watch_registered: r.watch };
   }

@@ -41,7 +41,7 @@ import { lowerBound } from '../../../models/znode/sset.ts';
 import { parentOf, type Txn, type WatchTrigger } from '../../../models/znode/tree.ts';
 // Judged by the oracle's own specification of the tree (../reference), not the model's step code.
 import { refApply, refEmpty, refGet, refSame, type RefApplied as Applied, type RefTree as Tree } from '../reference/index.ts';
-import { isAclRefusal, readMatches, txnOf, UNKNOWN_TIME, writeMatches, writeTime, type Checkpoint, type Mismatch } from './compare.ts';
+import { isAclRefusal, OpCheckpoint, readMatches, txnOf, UNKNOWN_TIME, writeMatches, writeTime, type Checkpoint, type Mismatch } from './compare.ts';
 import { checkRead, checkWrite } from './explain.ts';
 import { buildHidden, hiddenTxn, valid, type Hidden, type Placement } from './hidden.ts';
 import type { POp, Prepared } from './prepare.ts';
@@ -172,10 +172,10 @@ export class Replay {
     for (const p of ops) {
       if (!p.definite || p.session === null) continue;
       if (p.write) {
-        this.cps.push({ z: p.zxid, read: false, op: p });
+        this.cps.push(new OpCheckpoint(p));
         if (p.type === 'close_session' && !this.closedAt.has(p.session)) this.closedAt.set(p.session, p.zxid);
       } else if (p.type === 'get' || p.type === 'exists' || p.type === 'children') {
-        this.cps.push({ z: p.zxid, read: true, op: p });
+        this.cps.push(new OpCheckpoint(p));
       }
     }
     // zxid, then writes before reads at the same zxid (a read at Z sees txn Z).
