@@ -2,7 +2,7 @@
 // per-session FIFO, monotonic reads / read-your-writes, and sync freshness.
 // Each is one pass over the ops (plus a sort), so they stay linear-ish at any size.
 import { leaderChangeWindows, type POp, type Prepared } from './prepare.ts';
-import { afterReply, NOTHING_SEEN, sessionOrderBroken } from '../guarantees.ts';
+import { afterReply, NOTHING_SEEN, sessionOrderBroken, type SessionSeen } from '../guarantees.ts';
 import type { Violation } from './types.ts';
 
 export function hex(z: number): string {
@@ -66,8 +66,7 @@ export function leadership(h: Prepared): MayLead {
  * Reads are not constrained here: they may be served by a lagging member.
  */
 export function checkRealTime(ops: readonly POp[], mayLead: MayLead, out: Violation[]): void {
-  const done = ops.filter((p) => p.definite);
-  const byComplete = [...done].sort((a, b) => a.tComplete - b.tComplete);
+  const byComplete = ops.filter((p) => p.definite).sort((a, b) => a.tComplete - b.tComplete);
   let k = 0;
   let maxZ = -Infinity;
   let maxOp: POp | undefined;
@@ -118,6 +117,16 @@ export function checkRealTime(ops: readonly POp[], mayLead: MayLead, out: Violat
  * report the same zxid cannot both be right.
  */
 export function checkDistinctZxids(ops: readonly POp[], out: Violation[]): void {
+  // Sorted, the zxids show a repeat next to each other; only then are the ops named.
+  let n = 0;
+  for (const p of ops) if (p.write && p.definite) n++;
+  const zs = new Float64Array(n);
+  n = 0;
+  for (const p of ops) if (p.write && p.definite) zs[n++] = p.zxid;
+  zs.sort();
+  let repeated = false;
+  for (let i = 1; i < n && !repeated; i++) repeated = zs[i] === zs[i - 1];
+  if (!repeated) return;
   const seen = new Map<number, POp>();
   for (const p of ops) {
     if (!p.write || !p.definite) continue;
@@ -142,55 +151,63 @@ export function checkDistinctZxids(ops: readonly POp[], out: Violation[]): void 
  *   and always includes the session's own earlier writes (read-your-writes).
  */
 export function checkSessions(ops: readonly POp[], out: Violation[]): void {
-  const bySession = new Map<string, POp[]>();
+  // One pass: ops are already in invocation order (prepare sorts by t_invoke, then
+  // id), and so is each session's part of them.
+  const sessions = new Map<string, SessionState>();
   for (const p of ops) {
     if (!p.definite || p.session === null) continue;
-    let xs = bySession.get(p.session);
-    if (!xs) bySession.set(p.session, (xs = []));
-    xs.push(p);
-  }
-  for (const xs of bySession.values()) {
-    // ops are already in invocation order (prepare sorts by t_invoke, then id).
-    let view = NOTHING_SEEN;
-    let seen: POp | undefined; // the op whose reply carried the highest zxid so far
-    let wrote: POp | undefined; // the session's own write with the highest zxid
-    let answered: POp | undefined; // latest reply so far
-    for (const p of xs) {
-      const broken = sessionOrderBroken(view, p.write, p.zxid);
-      if (broken === 'session-fifo' && seen) {
+    let s = sessions.get(p.session);
+    if (!s) sessions.set(p.session, (s = { view: NOTHING_SEEN, seen: undefined, wrote: undefined, answered: undefined }));
+    let { view, seen, wrote, answered } = s;
+    const broken = sessionOrderBroken(view, p.write, p.zxid);
+    if (broken === 'session-fifo' && seen) {
+      out.push({
+        guarantee: 'session-fifo',
+        ops: [p.id, seen.id],
+        message: `${opDesc(p)} was issued after ${opDesc(seen)} in the same session, so it must take effect ` + `after it: expected a zxid > ${hex(seen.zxid)}, observed ${hex(p.zxid)}.`,
+      });
+    } else if (broken === 'read-your-writes' && wrote) {
+      out.push({
+        guarantee: 'read-your-writes',
+        ops: [p.id, wrote.id],
+        message: `${opDesc(p)} was served at zxid ${hex(p.zxid)}, older than the session's own earlier write ` + `${opDesc(wrote)} at ${hex(wrote.zxid)}.`,
+      });
+    } else if (broken === 'monotonic-reads' && seen) {
+      out.push({
+        guarantee: 'monotonic-reads',
+        ops: [p.id, seen.id],
+        message: `${opDesc(p)} was served at zxid ${hex(p.zxid)}, older than zxid ${hex(seen.zxid)} ` + `the session had already seen in ${opDesc(seen)}.`,
+      });
+    }
+    // Late replies and close_session (whose completion waits for the connection to
+    // close) carry no reliable reply time.
+    if (!p.late && p.type !== 'close_session') {
+      if (answered && p.tComplete < answered.tComplete) {
         out.push({
           guarantee: 'session-fifo',
-          ops: [p.id, seen.id],
-          message: `${opDesc(p)} was issued after ${opDesc(seen)} in the same session, so it must take effect ` + `after it: expected a zxid > ${hex(seen.zxid)}, observed ${hex(p.zxid)}.`,
-        });
-      } else if (broken === 'read-your-writes' && wrote) {
-        out.push({
-          guarantee: 'read-your-writes',
-          ops: [p.id, wrote.id],
-          message: `${opDesc(p)} was served at zxid ${hex(p.zxid)}, older than the session's own earlier write ` + `${opDesc(wrote)} at ${hex(wrote.zxid)}.`,
-        });
-      } else if (broken === 'monotonic-reads' && seen) {
-        out.push({
-          guarantee: 'monotonic-reads',
-          ops: [p.id, seen.id],
-          message: `${opDesc(p)} was served at zxid ${hex(p.zxid)}, older than zxid ${hex(seen.zxid)} ` + `the session had already seen in ${opDesc(seen)}.`,
+          ops: [p.id, answered.id],
+          message: `${opDesc(p)} was issued after ${opDesc(answered)} in the same session but answered before it ` + `(t_complete ${p.tComplete} < ${answered.tComplete}).`,
         });
       }
-      // Late replies and close_session (whose completion waits for the connection to
-      // close) carry no reliable reply time.
-      if (!p.late && p.type !== 'close_session') {
-        if (answered && p.tComplete < answered.tComplete) {
-          out.push({
-            guarantee: 'session-fifo',
-            ops: [p.id, answered.id],
-            message: `${opDesc(p)} was issued after ${opDesc(answered)} in the same session but answered before it ` + `(t_complete ${p.tComplete} < ${answered.tComplete}).`,
-          });
-        }
-        if (!answered || p.tComplete > answered.tComplete) answered = p;
-      }
-      if (!seen || p.zxid > seen.zxid) seen = p;
-      if (p.write && (!wrote || p.zxid > wrote.zxid)) wrote = p;
-      view = afterReply(view, p.write, p.zxid);
+      if (!answered || p.tComplete > answered.tComplete) answered = p;
     }
+    if (!seen || p.zxid > seen.zxid) seen = p;
+    if (p.write && (!wrote || p.zxid > wrote.zxid)) wrote = p;
+    view = afterReply(view, p.write, p.zxid);
+    s.view = view;
+    s.seen = seen;
+    s.wrote = wrote;
+    s.answered = answered;
   }
+}
+
+/** What a session's replies so far showed (checkSessions). */
+interface SessionState {
+  view: SessionSeen;
+  /** The op whose reply carried the highest zxid so far. */
+  seen: POp | undefined;
+  /** The session's own write with the highest zxid. */
+  wrote: POp | undefined;
+  /** The latest reply so far. */
+  answered: POp | undefined;
 }

@@ -24,11 +24,16 @@ interface PathChanges {
 }
 
 function upperBound(xs: readonly number[], x: number): number {
+  return upperBoundBy(xs, x, (v) => v);
+}
+
+/** The first index of xs (ascending by key) whose key exceeds x. */
+function upperBoundBy<T>(xs: readonly T[], x: number, key: (v: T) => number): number {
   let lo = 0;
   let hi = xs.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (xs[mid] <= x) lo = mid + 1;
+    if (key(xs[mid]) <= x) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -136,7 +141,8 @@ export function checkWatches(h: Prepared, triggers: readonly WatchTrigger[], unc
     }
   }
   // Replies per session by arrival time, with the running maximum of their zxids.
-  const replies = new Map<string, { t: number[]; maxZ: number[]; maxOp: POp[] }>();
+  // (ops: the session's replies by arrival; maxOp[i]: the one with the highest zxid among ops[0..i]).
+  const replies = new Map<string, { ops: POp[]; maxOp: POp[] }>();
   // Only sessions that received an event need their replies and connections indexed.
   const notified = new Set<string>();
   for (const p of h.ops) if (p.session !== null && (p.line.watch_events?.length ?? 0) > 0) notified.add(p.session);
@@ -151,15 +157,13 @@ export function checkWatches(h: Prepared, triggers: readonly WatchTrigger[], unc
     }
     for (const [s, xs] of bySession) {
       xs.sort((a, b) => a.tComplete - b.tComplete);
-      const r = { t: [] as number[], maxZ: [] as number[], maxOp: [] as POp[] };
+      const maxOp: POp[] = [];
       let best: POp | null = null;
       for (const p of xs) {
         if (!best || p.zxid > best.zxid) best = p;
-        r.t.push(p.tComplete);
-        r.maxZ.push(best.zxid);
-        r.maxOp.push(best);
+        maxOp.push(best);
       }
-      replies.set(s, r);
+      replies.set(s, { ops: xs, maxOp });
     }
   }
   const moves = connectionChanges(h, notified);
@@ -172,9 +176,14 @@ export function checkWatches(h: Prepared, triggers: readonly WatchTrigger[], unc
   const mayHide = (path: string, after: number, before: number) =>
     uncertain.some((hd) => hd.hi > after + 1 && hd.lo < before && (hd.touches.has(path) || [...hd.touches].some((x) => parentOf(x) === path)));
   const fired = new Map<string, { t: number; z: number; op: number }[]>();
-  // The recorded write at each zxid (hidden events have no time to compare with).
-  const writeAt = new Map<number, POp>();
-  for (const p of h.ops) if (p.write && p.definite) writeAt.set(p.zxid, p);
+  // The recorded write at each zxid (hidden events have no time to compare with; of
+  // two writes reporting one zxid, the later line), found in the writes by zxid.
+  let writes: POp[] | null = null;
+  const writeAt = (z: number): POp | undefined => {
+    writes ??= h.ops.filter((p) => p.write && p.definite).sort((a, b) => a.zxid - b.zxid);
+    const k = upperBoundBy(writes, z, (p) => p.zxid);
+    return k > 0 && writes[k - 1].zxid === z ? writes[k - 1] : undefined;
+  };
 
   for (const r of h.ops) {
     const kind = r.line.watch_registered;
@@ -234,7 +243,7 @@ export function checkWatches(h: Prepared, triggers: readonly WatchTrigger[], unc
       continue;
     }
     // Nor before the write that fired it was invoked.
-    const cause = moved === null && Ftype !== null ? writeAt.get(F) : undefined;
+    const cause = moved === null && Ftype !== null ? writeAt(F) : undefined;
     if (cause && e.t < cause.tInvoke) {
       out.push({
         guarantee: 'watch-cause',
@@ -245,8 +254,8 @@ export function checkWatches(h: Prepared, triggers: readonly WatchTrigger[], unc
     }
     const rs = replies.get(r.session);
     if (rs && Ftype !== null) {
-      const k = upperBound(rs.t, Math.min(e.t, moved ?? Infinity) - 1); // replies strictly before the event (and the move)
-      if (k > 0 && replyReflectsChange(rs.maxZ[k - 1], F)) {
+      const k = upperBoundBy(rs.ops, Math.min(e.t, moved ?? Infinity) - 1, (p) => p.tComplete); // replies strictly before the event (and the move)
+      if (k > 0 && replyReflectsChange(rs.maxOp[k - 1].zxid, F)) {
         const q = rs.maxOp[k - 1];
         out.push({
           guarantee: 'watch-before-data',
