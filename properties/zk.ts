@@ -572,6 +572,24 @@ const liveness: Liveness<W>[] = [
       return null;
     },
   },
+  {
+    // FinalRequestProcessor, applying a closeSession, closes that session's
+    // connection on the server (the client reconnects and is told it expired).
+    name: 'ExpiryNotified',
+    description: 'at the end of the fair suffix, no client still believes itself connected, through a server in good standing, in a session whose closeSession is committed',
+    check(w) {
+      const n = w.nodes.length;
+      for (let i = 0; i < n; i++) {
+        const s = w.nodes[i];
+        if (s === null || s.kind !== 'client' || s.phase !== 'connected' || !healthy(w, s.server, w.ghost.voters)) continue;
+        const c = i - (n - (w.nodes[s.server] as ServerState).conns.length);
+        const sid = sessionId(c, s.g);
+        const closed = w.ghost.closed.find((x) => x.sid === sid);
+        if (closed !== undefined) return `client node ${i} still believes it is connected in session ${sid}, closed at ${fmtZxid(closed.z)}, at step ${w.step}`;
+      }
+      return null;
+    },
+  },
 ];
 
 const has = (f: number) => (w: W) => (w.ghost.flags & f) !== 0;

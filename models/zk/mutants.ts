@@ -14,6 +14,7 @@ export interface ZkVariant {
   noLastZxidCheck: boolean;
   watchAfterReply: boolean;
   noSessionMoved: boolean;
+  expiryUntold: boolean;
 }
 
 interface ZkMutant extends Mutant {
@@ -31,6 +32,11 @@ const MUTANTS: ZkMutant[] = [
     name: 'no-session-moved',
     flips: 'noSessionMoved',
     description: "the leader drops PrepRequestProcessor's session owner check: a write left behind on a client's old server still applies after the session moved",
+  },
+  {
+    name: 'expiry-untold',
+    flips: 'expiryUntold',
+    description: 'a server that applies the closeSession of a session connected to it from elsewhere (an expiry) keeps the connection open and tells the client nothing',
   },
 ];
 
@@ -53,6 +59,7 @@ export function zkVariant(cfg: ZkConfig): ZkVariant {
     noLastZxidCheck: false,
     watchAfterReply: false,
     noSessionMoved: false,
+    expiryUntold: false,
   };
   const m = MUTANTS.find((x) => x.name === cfg.mutant);
   if (m !== undefined) out[m.flips] = true;

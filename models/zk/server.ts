@@ -173,7 +173,7 @@ function applyOne(s: ServerState, txn: Txn, id: NodeId, cfg: ZkConfig, fx: ZkFx)
     // The server closes the connection after answering closeSession.
     return closes ? dropConn(out, p.c, false, fx) : out;
   }
-  if (closes) {
+  if (closes && !zkVariant(cfg).expiryUntold) {
     // Expired (or closed from elsewhere) while connected here: the client is told, the connection closed.
     fx.to(clientNode(p.c, cfg), { t: 'expired', a: conn.a });
     return dropConn(out, p.c, false, fx);

@@ -133,12 +133,12 @@ function printHuman(p: Protocol, rep: CheckReport, only: readonly string[] | und
   if (rep.violations === 0) {
     const checked = (n: string) => only === undefined || only.includes(n);
     const liveness = p.liveness.map((l) => l.name).filter(checked);
-    const live = liveness.length > 0 ? `; liveness ${liveness.join(', ')}` : '';
     const safety = p
       .invariants(p.defaultConfig(null))
       .map((i) => i.name)
       .filter(checked);
-    out.write(`  ${pc.green('held')}: ${safety.join(', ')}${live}\n`);
+    const held = [safety.join(', '), liveness.length > 0 ? `liveness ${liveness.join(', ')}` : ''].filter((x) => x !== '');
+    out.write(`  ${pc.green('held')}: ${held.join('; ')}\n`);
   } else {
     out.write(`  ${pc.red('VIOLATION')} ${pc.bold(rep.invariant!)} at step ${rep.step}: ${rep.message}\n`);
     if (rep.shrunk) out.write(`  shrunk from ${rep.shrunk.from} to ${rep.shrunk.to} choices (${rep.shrunk.shrinks} shrinks)\n`);
