@@ -43,16 +43,23 @@ export function buildHidden(r: Replay): void {
   for (const s of ephemeralOwners) if (!r.closedAt.has(s)) any = true;
   if (!any) return;
   // Real time: a hidden op takes effect after it was invoked, so after every zxid
-  // some client had already received.
-  const done = ops.filter((p) => p.definite).sort((a, b) => a.tComplete - b.tComplete);
-  const doneT = done.map((p) => p.tComplete);
-  const prefMax: number[] = [];
-  let m = -1;
-  for (const p of done) prefMax.push((m = Math.max(m, p.zxid)));
-  const committedBefore = (t: number) => {
-    const k = lowerBound(doneT, t);
-    return k === 0 ? -1 : prefMax[k - 1];
-  };
+  // some client had already received. Asked only at the invocations of indeterminate
+  // writes: each reply raises the answer at the first of them after it arrived, and a
+  // running maximum carries it to the later ones (one pass, no sort of the replies).
+  const asks = ops
+    .filter((p) => p.session !== null && !p.definite && p.write && p.type !== 'close_session')
+    .map((p) => p.tInvoke)
+    .sort((a, b) => a - b);
+  const seenBy = new Array<number>(asks.length).fill(-1);
+  for (const p of ops) {
+    if (!p.definite) continue;
+    let k = lowerBound(asks, p.tComplete);
+    while (k < asks.length && asks[k] === p.tComplete) k++;
+    if (k < asks.length && p.zxid > seenBy[k]) seenBy[k] = p.zxid;
+  }
+  for (let i = 1; i < seenBy.length; i++) seenBy[i] = Math.max(seenBy[i], seenBy[i - 1]);
+  /** The largest zxid a reply that arrived before t (one of asks) carried, or -1. */
+  const committedBefore = (t: number) => seenBy[lowerBound(asks, t)];
   const bySession = new Map<string, POp[]>();
   for (const p of ops) {
     if (p.session === null) continue;

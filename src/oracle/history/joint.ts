@@ -46,7 +46,7 @@ const splitCache = new WeakMap<Replay, number[]>();
 function splits(r: Replay, observed: (c: Checkpoint) => number[]): number[] {
   let xs = splitCache.get(r);
   if (!xs) {
-    const s = new Set<number>(r.knownZ);
+    const s = new Set<number>(r.knownZ.sorted);
     for (const c of r.cps) for (const z of observed(c)) s.add(z);
     for (const z of r.reserved) s.add(z);
     xs = [...s].sort((a, b) => a - b);

@@ -45,7 +45,7 @@ import { isAclRefusal, OpCheckpoint, readMatches, txnOf, UNKNOWN_TIME, writeMatc
 import { checkRead, checkWrite } from './explain.ts';
 import { buildHidden, hiddenTxn, valid, type Hidden, type Placement } from './hidden.ts';
 import type { POp, Prepared } from './prepare.ts';
-import { observedZ, search } from './search.ts';
+import { search } from './search.ts';
 import type { Violation } from './types.ts';
 
 export interface ReplayOutcome {
@@ -79,32 +79,19 @@ export class Replay {
   readonly cps: Checkpoint[] = [];
   readonly cpZ: number[] = [];
   readonly hidden: Hidden[] = [];
-  private known: Set<number> | null = null;
+  private known: KnownZxids | null = null;
   /** zxids of recorded (definite) writes: a hidden event cannot take one of them (built when first searched). */
-  get knownZ(): ReadonlySet<number> {
-    if (!this.known) {
-      this.known = new Set<number>();
-      for (const c of this.cps) if (!c.read) this.known.add(c.z);
-    }
+  get knownZ(): KnownZxids {
+    this.known ??= new KnownZxids(this.cps);
     return this.known;
   }
-  /** The known zxids ascending, and for each the first of the run of consecutive known zxids it ends. */
-  private knownRuns: { z: number[]; runFrom: number[] } | null = null;
   /**
    * The largest zxid <= z that is not a recorded write's (z itself if it is free of
    * them): the search's downward scans for a free zxid skip a run of known ones in
    * one step, where every zxid of a dense history is a recorded write's.
    */
   unknownAtOrBelow(z: number): number {
-    if (!this.knownRuns) {
-      const zs = [...this.knownZ].sort((a, b) => a - b);
-      const runFrom: number[] = [];
-      for (let i = 0; i < zs.length; i++) runFrom.push(i > 0 && zs[i - 1] === zs[i] - 1 ? runFrom[i - 1] : i);
-      this.knownRuns = { z: zs, runFrom };
-    }
-    const { z: zs, runFrom } = this.knownRuns;
-    const i = lowerBound(zs, z);
-    return i < zs.length && zs[i] === z ? zs[runFrom[i]] - 1 : z;
+    return this.knownZ.freeAtOrBelow(z);
   }
   private okWrites: Map<string, POp[]> | null = null;
   /** The definite successful creates (by created path) and deletes of `path`, in history order (indexed when first asked: only explanations ask). */
@@ -413,8 +400,24 @@ export class Replay {
     const triggers: WatchTrigger[] = [];
     for (let i = 0; i <= upto; i++) for (const tr of this.slots[i] ?? []) triggers.push(tr);
     this.slots = null;
+    // The placed zxids some observation names (observedZ: a stat's zxids, a read's own;
+    // a placed zxid is never a recorded write's).
+    const placedAt = new Set(P.values());
     const named = new Set<number>();
-    if (this.hidden.length > 0) for (const c of this.cps) for (const z of observedZ(this, c)) named.add(z);
+    if (placedAt.size > 0) {
+      const note = (z: number) => {
+        if (placedAt.has(z)) named.add(z);
+      };
+      for (const c of this.cps) {
+        const st = c.op.outcome.stat;
+        if (st) {
+          note(st.czxid);
+          note(st.mzxid);
+          note(st.pzxid);
+        }
+        if (c.read) note(c.z);
+      }
+    }
     const uncertain = this.hidden.filter((hd) => {
       const g = P.get(hd.hid);
       return g === undefined || !named.has(g);
@@ -427,4 +430,32 @@ function samePlacement(a: Placement, b: Placement): boolean {
   if (a.size !== b.size) return false;
   for (const [hid, g] of a) if (b.get(hid) !== g) return false;
   return true;
+}
+
+/**
+ * The zxids of recorded writes, ascending (read off the checkpoints, which are in
+ * zxid order): a binary search answers whether one is taken, and for each the first
+ * of the run of consecutive taken zxids it ends lets a downward scan skip the run.
+ */
+export class KnownZxids {
+  readonly sorted: number[] = [];
+  private readonly runFrom: number[] = [];
+
+  constructor(cps: readonly Checkpoint[]) {
+    const zs = this.sorted;
+    for (const c of cps) if (!c.read && (zs.length === 0 || zs[zs.length - 1] !== c.z)) zs.push(c.z);
+    for (let i = 0; i < zs.length; i++) this.runFrom.push(i > 0 && zs[i - 1] === zs[i] - 1 ? this.runFrom[i - 1] : i);
+  }
+
+  has(z: number): boolean {
+    const i = lowerBound(this.sorted, z);
+    return i < this.sorted.length && this.sorted[i] === z;
+  }
+
+  /** The largest zxid <= z that is not taken. */
+  freeAtOrBelow(z: number): number {
+    const zs = this.sorted;
+    const i = lowerBound(zs, z);
+    return i < zs.length && zs[i] === z ? zs[this.runFrom[i]] - 1 : z;
+  }
 }

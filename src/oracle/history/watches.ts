@@ -173,8 +173,21 @@ export function checkWatches(h: Prepared, triggers: readonly WatchTrigger[], unc
     for (const w of moves.get(session) ?? []) if (w.lo < to && w.hi > from) first = Math.min(first ?? Infinity, Math.max(w.lo, from));
     return first;
   };
-  const mayHide = (path: string, after: number, before: number) =>
-    uncertain.some((hd) => hd.hi > after + 1 && hd.lo < before && (hd.touches.has(path) || [...hd.touches].some((x) => parentOf(x) === path)));
+  // Per path, the uncertain events that may change it or a child of it.
+  const near = new Map<string, Hidden[]>();
+  const nearTo = (path: string, hd: Hidden) => {
+    const xs = near.get(path);
+    if (!xs) near.set(path, [hd]);
+    else if (xs[xs.length - 1] !== hd) xs.push(hd);
+  };
+  for (const hd of uncertain) {
+    for (const x of hd.touches) {
+      nearTo(x, hd);
+      const up = parentOf(x);
+      if (up !== null) nearTo(up, hd);
+    }
+  }
+  const mayHide = (path: string, after: number, before: number) => (near.get(path) ?? []).some((hd) => hd.hi > after + 1 && hd.lo < before);
   const fired = new Map<string, { t: number; z: number; op: number }[]>();
   // The recorded write at each zxid (hidden events have no time to compare with; of
   // two writes reporting one zxid, the later line), found in the writes by zxid.
