@@ -24,19 +24,74 @@ interface PathChanges {
 }
 
 function upperBound(xs: readonly number[], x: number): number {
-  return upperBoundBy(xs, x, (v) => v);
+  return boundBy(xs, x, (v) => v);
 }
 
-/** The first index of xs (ascending by key) whose key exceeds x. */
-function upperBoundBy<T>(xs: readonly T[], x: number, key: (v: T) => number): number {
+/** The first index of xs (ascending by key) whose key exceeds x (or, not strictly, reaches it). */
+function boundBy<T>(xs: readonly T[], x: number, key: (v: T) => number, strict = true): number {
   let lo = 0;
   let hi = xs.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (key(xs[mid]) <= x) lo = mid + 1;
+    const k = key(xs[mid]);
+    if (strict ? k <= x : k < x) lo = mid + 1;
     else hi = mid;
   }
   return lo;
+}
+
+/** A registration's event, and the newest reply its session had received by upTo. */
+interface BeforeData {
+  r: POp;
+  e: WatchEvent;
+  /** The zxid of the change that fired it. */
+  F: number;
+  kind: WatchKind;
+  upTo: number;
+  /** Of the session's replies that arrived at or before upTo, the one with the highest zxid (the first to arrive of those), and its index in h.ops. */
+  best: POp | null;
+  at: number;
+}
+
+/** Whether reply p (index i) is newer than b (index j): a higher zxid, or the same one arriving first. */
+function newer(p: POp, i: number, b: POp | null, j: number): boolean {
+  return b === null || p.zxid > b.zxid || (p.zxid === b.zxid && (p.tComplete < b.tComplete || (p.tComplete === b.tComplete && i < j)));
+}
+
+/**
+ * Fills each ask's newest reply: one pass over the replies puts each into the first
+ * ask of its session at or after its arrival, and a running maximum over each
+ * session's asks (by upTo) carries it to the later ones.
+ */
+function newestReplies(h: Prepared, asks: BeforeData[]): void {
+  const bySession = new Map<string, BeforeData[]>();
+  for (const a of asks) {
+    const xs = bySession.get(a.r.session as string);
+    if (xs) xs.push(a);
+    else bySession.set(a.r.session as string, [a]);
+  }
+  for (const xs of bySession.values()) xs.sort((a, b) => a.upTo - b.upTo);
+  const ops = h.ops;
+  for (let i = 0; i < ops.length; i++) {
+    const p = ops[i];
+    if (!p.definite || p.session === null) continue;
+    const xs = bySession.get(p.session);
+    if (!xs) continue;
+    const k = boundBy(xs, p.tComplete, (a) => a.upTo, false);
+    if (k < xs.length && newer(p, i, xs[k].best, xs[k].at)) {
+      xs[k].best = p;
+      xs[k].at = i;
+    }
+  }
+  for (const xs of bySession.values()) {
+    for (let k = 1; k < xs.length; k++) {
+      const prev = xs[k - 1];
+      if (prev.best !== null && newer(prev.best, prev.at, xs[k].best, xs[k].at)) {
+        xs[k].best = prev.best;
+        xs[k].at = prev.at;
+      }
+    }
+  }
 }
 
 /** One path's changes from index `from` on, as the shared guarantee reads them. */
@@ -140,32 +195,13 @@ export function checkWatches(h: Prepared, triggers: readonly WatchTrigger[], unc
       xs.push({ type: w.type, path: w.path, t: w.t });
     }
   }
-  // Replies per session by arrival time, with the running maximum of their zxids.
-  // (ops: the session's replies by arrival; maxOp[i]: the one with the highest zxid among ops[0..i]).
-  const replies = new Map<string, { ops: POp[]; maxOp: POp[] }>();
   // Only sessions that received an event need their replies and connections indexed.
   const notified = new Set<string>();
   for (const p of h.ops) if (p.session !== null && (p.line.watch_events?.length ?? 0) > 0) notified.add(p.session);
   for (const w of h.watches) if (w.session !== null) notified.add(w.session);
-  {
-    const bySession = new Map<string, POp[]>();
-    for (const p of h.ops) {
-      if (!p.definite || p.session === null || !notified.has(p.session)) continue;
-      let xs = bySession.get(p.session);
-      if (!xs) bySession.set(p.session, (xs = []));
-      xs.push(p);
-    }
-    for (const [s, xs] of bySession) {
-      xs.sort((a, b) => a.tComplete - b.tComplete);
-      const maxOp: POp[] = [];
-      let best: POp | null = null;
-      for (const p of xs) {
-        if (!best || p.zxid > best.zxid) best = p;
-        maxOp.push(best);
-      }
-      replies.set(s, { ops: xs, maxOp });
-    }
-  }
+  // Registrations whose event is judged against the replies their session had received
+  // before it (watch-before-data), answered after the loop below in one pass over the replies.
+  const asks: BeforeData[] = [];
   const moves = connectionChanges(h, notified);
   /** The earliest time after `from` and before `to` at which the session may have moved to a new connection. */
   const movedBetween = (session: string, from: number, to: number): number | null => {
@@ -194,7 +230,7 @@ export function checkWatches(h: Prepared, triggers: readonly WatchTrigger[], unc
   let writes: POp[] | null = null;
   const writeAt = (z: number): POp | undefined => {
     writes ??= h.ops.filter((p) => p.write && p.definite).sort((a, b) => a.zxid - b.zxid);
-    const k = upperBoundBy(writes, z, (p) => p.zxid);
+    const k = boundBy(writes, z, (p) => p.zxid);
     return k > 0 && writes[k - 1].zxid === z ? writes[k - 1] : undefined;
   };
 
@@ -265,24 +301,23 @@ export function checkWatches(h: Prepared, triggers: readonly WatchTrigger[], unc
       });
       continue;
     }
-    const rs = replies.get(r.session);
-    if (rs && Ftype !== null) {
-      const k = upperBoundBy(rs.ops, Math.min(e.t, moved ?? Infinity) - 1, (p) => p.tComplete); // replies strictly before the event (and the move)
-      if (k > 0 && replyReflectsChange(rs.maxOp[k - 1].zxid, F)) {
-        const q = rs.maxOp[k - 1];
-        out.push({
-          guarantee: 'watch-before-data',
-          ops: [r.id, q.id],
-          message:
-            `op ${r.id}'s ${kind} watch on ${r.path} fired (${e.type}) for the change at zxid ${hex(F)}, but the event arrived at t=${e.t}, ` +
-            `after op ${q.id}'s reply (t=${q.tComplete}) which already reflects zxid ${hex(q.zxid)} >= ${hex(F)}; the event must come first.`,
-        });
-      }
-    }
+    // Replies strictly before the event (and the move).
+    if (notified.has(r.session) && Ftype !== null) asks.push({ r, e, F, kind, upTo: Math.min(e.t, moved ?? Infinity) - 1, best: null, at: -1 });
     if (moved !== null) continue; // SetWatches fires in list order, not zxid order
     let xs = fired.get(r.session);
     if (!xs) fired.set(r.session, (xs = []));
     xs.push({ t: e.t, z: F, op: r.id });
+  }
+  newestReplies(h, asks);
+  for (const { r, e, F, kind, best: q } of asks) {
+    if (q === null || !replyReflectsChange(q.zxid, F)) continue;
+    out.push({
+      guarantee: 'watch-before-data',
+      ops: [r.id, q.id],
+      message:
+        `op ${r.id}'s ${kind} watch on ${r.path} fired (${e.type}) for the change at zxid ${hex(F)}, but the event arrived at t=${e.t}, ` +
+        `after op ${q.id}'s reply (t=${q.tComplete}) which already reflects zxid ${hex(q.zxid)} >= ${hex(F)}; the event must come first.`,
+    });
   }
   for (const [session, xs] of fired) {
     xs.sort((a, b) => a.t - b.t);
