@@ -1,6 +1,7 @@
 // Worker threads started ahead of their check (the CLI does it first thing
-// when --workers asks for more than one thread): a worker costs about 250 ms
-// of start-up (the thread, Node's bootstrap, the engine's modules), and
+// when --workers asks for more than one thread): a worker takes 110-300 ms to
+// start (the thread, Node's bootstrap, the engine's modules; more while the
+// main thread is busy loading its own), and
 // started while the main thread still loads its own modules and protocol that
 // no longer delays its first run. Only node:worker_threads is loaded here, so
 // asking costs the caller nothing. pool.ts hands them their task.
