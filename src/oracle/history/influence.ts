@@ -26,18 +26,29 @@ import type { Hidden } from './hidden.ts';
 import type { POp } from './prepare.ts';
 import type { Replay } from './replay.ts';
 
+/** A part of the state: E(n), F(n) or S(s), as a number (see parts). */
+type Part = number;
+
 interface Edge {
-  w: string;
-  deps: string[];
+  w: Part;
+  deps: Part[];
 }
+
+const E = 0;
+const F = 1;
+const S = 2;
 
 interface Graph {
   /** The node a path's record is kept under ("*parent" for children of sequentially named parents). */
   node: (path: string) => string;
+  /** Part `kind` of node or session `key`. */
+  part: (kind: number, key: string) => Part;
   /** Per written part, the parts each writing edge depends on. */
-  writers: Map<string, string[][]>;
+  writers: Map<Part, Part[][]>;
   /** Nodes each session may own an ephemeral of. */
   owned: Map<string, Set<string>>;
+  /** Each hidden event's edges (by hid), made once. */
+  hiddenEdges: Edge[][];
 }
 
 const graphs = new WeakMap<Replay, Graph>();
@@ -47,9 +58,23 @@ function graph(r: Replay): Graph {
   if (g) return g;
   const seqParents = new Set<string>();
   for (const p of r.h.ops) if (p.type === 'create' && p.path !== null && isSequentialMode(p.line.args.mode)) seqParents.add(parentOf(p.path + '1') ?? '/');
+  const nodes = new Map<string, string>();
   const node = (path: string) => {
-    const up = parentOf(path);
-    return up !== null && seqParents.has(up) ? `*${up}` : path;
+    let n = nodes.get(path);
+    if (n === undefined) {
+      const up = parentOf(path);
+      n = up !== null && seqParents.has(up) ? `*${up}` : path;
+      nodes.set(path, n);
+    }
+    return n;
+  };
+  // Nodes and sessions get small numbers; a part is 3 * number + kind (node strings
+  // start with "/" or "*", session ids with "0x": the two never meet).
+  const ids = new Map<string, number>();
+  const part = (kind: number, key: string) => {
+    let id = ids.get(key);
+    if (id === undefined) ids.set(key, (id = ids.size));
+    return 3 * id + kind;
   };
   const owned = new Map<string, Set<string>>();
   for (const p of r.h.ops) {
@@ -58,18 +83,18 @@ function graph(r: Replay): Graph {
     if (!xs) owned.set(p.session, (xs = new Set()));
     xs.add(createdNode(node, p));
   }
-  g = { node, writers: new Map(), owned };
+  const gr: Graph = { node, part, writers: new Map(), owned, hiddenEdges: [] };
   const add = (es: Edge[]) => {
     for (const e of es) {
-      const xs = g!.writers.get(e.w);
+      const xs = gr.writers.get(e.w);
       if (xs) xs.push(e.deps);
-      else g!.writers.set(e.w, [e.deps]);
+      else gr.writers.set(e.w, [e.deps]);
     }
   };
-  for (const c of r.cps) if (!c.read) add(opEdges(g, c.op));
-  for (const hd of r.hidden) add(hiddenEdges(g, hd));
-  graphs.set(r, g);
-  return g;
+  for (const c of r.cps) if (!c.read) add(opEdges(gr, c.op));
+  for (const hd of r.hidden) add((gr.hiddenEdges[hd.hid] = hd.kind === 'end' ? closeEdges(gr, hd.session) : opEdges(gr, hd.op!)));
+  graphs.set(r, gr);
+  return gr;
 }
 
 /** The node a create makes (a sequential one: its parent's "*" node). */
@@ -85,11 +110,12 @@ function parentNode(node: (path: string) => string, n: string): string {
 }
 
 function closeEdges(g: Graph, session: string): Edge[] {
-  const s = `S${session}`;
+  const s = g.part(S, session);
   const out: Edge[] = [{ w: s, deps: [] }];
   for (const x of g.owned.get(session) ?? []) {
-    const up = parentNode(g.node, x);
-    out.push({ w: `E${x}`, deps: [s, `E${x}`] }, { w: `F${x}`, deps: [s, `E${x}`] }, { w: `F${up}`, deps: [s, `E${x}`, `F${up}`] });
+    const up = g.part(F, parentNode(g.node, x));
+    const ex = g.part(E, x);
+    out.push({ w: ex, deps: [s, ex] }, { w: g.part(F, x), deps: [s, ex] }, { w: up, deps: [s, ex, up] });
   }
   return out;
 }
@@ -98,35 +124,33 @@ function opEdges(g: Graph, p: POp): Edge[] {
   if (p.session === null) return [];
   if (p.type === 'close_session') return closeEdges(g, p.session);
   if (p.path === null) return [];
-  const s = `S${p.session}`;
+  const s = g.part(S, p.session);
   if (p.type === 'set') {
     const n = g.node(p.path);
-    return [{ w: `F${n}`, deps: [s, `E${n}`, `F${n}`] }];
+    const fn = g.part(F, n);
+    return [{ w: fn, deps: [s, g.part(E, n), fn] }];
   }
   const n = p.type === 'create' ? createdNode(g.node, p) : g.node(p.path);
   const up = parentNode(g.node, n);
+  const [en, fn, eu, fu] = [g.part(E, n), g.part(F, n), g.part(E, up), g.part(F, up)];
   if (p.type === 'create') {
-    const ok = [s, `E${up}`, `E${n}`];
-    if (isSequentialMode(p.line.args.mode)) ok.push(`F${up}`);
+    const ok = [s, eu, en];
+    if (isSequentialMode(p.line.args.mode)) ok.push(fu);
     return [
-      { w: `E${n}`, deps: ok },
-      { w: `F${n}`, deps: ok },
-      { w: `F${up}`, deps: [...ok, `F${up}`] },
+      { w: en, deps: ok },
+      { w: fn, deps: ok },
+      { w: fu, deps: [...ok, fu] },
     ];
   }
   if (p.type === 'delete') {
-    const ok = [s, `E${up}`, `E${n}`, `F${n}`];
+    const ok = [s, eu, en, fn];
     return [
-      { w: `E${n}`, deps: ok },
-      { w: `F${n}`, deps: ok },
-      { w: `F${up}`, deps: [...ok, `F${up}`] },
+      { w: en, deps: ok },
+      { w: fn, deps: ok },
+      { w: fu, deps: [...ok, fu] },
     ];
   }
   return [];
-}
-
-function hiddenEdges(g: Graph, hd: Hidden): Edge[] {
-  return hd.kind === 'end' ? closeEdges(g, hd.session) : opEdges(g, hd.op!);
 }
 
 /**
@@ -135,9 +159,9 @@ function hiddenEdges(g: Graph, hd: Hidden): Edge[] {
  */
 export function influencers(r: Replay, c: Checkpoint): (hd: Hidden) => boolean {
   const g = graph(r);
-  const reach = new Set<string>();
-  const todo: string[] = [];
-  const need = (k: string) => {
+  const reach = new Set<Part>();
+  const todo: Part[] = [];
+  const need = (k: Part) => {
     if (!reach.has(k)) {
       reach.add(k);
       todo.push(k);
@@ -145,14 +169,14 @@ export function influencers(r: Replay, c: Checkpoint): (hd: Hidden) => boolean {
   };
   if (c.read) {
     const n = g.node(c.op.path as string);
-    need(`E${n}`);
-    need(`F${n}`);
+    need(g.part(E, n));
+    need(g.part(F, n));
   } else for (const e of opEdges(g, c.op)) for (const k of e.deps) need(k);
   while (todo.length > 0) for (const deps of g.writers.get(todo.pop()!) ?? []) for (const k of deps) need(k);
   const memo = new Map<number, boolean>();
   return (hd) => {
     let v = memo.get(hd.hid);
-    if (v === undefined) memo.set(hd.hid, (v = hiddenEdges(g, hd).some((e) => reach.has(e.w))));
+    if (v === undefined) memo.set(hd.hid, (v = g.hiddenEdges[hd.hid].some((e) => reach.has(e.w))));
     return v;
   };
 }
