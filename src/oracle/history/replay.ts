@@ -199,6 +199,7 @@ export class Replay {
     this.keepSnaps = this.hidden.length > 0;
     // Without hidden events every run starts from the beginning: only the first state is kept.
     this.snaps = this.keepSnaps ? new Array<Tree>(this.cps.length + 1) : [];
+    this.txns = this.keepSnaps ? [] : null;
     this.snaps[0] = t;
     for (const hd of this.hidden) for (const z of hd.hints) this.reserved.add(z);
   }
@@ -239,6 +240,25 @@ export class Replay {
     }
   }
 
+  /**
+   * The txn of write checkpoint i, and of hidden event hd: made once each when the
+   * search replays them again and again (a history without hidden events replays each
+   * checkpoint once, and keeps none).
+   */
+  private readonly txns: Txn[] | null;
+  private readonly hiddenTxns: (Txn | null)[] = [];
+
+  private txnAt(i: number): Txn {
+    if (this.txns === null) return txnOf(this.cps[i].op)!;
+    return (this.txns[i] ??= txnOf(this.cps[i].op)!);
+  }
+
+  private hiddenTxn(hd: Hidden): Txn | null {
+    let txn = this.hiddenTxns[hd.hid];
+    if (txn === undefined) this.hiddenTxns[hd.hid] = txn = hiddenTxn(hd);
+    return txn;
+  }
+
   /** Replay from checkpoint `from` (whose snapshot must be valid for P) to the end or the first mismatch. */
   private runFrom(from: number, P: Placement): RunFail | null {
     const cps = this.cps;
@@ -259,7 +279,7 @@ export class Replay {
       if (this.slots) this.slots[(this.slot = i)] = undefined;
       while (hp < placed.length && (placed[hp].g < c.z || (c.read && placed[hp].g === c.z))) {
         const { g, hd } = placed[hp++];
-        const txn = hiddenTxn(hd);
+        const txn = this.hiddenTxn(hd);
         if (txn) t = this.apply(t, txn, g, UNKNOWN_TIME).tree;
       }
       this.steps++;
@@ -270,7 +290,7 @@ export class Replay {
       } else {
         const p = c.op;
         const o = p.outcome;
-        const a = this.apply(t, txnOf(p)!, c.z, writeTime(p));
+        const a = this.apply(t, this.txnAt(i), c.z, writeTime(p));
         if (writeMatches(a, c)) t = isAclRefusal(o) ? t : a.tree;
         else {
           const r = checkWrite(this, t, c, P, a);
@@ -304,7 +324,7 @@ export class Replay {
     }
     if (this.slots) this.slots[(this.slot = cps.length)] = undefined;
     for (; hp < placed.length; hp++) {
-      const txn = hiddenTxn(placed[hp].hd);
+      const txn = this.hiddenTxn(placed[hp].hd);
       if (txn) t = this.apply(t, txn, placed[hp].g, UNKNOWN_TIME).tree;
     }
     cur.valid = cps.length;

@@ -20,29 +20,41 @@ function childPath(parent: string, name: string): string {
   return parent === '/' ? '/' + name : parent + '/' + name;
 }
 
+/**
+ * The names of an absolute path ("/a/b" -> ["a", "b"]), one array per path: a replay
+ * looks the same few paths up hundreds of thousands of times, and cutting the names
+ * out anew each time was most of what a lookup allocated.
+ */
+const namesCache = new Map<string, readonly string[]>();
+function namesOf(path: string): readonly string[] {
+  let xs = namesCache.get(path);
+  if (xs === undefined) {
+    if (namesCache.size >= 100_000) namesCache.clear();
+    xs = path.slice(1).split('/');
+    namesCache.set(path, xs);
+  }
+  return xs;
+}
+
 /** The subtree at `path`, or undefined (also for anything that is not an absolute path of names). */
 export function dirAt(root: Dir, path: string): Dir | undefined {
   if (path === '/') return root;
   if (path.charCodeAt(0) !== 47) return undefined;
+  const names = namesOf(path);
   let d: Dir | undefined = root;
-  let from = 1;
-  for (;;) {
-    const cut = path.indexOf('/', from);
-    d = childGet(d.kids, cut < 0 ? path.slice(from) : path.slice(from, cut));
-    if (d === undefined || cut < 0) return d;
-    from = cut + 1;
-  }
+  for (let i = 0; i < names.length && d !== undefined; i++) d = childGet(d.kids, names[i]);
+  return d;
 }
 
-/** `d` with the subtree at `path` (below it, from character `from`) replaced by whatever `f` makes of it; undefined removes it. */
-function edit(d: Dir, path: string, from: number, f: (old: Dir | undefined) => Dir | undefined): Dir {
-  const cut = path.indexOf('/', from);
-  const name = cut < 0 ? path.slice(from) : path.slice(from, cut);
+/** `d` with the subtree at `path` (below it, from its name at index `at`) replaced by whatever `f` makes of it; undefined removes it. */
+function edit(d: Dir, path: string, at: number, f: (old: Dir | undefined) => Dir | undefined): Dir {
+  const names = namesOf(path);
+  const name = names[at];
   const child = childGet(d.kids, name);
   let next: Dir | undefined;
-  if (cut < 0) next = f(child);
+  if (at === names.length - 1) next = f(child);
   else if (child === undefined) throw new Error(`reference tree: ${path} has no parent`);
-  else next = edit(child, path, cut + 1, f);
+  else next = edit(child, path, at + 1, f);
   if (next === child) return d;
   return { node: d.node, kids: next === undefined ? childDelete(d.kids, name) : childSet(d.kids, name, next) };
 }
@@ -90,6 +102,15 @@ export class RefNodes implements ReadonlyMap<string, RefNode> {
   }
 }
 
+/** Every path and record, parents before children (what iterating RefNodes yields, without a generator per node). */
+export function nodesForEach(m: RefNodes, f: (path: string, node: RefNode) => void): void {
+  const visit = (d: Dir, path: string) => {
+    f(path, d.node);
+    childForEach(d.kids, (name, sub) => visit(sub, childPath(path, name)));
+  };
+  visit(m.root, '/');
+}
+
 /** A tree holding just the root record. */
 export function nodesOfRoot(root: RefNode): RefNodes {
   return new RefNodes({ node: root, kids: noChildren() }, 1);
@@ -99,7 +120,7 @@ export function nodesOfRoot(root: RefNode): RefNodes {
 export function nodesPut(m: RefNodes, path: string, node: RefNode): RefNodes {
   if (path === '/') return new RefNodes({ node, kids: m.root.kids }, m.size);
   let added = false;
-  const root = edit(m.root, path, 1, (old) => {
+  const root = edit(m.root, path, 0, (old) => {
     added = old === undefined;
     return { node, kids: old?.kids ?? noChildren() };
   });
@@ -113,7 +134,7 @@ export function nodesRemove(m: RefNodes, path: string): RefNodes {
   if (old === undefined) return m;
   if (old.kids.size > 0) throw new Error(`reference tree: ${path} still has children`);
   return new RefNodes(
-    edit(m.root, path, 1, () => undefined),
+    edit(m.root, path, 0, () => undefined),
     m.size - 1,
   );
 }
