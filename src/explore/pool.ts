@@ -11,7 +11,7 @@ import { runSchedule } from '../run.ts';
 import { Coverage } from '../coverage.ts';
 import { generateRun, runArb } from './arbitrary.ts';
 import { failureOf, firstPass, runCheck, type CheckOptions, type CheckResult, type Failure, type RunDigest } from './check.ts';
-import { cancelWorker, emptyShare, failureFound, runNextChunk, shardRuns, shareCells, type ShareResult, type ShareSpec } from './share.ts';
+import { cancelWorker, emptyShare, failureFound, runNextChunk, shardRuns, shareCells, unpackDigests, type ShareResult, type ShareSpec } from './share.ts';
 import type { WorkerTask } from './worker.ts';
 import { startWorker, takePrestarted } from './prestart.ts';
 
@@ -84,11 +84,11 @@ export async function runCheckParallel<Cfg extends BaseConfig>(p: Protocol<any, 
     const done = new Promise<WorkerDone | null>((resolve, reject) => {
       if (early?.error) reject(early.error);
       else if (early !== null && early.exit !== null) reject(new Error(`worker ${j} exited with code ${early.exit} before its task`));
-      w.on('message', (m: { type: 'progress'; done: number; steps: number } | ({ type: 'done' } & WorkerDone)) => {
+      w.on('message', (m: { type: 'progress'; done: number; steps: number } | ({ type: 'done' } & WorkerPosted)) => {
         if (m.type === 'progress') {
           progress[j + 1] = { done: m.done, steps: m.steps };
           report();
-        } else resolve(m);
+        } else resolve({ ...m, digests: unpackDigests(m.digests) });
       });
       w.on('error', reject);
       w.on('exit', (code) => {
@@ -175,6 +175,11 @@ function worthSpawning(elapsedMs: number, done: number, total: number): boolean 
 /** A worker's share as posted (its coverage as plain counts). */
 interface WorkerDone extends Omit<ShareResult, 'coverage'> {
   coverage: ReturnType<Coverage['toJSON']> | null;
+}
+
+/** What a worker posts: its digests packed (share.ts, packDigests). */
+interface WorkerPosted extends Omit<WorkerDone, 'digests'> {
+  digests: Float64Array;
 }
 
 /** Regenerate run i from its seed and shrink it, exactly as a single-threaded check would. */

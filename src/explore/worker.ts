@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { Protocol } from '../protocol.ts';
 import type { CheckOptions } from './check.ts';
 import type { ProtocolSource } from './pool.ts';
-import { emptyShare, runNextChunk, workerStarts, type ShareSpec } from './share.ts';
+import { emptyShare, packDigests, runNextChunk, workerStarts, type ShareSpec } from './share.ts';
 
 export interface WorkerTask {
   source: ProtocolSource;
@@ -28,4 +28,5 @@ const acc = emptyShare(task.check.coverage ?? false);
 if (workerStarts(task.cells, task.worker)) {
   while (runNextChunk(p, task.check, task.cells, task.spec, acc)) parentPort!.postMessage({ type: 'progress', done: acc.runs, steps: acc.steps });
 }
-parentPort!.postMessage({ type: 'done', ...acc, coverage: acc.coverage ? acc.coverage.toJSON() : null });
+const digests = packDigests(acc.digests);
+parentPort!.postMessage({ type: 'done', ...acc, digests, coverage: acc.coverage ? acc.coverage.toJSON() : null }, [digests.buffer]);
