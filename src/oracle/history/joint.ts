@@ -46,10 +46,16 @@ const splitCache = new WeakMap<Replay, number[]>();
 function splits(r: Replay, observed: (c: Checkpoint) => number[]): number[] {
   let xs = splitCache.get(r);
   if (!xs) {
-    const s = new Set<number>(r.knownZ.sorted);
-    for (const c of r.cps) for (const z of observed(c)) s.add(z);
-    for (const z of r.reserved) s.add(z);
-    xs = [...s].sort((a, b) => a - b);
+    // The recorded writes' zxids are sorted already; the rest are sorted as numbers and merged in.
+    const more: number[] = [...r.reserved];
+    for (const c of r.cps) for (const z of observed(c)) more.push(z);
+    const extra = Float64Array.from(more).sort();
+    const known = r.knownZ.sorted;
+    xs = [];
+    for (let i = 0, j = 0; i < known.length || j < extra.length; ) {
+      const z = j >= extra.length || (i < known.length && known[i] <= extra[j]) ? known[i++] : extra[j++];
+      if (xs.length === 0 || xs[xs.length - 1] !== z) xs.push(z);
+    }
     splitCache.set(r, xs);
   }
   return xs;

@@ -9,7 +9,7 @@
 // a version per checkpoint to backtrack over).
 import type { Stat } from '../../../models/znode/stat.ts';
 import { childNames } from './children.ts';
-import { dirAt, nodesForEach, nodesOfRoot, nodesPut, nodesRemove, nodesSame, type RefNodes } from './nodes.ts';
+import { dirAt, nodesOfRoot, nodesPut, nodesRemove, nodesSame, nodesWhere, type RefNodes } from './nodes.ts';
 export type { Stat };
 
 /**
@@ -122,11 +122,7 @@ export function refGet(t: RefTree, path: string): RefView | null {
 
 /** The live session's ephemerals, sorted ([] for any other). */
 export function refEphemerals(t: RefTree, session: string): string[] {
-  const out: string[] = [];
-  nodesForEach(t.nodes, (p, n) => {
-    if (n.owner === session) out.push(p);
-  });
-  return out.sort();
+  return nodesWhere(t.nodes, (n) => n.owner === session).sort();
 }
 
 export function refPaths(t: RefTree): string[] {
