@@ -13,9 +13,18 @@ import type { POp } from './prepare.ts';
 import type { Replay } from './replay.ts';
 import type { Guarantee, Stat } from './types.ts';
 
-/** The definite close_session of a session, if it has one. */
+/** Per replay, each session's first definite close_session (indexed when first asked). */
+const closers = new WeakMap<Replay, Map<string | null, POp>>();
+
+/** The definite close_session of a session, if it has one (the first, in history order). */
 function closerOf(r: Replay, session: string | null): POp | undefined {
-  return r.h.ops.find((q) => q.type === 'close_session' && q.session === session && q.definite);
+  let m = closers.get(r);
+  if (!m) {
+    m = new Map();
+    for (const q of r.h.ops) if (q.type === 'close_session' && q.definite && !m.has(q.session)) m.set(q.session, q);
+    closers.set(r, m);
+  }
+  return m.get(session);
 }
 
 function ownerClosedAt(r: Replay, owner: string, P: Placement): number | undefined {
