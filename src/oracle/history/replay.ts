@@ -200,6 +200,7 @@ export class Replay {
     // Without hidden events every run starts from the beginning: only the first state is kept.
     this.snaps = this.keepSnaps ? new Array<Tree>(this.cps.length + 1) : [];
     this.txns = this.keepSnaps ? [] : null;
+    this.replayed = this.keepSnaps ? new Uint8Array(this.cps.length) : null;
     this.snaps[0] = t;
     for (const hd of this.hidden) for (const z of hd.hints) this.reserved.add(z);
   }
@@ -241,16 +242,23 @@ export class Replay {
   }
 
   /**
-   * The txn of write checkpoint i, and of hidden event hd: made once each when the
-   * search replays them again and again (a history without hidden events replays each
-   * checkpoint once, and keeps none).
+   * The txn of write checkpoint i, and of hidden event hd: kept once the search
+   * replays a checkpoint a second time (most are replayed once: keeping every one
+   * would hold 180,000 txns of a large history through the check), and for every
+   * hidden event.
    */
   private readonly txns: Txn[] | null;
+  private readonly replayed: Uint8Array | null;
   private readonly hiddenTxns: (Txn | null)[] = [];
 
   private txnAt(i: number): Txn {
-    if (this.txns === null) return txnOf(this.cps[i].op)!;
-    return (this.txns[i] ??= txnOf(this.cps[i].op)!);
+    if (this.txns === null || this.replayed === null) return txnOf(this.cps[i].op)!;
+    const kept = this.txns[i];
+    if (kept !== undefined) return kept;
+    const txn = txnOf(this.cps[i].op)!;
+    if (this.replayed[i] === 1) this.txns[i] = txn;
+    else this.replayed[i] = 1;
+    return txn;
   }
 
   private hiddenTxn(hd: Hidden): Txn | null {
