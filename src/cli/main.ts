@@ -62,7 +62,12 @@ function program(): Command {
       // against 2.9 s with pretenuring off. Process-wide, so worker threads too.
       setFlagsFromString('--no-allocation-site-pretenuring');
       // Threads asked for by number start now, loading while this thread
-      // loads the engine and the protocol (src/explore/prestart.ts).
+      // loads the engine and the protocol (src/explore/prestart.ts). With as
+      // many busy threads as cores, V8's background compile jobs starve and
+      // a worker runs its first few thousand runs unoptimized (3-5 runs/ms
+      // against 13): each thread compiles its own hot code instead (Paxos,
+      // 40,000 runs on 2 threads: 2.82-2.86 s -> 2.71-2.72 s).
+      if (o.workers !== undefined && o.workers > 1) setFlagsFromString('--no-concurrent-recompilation');
       const early = o.workers !== undefined && o.workers > 1 ? await import('../explore/prestart.ts') : null;
       early?.prestartWorkers(o.workers - 1, (await import('./protocols.ts')).protocolSource(model).module);
       try {
