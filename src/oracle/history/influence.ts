@@ -54,7 +54,7 @@ interface Graph {
 const graphs = new WeakMap<Replay, Graph>();
 
 function graph(r: Replay): Graph {
-  let g = graphs.get(r);
+  const g = graphs.get(r);
   if (g) return g;
   const seqParents = new Set<string>();
   for (const p of r.h.ops) if (p.type === 'create' && p.path !== null && isSequentialMode(p.line.args.mode)) seqParents.add(parentOf(p.path + '1') ?? '/');
