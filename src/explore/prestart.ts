@@ -1,10 +1,10 @@
 // Worker threads started ahead of their check (the CLI does it first thing
-// when --workers asks for more than one thread): a worker takes 110-300 ms to
-// start (the thread, Node's bootstrap, the engine's modules; more while the
-// main thread is busy loading its own), and
-// started while the main thread still loads its own modules and protocol that
-// no longer delays its first run. Only node:worker_threads is loaded here, so
-// asking costs the caller nothing. pool.ts hands them their task.
+// when --workers asks for more than one thread). A worker takes 110-300 ms to
+// start (the thread, Node's bootstrap, the engine's modules; the longer while
+// the main thread is busy loading its own); started while the main thread
+// still loads its modules and protocol, that no longer delays its first run.
+// Only node:worker_threads is loaded here, so asking costs the caller
+// nothing. pool.ts hands them their task.
 import { Worker } from 'node:worker_threads';
 
 // Compiled (dist/): start the compiled worker. From TypeScript sources (vitest,
