@@ -546,6 +546,11 @@ function zabView(w: W): ZabWorld {
   return v;
 }
 
+/** Client node i's index among the clients (they are the last nodes; liveness gets no configuration). */
+function clientOf(w: W, i: number): number {
+  return i - (w.nodes.length - w.ghost.order.length);
+}
+
 const liveness: Liveness<W>[] = [
   ...zabLiveness.map((l) => ({ name: l.name, description: l.description, check: (w: W) => l.check(zabView(w)) })),
   {
@@ -564,7 +569,7 @@ const liveness: Liveness<W>[] = [
         // Only clients of a server in good standing are held to account.
         if (!healthy(w, s.server, w.ghost.voters)) continue;
         const srv = w.nodes[s.server] as ServerState;
-        const conn = srv.conns[i - (n - srv.conns.length)];
+        const conn = srv.conns[clientOf(w, i)];
         if (s.phase !== 'waiting' && (conn === null || conn.a !== s.a)) continue;
         if (s.phase !== 'connected') return `client node ${i} is still ${s.phase} (server ${s.server}) at step ${w.step}`;
         if (s.out >= 0 || s.ready.length > 0) return `client node ${i} still waits for op ${s.out >= 0 ? s.out : s.ready[0]} at step ${w.step}`;
@@ -582,8 +587,7 @@ const liveness: Liveness<W>[] = [
       for (let i = 0; i < n; i++) {
         const s = w.nodes[i];
         if (s === null || s.kind !== 'client' || s.phase !== 'connected' || !healthy(w, s.server, w.ghost.voters)) continue;
-        const c = i - (n - (w.nodes[s.server] as ServerState).conns.length);
-        const sid = sessionId(c, s.g);
+        const sid = sessionId(clientOf(w, i), s.g);
         const closed = w.ghost.closed.find((x) => x.sid === sid);
         if (closed !== undefined) return `client node ${i} still believes it is connected in session ${sid}, closed at ${fmtZxid(closed.z)}, at step ${w.step}`;
       }

@@ -67,9 +67,12 @@ function program(): Command {
       // a worker runs its first few thousand runs unoptimized (3-5 runs/ms
       // against 13): each thread compiles its own hot code instead (Paxos,
       // 40,000 runs on 2 threads: 2.82-2.86 s -> 2.71-2.72 s).
-      if (o.workers !== undefined && o.workers > 1) setFlagsFromString('--no-concurrent-recompilation');
-      const early = o.workers !== undefined && o.workers > 1 ? await import('../explore/prestart.ts') : null;
-      early?.prestartWorkers(o.workers - 1, (await import('./protocols.ts')).protocolSource(model).module);
+      const threads: number = o.workers ?? 1;
+      const early = threads > 1 ? await import('../explore/prestart.ts') : null;
+      if (early !== null) {
+        setFlagsFromString('--no-concurrent-recompilation');
+        early.prestartWorkers(threads - 1, (await import('./protocols.ts')).protocolSource(model).module);
+      }
       try {
         process.exitCode = await (await import('./check.ts')).cmdCheck(model, o);
       } finally {
