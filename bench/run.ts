@@ -52,11 +52,16 @@ if (want('explore')) {
   }
 }
 
-// The pair (paxos, 40,000 runs, 1 and 2 workers and the default), then
+// The pair (paxos, 40,000 runs, 1 and 2 workers and the default), the
+// same pair at five times the runs (what a second thread's fixed cost, its
+// isolate's start and JIT warm-up, comes to once it is spread thinner), then
 // every model on a small and a mid-sized check: the default against 1 worker.
 const workerRows: WorkersRow[] = [];
 if (want('workers')) {
-  if (models.includes('paxos')) workerRows.push(...workerTimes('paxos', quick ? 8000 : 40_000, [1, 2, null]));
+  if (models.includes('paxos')) {
+    workerRows.push(...workerTimes('paxos', quick ? 8000 : 40_000, [1, 2, null]));
+    if (!quick) workerRows.push(...workerTimes('paxos', 200_000, [1, 2]));
+  }
   for (const name of models) for (const runs of quick ? [200] : [200, 8000]) workerRows.push(...workerTimes(name, runs, [1, null]));
 }
 
