@@ -49,14 +49,19 @@ export function groupPermutations(n: number, groups: readonly (readonly number[]
  */
 export function permuteEngineParts<W extends World>(w: W, perm: readonly number[]): W {
   const n = w.nodes.length;
-  const nodes = new Array(n);
-  const durable = new Array(n);
-  for (let i = 0; i < n; i++) {
-    nodes[perm[i]] = w.nodes[i];
-    durable[perm[i]] = w.durable[i];
+  // Built in order, not by index into a preallocated (holey) array, and timers
+  // as the scheduler makes them: the worlds the pass permutes then share their
+  // maps with every other world (see EMPTY in src/scheduler.ts).
+  const inverse: number[] = [];
+  for (let i = 0; i < n; i++) inverse[perm[i]] = i;
+  const nodes: unknown[] = [];
+  const durable: unknown[] = [];
+  for (let j = 0; j < n; j++) {
+    nodes.push(w.nodes[inverse[j]]);
+    durable.push(w.durable[inverse[j]]);
   }
   const net = w.net.map((pk) => (perm[pk.from] === pk.from && perm[pk.to] === pk.to ? pk : makePacket(pk.id, perm[pk.from], perm[pk.to], pk.msg, pk.down)));
-  const timers = w.timers.map((t) => (perm[t.node] === t.node ? t : { ...t, node: perm[t.node] }));
+  const timers = w.timers.map((t) => (perm[t.node] === t.node ? t : { node: perm[t.node], name: t.name }));
   let partition = 0;
   for (let i = 0; i < n; i++) if ((w.partition >>> i) & 1) partition |= 1 << perm[i];
   return makeWorld(w.step, nodes, durable, w.disk, w.io, net, timers, partition, w.used, w.nextId, w.pending, w.ghost) as W;
