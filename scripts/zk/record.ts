@@ -1,12 +1,14 @@
 // Starts an ensemble, records one zk-history/1 file against it, stops the ensemble.
 //
-//   npx tsx scripts/zk/record.ts --out FILE [--faults] [--seed N] [--ops N] [--clients N]
-//        [--size 3|5] [--max-seconds N] [--fault-count N] [--think-ms N] [--quiet]
+//   npx tsx scripts/zk/record.ts --out FILE [--faults] [--fault-modes pause,kill,partition]
+//        [--seed N] [--ops N] [--clients N] [--size 3|5] [--max-seconds N] [--fault-count N]
+//        [--fault-ms N] [--fault-gap-ms N] [--think-ms N] [--session-timeout-ms N]
+//        [--op-timeout-ms N] [--watch-prob P] [--keys N] [--ephemerals N] [--quiet]
 
 import { pathToFileURL } from 'node:url';
 import { Ensemble } from './ensemble.ts';
 import { recordHistory } from '../../src/oracle/recorder/record.ts';
-import type { RecordOptions, RecordResult } from '../../src/oracle/recorder/options.ts';
+import { FAULT_MODES, type FaultMode, type RecordOptions, type RecordResult } from '../../src/oracle/recorder/options.ts';
 
 export const ENSEMBLE_TUNING = { tickMs: 1000, initLimit: 10, syncLimit: 3 };
 
@@ -35,7 +37,7 @@ export function describe(r: RecordResult): string {
   return (
     `${r.file}: ${s.ops_total} ops (${s.ops_main} main in ${s.main_seconds} s), ` +
     `ok/error/info ${s.outcomes.ok}/${s.outcomes.error}/${s.outcomes.info}, ` +
-    `watch events ${s.watch_events}, faults pause ${s.faults.pause} kill ${s.faults.kill}, ` +
+    `watch events ${s.watch_events}, faults pause ${s.faults.pause} kill ${s.faults.kill} partition ${s.faults.partition ?? 0}, ` +
     `late replies ${s.late_replies}, sessions ${s.sessions}, expirations ${s.session_expirations}`
   );
 }
@@ -54,7 +56,9 @@ async function main(argv: string[]): Promise<number> {
   };
   const out = val('out');
   if (!out) {
-    console.error('usage: record.ts --out FILE [--faults] [--seed N] [--ops N] [--clients N] [--size 3|5] [--max-seconds N] [--fault-count N] [--think-ms N] [--quiet]');
+    console.error(
+      `usage: record.ts --out FILE [--faults] [--fault-modes ${FAULT_MODES.join(',')}] [--seed N] [--ops N] [--clients N] [--size 3|5] [--max-seconds N] [--fault-count N] [--fault-ms N] [--fault-gap-ms N] [--think-ms N] [--session-timeout-ms N] [--op-timeout-ms N] [--watch-prob P] [--keys N] [--ephemerals N] [--quiet]`,
+    );
     return 2;
   }
   const faults = argv.includes('--faults');
@@ -66,10 +70,24 @@ async function main(argv: string[]): Promise<number> {
     ['max-seconds', 'maxSeconds'],
     ['fault-count', 'faultCount'],
     ['think-ms', 'thinkMs'],
+    ['fault-ms', 'faultMs'],
+    ['fault-gap-ms', 'faultGapMs'],
+    ['session-timeout-ms', 'sessionTimeoutMs'],
+    ['op-timeout-ms', 'opTimeoutMs'],
+    ['watch-prob', 'watchProb'],
+    ['keys', 'keys'],
+    ['ephemerals', 'ephemerals'],
   ];
   for (const [flag, key] of map) {
     const n = num(flag);
     if (n !== undefined) (opts as Record<string, unknown>)[key] = n;
+  }
+  const modes = val('fault-modes');
+  if (modes !== undefined) {
+    const list = modes.split(',');
+    const bad = list.find((m) => !(FAULT_MODES as readonly string[]).includes(m));
+    if (bad !== undefined) throw new Error(`--fault-modes: unknown mode ${bad} (one of ${FAULT_MODES.join(', ')})`);
+    opts.faultModes = list as FaultMode[];
   }
   const log = (s: string) => console.error(s);
   const t0 = Date.now();

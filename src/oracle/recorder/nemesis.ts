@@ -1,5 +1,5 @@
 // The nemesis of a fault run: pauses (SIGSTOP) or kills members in turn, alternating
-// leader and follower, waits for the ensemble to be whole and led again after each
+// leader and follower, or cuts a client off from the ensemble, waits for the ensemble to be whole and led again after each
 // fault, and always hands the ensemble back whole, whatever happened.
 import seedrandom from 'seedrandom';
 import type { Json, RecordOptions, TargetEnsemble } from './options.ts';
@@ -18,6 +18,9 @@ export interface NemesisHost {
   line(action: string, target: string | null, pid: number | null, role: string | null, extra?: Json): void;
   /** Counts of faults injected, per mode. */
   faults: Record<string, number>;
+  /** Cuts the client drawn by `pick` (in [0, 1)) off from every member; its name, or null if no client is live. */
+  isolateClient(pick: number): string | null;
+  healClient(name: string): void;
 }
 
 /** Runs the configured faults; the caller marks the nemesis done when this settles. */
@@ -26,6 +29,7 @@ export async function runNemesis(host: NemesisHost): Promise<void> {
   const rng = seedrandom(`${o.seed}/nemesis`);
   const paused = new Set<string>();
   const killed = new Set<string>();
+  const isolated = new Set<string>();
   const deadline = host.mainStart + o.maxSeconds * 1e9;
   // The fault, its repair and re-election must fit before the main phase's time bound.
   const budgetNs = (o.faultMs + 30_000) * 1e6;
@@ -38,6 +42,19 @@ export async function runNemesis(host: NemesisHost): Promise<void> {
       }
       const mode = o.faultModes[i % o.faultModes.length]!;
       const role = Math.floor(i / o.faultModes.length) % 2 === 0 ? 'leader' : 'follower';
+      if (mode === 'partition') {
+        const client = host.isolateClient(rng());
+        if (client === null) continue;
+        isolated.add(client);
+        host.faults.partition = (host.faults.partition ?? 0) + 1;
+        host.line('partition', client, null, 'client');
+        await sleep(o.faultMs);
+        host.healClient(client);
+        isolated.delete(client);
+        host.line('heal', client, null, 'client');
+        await sleep(o.faultGapMs);
+        continue;
+      }
       const st = await ens.status();
       const cands = st.filter((s) => s.mode === role).map((s) => s.name);
       if (cands.length === 0) continue;
@@ -68,7 +85,11 @@ export async function runNemesis(host: NemesisHost): Promise<void> {
       await sleep(o.faultGapMs);
     }
   } finally {
-    // Whatever happened, hand the ensemble back whole.
+    // Whatever happened, hand the ensemble back whole and every client connected.
+    for (const c of isolated) {
+      host.healClient(c);
+      host.line('heal', c, null, 'client');
+    }
     for (const n of paused) {
       try {
         ens.resume(n);

@@ -1,7 +1,13 @@
 // What a recording run is told: the workload and fault knobs (RecordOptions), and what
 // the recorder needs from an ensemble (scripts/zk/ensemble.ts provides one).
 
-export type FaultMode = 'pause' | 'kill';
+/**
+ * pause: SIGSTOP a member for faultMs; kill: SIGKILL and restart after faultMs;
+ * partition: cut one client off from every member for faultMs (its session expires when
+ * that is longer than the session timeout).
+ */
+export type FaultMode = 'pause' | 'kill' | 'partition';
+export const FAULT_MODES: readonly FaultMode[] = ['pause', 'kill', 'partition'];
 
 export interface RecordOptions {
   seed: number;

@@ -65,7 +65,7 @@ export class Recorder {
     lateReplies: 0,
     lateLosses: 0,
     nemesis: 0,
-    faults: { pause: 0, kill: 0 } as Record<string, number>,
+    faults: { pause: 0, kill: 0, partition: 0 } as Record<string, number>,
     watchEvents: 0,
     sessionExpirations: 0,
   };
@@ -258,6 +258,20 @@ export class Recorder {
     this.log(`nemesis: ${action}${target ? ` ${target}` : ''}${role ? ` (${role})` : ''}${pid ? ` pid ${pid}` : ''}`);
   }
 
+  private isolateClient(pick: number): string | null {
+    const live = this.clients.filter((c) => c.session?.live);
+    if (live.length === 0) return null;
+    const c = live[Math.floor(pick * live.length)]!;
+    c.session.isolate();
+    return `client-${c.index}`;
+  }
+
+  private healClient(name: string): void {
+    // Only sessions opened before the cut are isolated (a replacement starts reachable); heal() is a no-op elsewhere.
+    const c = this.clients.find((x) => `client-${x.index}` === name);
+    if (c) c.session.heal();
+  }
+
   // ---- the run ------------------------------------------------------------------------
 
   async run(outFile: string): Promise<RecordResult> {
@@ -332,6 +346,8 @@ export class Recorder {
           log: this.log,
           line: (action, target, pid, role, extra) => this.nemesisLine(action, target, pid, role, extra),
           faults: this.counts.faults,
+          isolateClient: (pick) => this.isolateClient(pick),
+          healClient: (name) => this.healClient(name),
         }).finally(() => {
           this.nemesisDone = true;
         })

@@ -97,6 +97,7 @@ export class ZkSession {
   private tick: NodeJS.Timeout | null = null;
   private resolveClosed!: () => void;
   private readonly origOnSocketData: (chunk: Buffer) => void;
+  private reachable: ConnectionManager['servers'] | null = null;
 
   constructor(
     connectionString: string,
@@ -224,6 +225,31 @@ export class ZkSession {
       if (this.cm.state !== CM_STATE.CLOSED) this.cm.socket?.destroy();
       this.dispose();
     }, 1500).unref();
+  }
+
+  /**
+   * Cuts the client off from every member (a partition of the client, or a client pause
+   * as the servers see it): the connection is dropped and every reconnect goes to a
+   * closed port until heal(). Longer than the session timeout, the leader expires the
+   * session and deletes its ephemerals at a zxid no reply names.
+   */
+  isolate(): void {
+    if (this.reachable) return;
+    this.reachable = this.cm.servers;
+    // Port 1 on the loopback refuses at once, so the library spins over "members" that never answer.
+    this.cm.servers = this.reachable.map(() => ({ host: '127.0.0.1', port: 1 }));
+    if (this.cm.state === CM_STATE.CONNECTED) {
+      this.counters.droppedConnections++;
+      this.hooks.event({ event: 'CLIENT_DROPS_CONNECTION', session: this.sessionId, server: this.server, extra: { reason: 'partition' } });
+    }
+    this.cm.socket?.destroy();
+  }
+
+  /** Ends isolate(): the next reconnect reaches the members again. */
+  heal(): void {
+    if (!this.reachable) return;
+    this.cm.servers = this.reachable;
+    this.reachable = null;
   }
 
   dispose(): void {
