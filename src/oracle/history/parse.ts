@@ -37,7 +37,8 @@ function* textLines(text: string): Generator<[string, number, boolean]> {
     const src = text.slice(start, end);
     const last = end >= n || isBlank(text, end + 1);
     start = end + 1;
-    if (src.trim() !== '') yield [src, lineNo, last];
+    // Blank lines at the end are a trailing newline or two; one inside is reported.
+    if (src.trim() !== '' || !last) yield [src, lineNo, last];
   }
 }
 
@@ -51,6 +52,8 @@ function* fileLines(fd: number): Generator<[string, number, boolean]> {
   let rest = '';
   let lineNo = 0;
   let held: [string, number] | null = null;
+  /** The first blank line since the last non-blank one: reported only if more content follows. */
+  let blank: number | null = null;
   for (;;) {
     const n = readSync(fd, chunk, 0, chunk.length, null);
     const text = n > 0 ? rest + decoder.write(chunk.subarray(0, n)) : rest + decoder.end();
@@ -59,8 +62,13 @@ function* fileLines(fd: number): Generator<[string, number, boolean]> {
       lineNo++;
       const src = text.slice(start, end);
       start = end + 1;
-      if (src.trim() === '') continue;
+      if (src.trim() === '') {
+        blank ??= lineNo;
+        continue;
+      }
       if (held) yield [held[0], held[1], false];
+      if (blank !== null) yield ['', blank, false];
+      blank = null;
       held = [src, lineNo];
     }
     rest = text.slice(start);
@@ -68,6 +76,7 @@ function* fileLines(fd: number): Generator<[string, number, boolean]> {
   }
   if (rest.trim() !== '') {
     if (held) yield [held[0], held[1], false];
+    if (blank !== null) yield ['', blank, false];
     held = [rest, lineNo + 1];
   }
   if (held) yield [held[0], held[1], true];
@@ -185,6 +194,7 @@ function parseLines(source: Iterable<[string, number, boolean]>, fileName: strin
     throw new InputError(`${fileName}:${lineNo}: ${msg}`);
   };
   for (const [src, lineNo, lastLine] of source) {
+    if (src.trim() === '') fail(lineNo, 'line: empty (each line of zk-history/1 is one JSON object)');
     let raw: unknown;
     try {
       raw = JSON.parse(src);
@@ -221,12 +231,19 @@ function parseLines(source: Iterable<[string, number, boolean]>, fileName: strin
   if (opAt.size === 0) throw new InputError(`${fileName}:${lineNos.at(-1)}: no operations to check (no "op" line)`);
   // Cross-line references: a late reply must belong to a recorded op, with an outcome of
   // that op's shape.
+  /** Each op's late line, by index: one reply per request, so at most one late line. */
+  const lateFor = new Map<number, number>();
   for (let i = 0; i < out.length; i++) {
     const l = out[i];
     if (l.kind === 'late') {
       const at = opAt.get(l.op);
       if (at === undefined) fail(lineNos[i], `late.op: no op with id ${l.op}`);
       const op = out[at!] as OpLine;
+      // A late line is the reply to an op recorded as given up on (history-format.md, "late").
+      if (op.outcome.type !== 'info') fail(lineNos[i], `late.op: op ${l.op} (line ${lineNos[at!]}) was answered (${op.outcome.type}); a late reply belongs to an op recorded as info`);
+      const twice = lateFor.get(l.op);
+      if (twice !== undefined) fail(lineNos[i], `late.op: op ${l.op} already has a late reply on line ${lineNos[twice]}`);
+      lateFor.set(l.op, i);
       try {
         l.outcome = parseOutcome(op.type, l.outcome, 'late.outcome');
       } catch (e) {
@@ -239,7 +256,50 @@ function parseLines(source: Iterable<[string, number, boolean]>, fileName: strin
       }
     }
   }
+  checkWatchRecords(out, lineNos, opAt, fail);
   return out;
+}
+
+/**
+ * A history that has `watch` lines says twice which events a registration got: on the
+ * watch lines naming the op and in the op's `watch_events`. Where both are given they
+ * must agree (per event type and path, as often), or one of them was edited.
+ */
+function checkWatchRecords(out: HistoryLine[], lineNos: number[], opAt: OpIndex, fail: (lineNo: number, msg: string) => never): void {
+  const named = new Map<number, Map<string, { n: number; line: number }>>();
+  for (let i = 0; i < out.length; i++) {
+    const l = out[i];
+    if (l.kind !== 'watch') continue;
+    for (const id of l.ops) {
+      let m = named.get(id);
+      if (!m) named.set(id, (m = new Map()));
+      const k = `${l.type} ${l.path}`;
+      const c = m.get(k);
+      if (c) c.n++;
+      else m.set(k, { n: 1, line: lineNos[i] });
+    }
+  }
+  if (named.size === 0) return;
+  for (const [id, m] of named) {
+    const op = out[opAt.get(id) as number] as OpLine;
+    if (op.watch_events === undefined) continue;
+    const listed = new Map<string, number>();
+    for (const e of op.watch_events) listed.set(`${e.type} ${e.path}`, (listed.get(`${e.type} ${e.path}`) ?? 0) + 1);
+    for (const [k, c] of m) {
+      if ((listed.get(k) ?? 0) < c.n)
+        fail(c.line, `watch.ops: names op ${id} with ${k} ${c.n} time(s), but that op's watch_events (line ${lineNos[opAt.get(id) as number]}) lists it ${listed.get(k) ?? 0} time(s)`);
+    }
+  }
+  for (let i = 0; i < out.length; i++) {
+    const l = out[i];
+    if (l.kind !== 'op' || !l.watch_events) continue;
+    const m = named.get(l.id);
+    const listed = new Map<string, number>();
+    for (const e of l.watch_events) listed.set(`${e.type} ${e.path}`, (listed.get(`${e.type} ${e.path}`) ?? 0) + 1);
+    for (const [k, n] of listed) {
+      if ((m?.get(k)?.n ?? 0) < n) fail(lineNos[i], `op.watch_events: lists ${k} ${n} time(s), but ${m?.get(k)?.n ?? 0} watch line(s) name op ${l.id} with it`);
+    }
+  }
 }
 
 /**

@@ -2,9 +2,11 @@
 // - one-shot: a registration fires at most once;
 // - the event a registration gets is caused by the first change after the zxid it was
 //   registered at that such a registration sees (FIRED_KINDS), and has that change's type;
-//   it cannot arrive before the registering op or that change's write was invoked;
+//   it cannot arrive before the registering op or that change's write was invoked, and
+//   only a registration gets one (watch-delivery.ts);
 // - "a client receives the event before any reply that reflects the change that fired
-//   it": no reply to the session carrying a zxid >= the firing zxid arrives before it;
+//   it": no reply to the session carrying a zxid >= the firing zxid arrives before it,
+//   and a registration that got no event had none (watch-delivery.ts);
 // - events are delivered in order: a session's events fire at non-decreasing zxids.
 // A registration still pending when its session moves to a new connection is sent
 // again with SetWatches (ClientCnxn.primeConnection) and the new member decides from
@@ -17,6 +19,7 @@ import { hex } from './order.ts';
 import { connectionLosses, type POp, type Prepared } from './prepare.ts';
 import type { Hidden } from './hidden.ts';
 import type { Violation, WatchEvent, WatchEventType, WatchKind } from './types.ts';
+import { checkDelivered, checkRegistered } from './watch-delivery.ts';
 
 interface PathChanges {
   z: number[];
@@ -175,6 +178,7 @@ for (const [type, kinds] of Object.entries(FIRED_KINDS) as [WatchEventType, read
  * `modelOk` false (the replay found no explanation) only one-shot is checked.
  */
 export function checkWatches(h: Prepared, triggers: readonly WatchTrigger[], uncertain: readonly Hidden[], modelOk: boolean, out: Violation[]): void {
+  checkRegistered(h, out);
   const watched = new Set<string>();
   for (const p of h.ops) if (p.line.watch_registered && p.path !== null) watched.add(p.path);
   if (watched.size === 0 && h.watches.length === 0) return;
@@ -234,6 +238,8 @@ export function checkWatches(h: Prepared, triggers: readonly WatchTrigger[], unc
     return k > 0 && writes[k - 1].zxid === z ? writes[k - 1] : undefined;
   };
 
+  /** Registrations that got no event: judged once the loop is done (watch-delivery.ts). */
+  const silent: POp[] = [];
   for (const r of h.ops) {
     const kind = r.line.watch_registered;
     if (!kind || !r.definite || r.session === null || r.path === null) continue;
@@ -247,7 +253,10 @@ export function checkWatches(h: Prepared, triggers: readonly WatchTrigger[], unc
         message: `op ${r.id} (${r.type} ${r.path}) registered one ${kind} watch, which fired ${n} times (${evs.map((e) => `${e.type}@${e.t}`).join(', ')}); a watch fires at most once.`,
       });
     }
-    if (evs.length === 0) continue;
+    if (n === 0) {
+      if (modelOk) silent.push(r);
+      continue;
+    }
     const e = evs[0];
     // No event before its registration was asked for.
     if (e.t < r.tInvoke) {
@@ -308,6 +317,16 @@ export function checkWatches(h: Prepared, triggers: readonly WatchTrigger[], unc
     if (!xs) fired.set(r.session, (xs = []));
     xs.push({ t: e.t, z: F, op: r.id });
   }
+  checkDelivered(
+    h,
+    silent,
+    (r) => {
+      const c = changes.get(r.path as string);
+      const first = c ? firstFiring(changesFrom(c, r.path as string, upperBound(c.z, r.zxid)), r.path as string, r.line.watch_registered as WatchKind, r.zxid) : null;
+      return first === null || mayHide(r.path as string, r.zxid, first.z) ? null : first;
+    },
+    out,
+  );
   newestReplies(h, asks);
   for (const { r, e, F, kind, best: q } of asks) {
     if (q === null || !replyReflectsChange(q.zxid, F)) continue;

@@ -1,0 +1,80 @@
+// The two halves of watch delivery that look at a registration and its events as a
+// whole rather than at one event:
+// - an event goes only to a registration: a `watch` line (or an op's `watch_events`)
+//   naming an op that set no watch was not sent by ZooKeeper (a server fires only the
+//   watches it holds, WatchManager.triggerWatch);
+// - a registration whose change happened gets its event before any reply reflecting
+//   that change (history-format.md, "Watches"), so one that got no event at all while
+//   its session went on to receive such a reply lost it. The member that answers that
+//   reply applied the change first and queued the notification ahead of the reply on
+//   the same connection; after a move, SetWatches carries the registration with the
+//   last zxid the client saw, and the new member fires at once for a change past it
+//   (DataTree.setWatches), again before any later reply.
+import { hex } from './order.ts';
+import type { POp, Prepared } from './prepare.ts';
+import type { Violation } from './types.ts';
+
+/** Events naming an op that registered no watch (its line, or a late reply, says which it set). */
+export function checkRegistered(h: Prepared, out: Violation[]): void {
+  const byId = new Map<number, POp>();
+  const named = new Map<number, string>();
+  for (const p of h.ops) {
+    if (p.line.watch_registered) continue;
+    byId.set(p.id, p);
+    const e = p.line.watch_events?.[0];
+    if (e) named.set(p.id, `${e.type} on ${e.path} (t=${e.t})`);
+  }
+  if (byId.size === 0) return;
+  for (const w of h.watches) for (const id of w.ops) if (byId.has(id) && !named.has(id)) named.set(id, `${w.type} on ${w.path} (t=${w.t})`);
+  for (const [id, ev] of named) {
+    const p = byId.get(id) as POp;
+    out.push({
+      guarantee: 'watch-cause',
+      ops: [id],
+      message: `op ${id} (${p.type}${p.path === null ? '' : ` ${p.path}`}) set no watch, yet the event ${ev} is recorded as its registration's; a member fires only the watches it holds.`,
+    });
+  }
+}
+
+/**
+ * `silent`: definite registrations that got no event. `firing(r)`: the change that fires
+ * r (the first after its zxid, from the replay), or null when none does or an
+ * unrecorded event may be what changed the path (then nothing is judged).
+ */
+export function checkDelivered(h: Prepared, silent: readonly POp[], firing: (r: POp) => { z: number; type: string } | null, out: Violation[]): void {
+  if (silent.length === 0) return;
+  const sessions = new Set<string>();
+  for (const r of silent) sessions.add(r.session as string);
+  // Each session's definite replies in arrival order. A close_session's own reply is
+  // left out: the close deletes the session's ephemerals and drops its watches in one
+  // txn, and whether the closing connection still gets their events is not promised.
+  const replies = new Map<string, POp[]>();
+  for (const p of h.ops) {
+    if (!p.definite || p.session === null || !sessions.has(p.session) || p.type === 'close_session') continue;
+    const xs = replies.get(p.session);
+    if (xs) xs.push(p);
+    else replies.set(p.session, [p]);
+  }
+  for (const xs of replies.values()) xs.sort((a, b) => a.tComplete - b.tComplete);
+  for (const r of silent) {
+    const f = firing(r);
+    if (f === null) continue;
+    const xs = replies.get(r.session as string) ?? [];
+    let lo = 0;
+    for (let hi = xs.length; lo < hi; ) {
+      const mid = (lo + hi) >>> 1;
+      if (xs[mid].tComplete <= r.tComplete) lo = mid + 1;
+      else hi = mid;
+    }
+    let q: POp | undefined;
+    for (let i = lo; i < xs.length && q === undefined; i++) if (xs[i].zxid >= f.z) q = xs[i];
+    if (q === undefined) continue;
+    out.push({
+      guarantee: 'watch-before-data',
+      ops: [r.id, q.id],
+      message:
+        `op ${r.id} (${r.type} ${r.path}) registered a ${r.line.watch_registered} watch at zxid ${hex(r.zxid)}; the change at zxid ${hex(f.z)} (${f.type}) fires it, ` +
+        `and op ${q.id}'s reply (zxid ${hex(q.zxid)}) already reflects that change, but the session never received the event.`,
+    });
+  }
+}
