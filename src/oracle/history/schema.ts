@@ -106,7 +106,8 @@ export const okByType = {
   close_session: z.object(okCommon),
 } as const;
 export const errorOutcome = z.object({ type: z.literal('error'), zxid: nonNegInt, error: z.string(), code: int.optional(), server: z.string().nullable().optional() });
-export const infoOutcome = z.object({ type: z.literal('info'), error: z.string().optional(), code: int.optional() });
+// An info reply the server did send (SESSIONMOVED, ...) may name its zxid and member; typed like anywhere else.
+export const infoOutcome = z.object({ type: z.literal('info'), error: z.string().optional(), code: int.optional(), zxid: nonNegInt.optional(), server: z.string().nullable().optional() });
 
 export const metaSchema = z
   .object({

@@ -9,7 +9,11 @@
 //   reply applied the change first and queued the notification ahead of the reply on
 //   the same connection; after a move, SetWatches carries the registration with the
 //   last zxid the client saw, and the new member fires at once for a change past it
-//   (DataTree.setWatches), again before any later reply.
+//   (DataTree.setWatches), again before any later reply. Except for a watch on a node's
+//   existence: SetWatches fires it only if the node is there now, so a node created and
+//   deleted while the client was away never fires it (the one lost watch the
+//   Programmer's Guide names, "Things to Remember about Watches"). Such a registration
+//   is judged only by replies on the connection it was made on.
 import { hex } from './order.ts';
 import type { POp, Prepared } from './prepare.ts';
 import type { Violation } from './types.ts';
@@ -37,11 +41,17 @@ export function checkRegistered(h: Prepared, out: Violation[]): void {
 }
 
 /**
- * `silent`: definite registrations that got no event. `firing(r)`: the change that fires
- * r (the first after its zxid, from the replay), or null when none does or an
- * unrecorded event may be what changed the path (then nothing is judged).
+ * `silent`: definite registrations that got no event. `moved`: whether the session may
+ * have changed connection in a time window. `firing(r)`: the first recorded write after
+ * r's zxid that fires it, or null when none does (then nothing is judged).
  */
-export function checkDelivered(h: Prepared, silent: readonly POp[], firing: (r: POp) => { z: number; type: string } | null, out: Violation[]): void {
+export function checkDelivered(
+  h: Prepared,
+  silent: readonly POp[],
+  moved: (session: string, from: number, to: number) => boolean,
+  firing: (r: POp) => { z: number; type: string } | null,
+  out: Violation[],
+): void {
   if (silent.length === 0) return;
   const sessions = new Set<string>();
   for (const r of silent) sessions.add(r.session as string);
@@ -69,6 +79,7 @@ export function checkDelivered(h: Prepared, silent: readonly POp[], firing: (r: 
     let q: POp | undefined;
     for (let i = lo; i < xs.length && q === undefined; i++) if (xs[i].zxid >= f.z) q = xs[i];
     if (q === undefined) continue;
+    if (r.line.watch_registered === 'exist' && moved(r.session as string, r.tComplete, q.tComplete)) continue;
     out.push({
       guarantee: 'watch-before-data',
       ops: [r.id, q.id],

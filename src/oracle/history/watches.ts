@@ -317,13 +317,19 @@ export function checkWatches(h: Prepared, triggers: readonly WatchTrigger[], unc
     if (!xs) fired.set(r.session, (xs = []));
     xs.push({ t: e.t, z: F, op: r.id });
   }
+  const silentMoves = silent.length > 0 ? connectionChanges(h, new Set(silent.map((r) => r.session as string))) : new Map<string, Window[]>();
   checkDelivered(
     h,
     silent,
+    (session, from, to) => (silentMoves.get(session) ?? []).some((w) => w.lo < to && w.hi > from),
     (r) => {
+      // The first recorded write that fires it: an unrecorded event before it could only
+      // have fired the watch earlier, and one the replay placed may not have happened.
       const c = changes.get(r.path as string);
-      const first = c ? firstFiring(changesFrom(c, r.path as string, upperBound(c.z, r.zxid)), r.path as string, r.line.watch_registered as WatchKind, r.zxid) : null;
-      return first === null || mayHide(r.path as string, r.zxid, first.z) ? null : first;
+      const kind = r.line.watch_registered as WatchKind;
+      if (!c) return null;
+      for (let i = upperBound(c.z, r.zxid); i < c.z.length; i++) if (FIRES[kind].has(c.type[i]) && writeAt(c.z[i]) !== undefined) return { z: c.z[i], type: c.type[i] };
+      return null;
     },
     out,
   );
