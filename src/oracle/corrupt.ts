@@ -28,7 +28,17 @@ export interface Corruption {
   lines: Line[];
 }
 
-export type CorruptionKind = 'lost-write' | 'stale-read' | 'read-from-future' | 'duplicate-sequential-name' | 'ephemeral-outlives-session' | 'watch-after-data' | 'version-skip' | 'wrong-nodeexists';
+export type CorruptionKind =
+  | 'lost-write'
+  | 'stale-read'
+  | 'read-from-future'
+  | 'duplicate-sequential-name'
+  | 'ephemeral-outlives-session'
+  | 'watch-after-data'
+  | 'lost-watch-event'
+  | 'stray-watch-event'
+  | 'version-skip'
+  | 'wrong-nodeexists';
 
 /** The lines of a history, checked against the zk-history/1 schema (history/schema.ts). */
 export function parseHistory(text: string, fileName = 'history.jsonl'): Line[] {
@@ -333,6 +343,76 @@ export function watchAfterData(input: Line[]): Corruption | null {
   return null;
 }
 
+/** The zxid of the first acknowledged write after `after` that fires a watch of an event like `w`'s on its path. */
+function causeOf(lines: Line[], w: Line, after: number): number | null {
+  let best: number | null = null;
+  const note = (z: number) => {
+    if (z > after && (best === null || z < best)) best = z;
+  };
+  for (const o of opsOf(lines)) {
+    if (!isOk(o) || typeof o.outcome.zxid !== 'number') continue;
+    const target = o.type === 'create' ? o.outcome.created_path : o.path;
+    if (w.type === 'NodeChildrenChanged') {
+      if ((o.type === 'create' || o.type === 'delete') && parentOf(target) === w.path) note(o.outcome.zxid);
+    } else if ((o.type === 'create' || o.type === 'set' || o.type === 'delete') && target === w.path) note(o.outcome.zxid);
+  }
+  return best;
+}
+
+/**
+ * A watch event is never delivered: a registration's only event (its watch line and the
+ * op's copy) is removed, though its session later got a reply, on the same connection,
+ * whose zxid says the member had applied the change that fires it.
+ */
+export function lostWatchEvent(input: Line[]): Corruption | null {
+  const lines = clone(input);
+  const ops = opsOf(lines);
+  for (let i = 0; i < lines.length; i++) {
+    const w = lines[i]!;
+    if (w.kind !== 'watch' || !w.session || !Array.isArray(w.ops) || w.ops.length !== 1) continue;
+    const r = byId(lines, w.ops[0]);
+    if (!r || !isOk(r) || r.session !== w.session || (r.watch_events?.length ?? 0) > 1 || r.watch_registered === 'exist') continue;
+    if (lines.some((l) => l !== w && l.kind === 'watch' && l.ops?.includes(r.id))) continue;
+    const cause = causeOf(lines, w, r.outcome.zxid);
+    if (cause === null) continue;
+    const q = ops.find((o) => o.session === r.session && o.type !== 'close_session' && o.t_complete > r.t_complete && ['ok', 'error'].includes(o.outcome?.type) && o.outcome.zxid >= cause);
+    if (!q) continue;
+    // The same connection throughout: no session line of it between the registration and q.
+    if (lines.some((l) => l.kind === 'session' && l.session === r.session && l.t > r.t_complete && l.t < q.t_complete)) continue;
+    lines.splice(i, 1);
+    if (r.watch_events) r.watch_events = [];
+    return {
+      kind: 'lost-watch-event',
+      guarantee: 'watch-before-data',
+      ops: [r.id, q.id],
+      description: `op ${r.id}'s ${r.watch_registered} watch on ${r.path} never gets its ${w.type} event, though op ${q.id}'s reply (zxid ${q.outcome.zxid}) reflects the change at zxid ${cause} that fires it`,
+      lines,
+    };
+  }
+  return null;
+}
+
+/** A watch event goes to an op that set no watch: a read of the same path in that session, without a watch, is named with a registration's event. */
+export function strayWatchEvent(input: Line[]): Corruption | null {
+  const lines = clone(input);
+  const ops = opsOf(lines);
+  for (const w of lines) {
+    if (w.kind !== 'watch' || !w.session || !Array.isArray(w.ops) || w.ops.length === 0) continue;
+    const o = ops.find((x) => x.session === w.session && x.path === w.path && ['get', 'exists', 'children'].includes(x.type) && !x.watch_registered && isOk(x) && x.t_complete < w.t);
+    if (!o) continue;
+    w.ops = [...w.ops, o.id];
+    o.watch_events = [{ type: w.type, path: w.path, t: w.t }];
+    return {
+      kind: 'stray-watch-event',
+      guarantee: 'watch-cause',
+      ops: [o.id],
+      description: `op ${o.id} (${o.type} ${o.path}, no watch asked) is named by the ${w.type} event at t=${w.t}`,
+      lines,
+    };
+  }
+  return null;
+}
+
 /** A set's returned stat skips a version. */
 export function versionSkip(input: Line[]): Corruption | null {
   const lines = clone(input);
@@ -370,6 +450,8 @@ export const CORRUPTIONS: Record<CorruptionKind, (lines: Line[]) => Corruption |
   'duplicate-sequential-name': duplicateSequentialName,
   'ephemeral-outlives-session': ephemeralOutlivesSession,
   'watch-after-data': watchAfterData,
+  'lost-watch-event': lostWatchEvent,
+  'stray-watch-event': strayWatchEvent,
   'version-skip': versionSkip,
   'wrong-nodeexists': wrongNodeExists,
 };
