@@ -312,6 +312,9 @@ export function ephemeralOutlivesSession(input: Line[]): Corruption | null {
   return null;
 }
 
+/** A watch line that names the session it came to and the registrations it consumed. */
+const attributedWatch = (w: Line): boolean => w.kind === 'watch' && !!w.session && Array.isArray(w.ops) && w.ops.length > 0;
+
 /**
  * A watch event arrives after a reply in the same session that already reflects the change
  * that fired it (preferably a read of the watched path).
@@ -320,7 +323,7 @@ export function watchAfterData(input: Line[]): Corruption | null {
   const lines = clone(input);
   const ops = opsOf(lines);
   for (const w of lines) {
-    if (w.kind !== 'watch' || !w.session || !Array.isArray(w.ops) || w.ops.length === 0) continue;
+    if (!attributedWatch(w)) continue;
     const after = ops.filter((o) => o.session === w.session && o.t_invoke > w.t && typeof o.outcome?.zxid === 'number');
     const o = after.find((x) => x.path === w.path && isOk(x)) ?? after[0];
     if (!o) continue;
@@ -369,7 +372,7 @@ export function lostWatchEvent(input: Line[]): Corruption | null {
   const ops = opsOf(lines);
   for (let i = 0; i < lines.length; i++) {
     const w = lines[i]!;
-    if (w.kind !== 'watch' || !w.session || !Array.isArray(w.ops) || w.ops.length !== 1) continue;
+    if (!attributedWatch(w) || w.ops.length !== 1) continue;
     const r = byId(lines, w.ops[0]);
     if (!r || !isOk(r) || r.session !== w.session || (r.watch_events?.length ?? 0) > 1 || r.watch_registered === 'exist') continue;
     if (lines.some((l) => l !== w && l.kind === 'watch' && l.ops?.includes(r.id))) continue;
@@ -397,7 +400,7 @@ export function strayWatchEvent(input: Line[]): Corruption | null {
   const lines = clone(input);
   const ops = opsOf(lines);
   for (const w of lines) {
-    if (w.kind !== 'watch' || !w.session || !Array.isArray(w.ops) || w.ops.length === 0) continue;
+    if (!attributedWatch(w)) continue;
     const o = ops.find((x) => x.session === w.session && x.path === w.path && ['get', 'exists', 'children'].includes(x.type) && !x.watch_registered && isOk(x) && x.t_complete < w.t);
     if (!o) continue;
     w.ops = [...w.ops, o.id];
