@@ -530,6 +530,45 @@ export function zabInvariants(cfg: ZabConfig): Invariant<W>[] {
         return null;
       },
     },
+    {
+      name: 'EpochOnDisk',
+      description:
+        'a server tells others of an epoch only once its epoch file holds it: LEADERINFO(e) leaves with acceptedEpoch >= e on its disk, a counted ACKEPOCH with the epoch it accepted on its disk (ZAB paper §4.2 phase 1, f.p is persisted before ACK-E; Leader.getEpochToPropose, Learner.registerWithLeader)',
+      check(w, prev) {
+        const net = w.net;
+        for (let i = net.length - 1; i >= 0 && net[i].id >= prev.nextId; i--) {
+          const pk = net[i];
+          if (pk.down) continue;
+          const m = pk.msg as ZabMsg;
+          if (m.t !== 'LEADERINFO' && m.t !== 'ACKEPOCH') continue;
+          const s = w.nodes[pk.from];
+          // Only what the server itself sent this step; an ACKEPOCH of -1 repeats an
+          // earlier answer and is not counted towards the epoch.
+          if (s === null || s === prev.nodes[pk.from] || (m.t === 'ACKEPOCH' && m.cur === -1)) continue;
+          const e = m.t === 'LEADERINFO' ? m.e : s.acceptedEpoch;
+          const onDisk = (w.disk[pk.from] as ZabDisk).acceptedEpoch;
+          if (e > onDisk) return `${label(pk.from)} sent ${m.t} for epoch ${e} while its disk holds acceptedEpoch ${onDisk}`;
+        }
+        return null;
+      },
+    },
+    {
+      name: 'VoteAtLeastOwn',
+      description:
+        "a LOOKING voter never proposes a vote below its own candidacy (its id, last logged zxid, currentEpoch): FLE starts from its own vote and, on a higher round, takes the better of the sender's vote and its own (FastLeaderElection.lookForLeader, FastLeaderElection.tla)",
+      check(w, prev) {
+        if (w.ghost.seen === prev.ghost.seen) return null;
+        for (let i = 0; i < cfg.voters; i++) {
+          const s = w.nodes[i];
+          if (s === null || s === prev.nodes[i] || s.state !== 'LOOKING' || s.booting > 0) continue;
+          const v = s.vote;
+          const own = { leader: i, zxid: s.history.length === 0 ? 0 : s.history[s.history.length - 1].z, epoch: s.currentEpoch };
+          if (v.leader === own.leader && v.zxid === own.zxid && v.epoch === own.epoch) continue;
+          if (!beats(v, own)) return `${label(i)} votes for s${v.leader}@${fmtZxid(v.zxid)}/e${v.epoch}, below its own s${i}@${fmtZxid(own.zxid)}/e${own.epoch}`;
+        }
+        return null;
+      },
+    },
   ];
 }
 

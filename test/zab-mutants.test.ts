@@ -31,7 +31,8 @@ const KILLED: Record<string, [number, string, CheckStrategy?]> = {
   'log-after-shutdown': [600, 'MajorityCommit'], // run 337
   'sync-point-from-applied': [4000, 'ShouldNotBeTriggered'], // run 2,674
   'diff-advances-lastzxid': [600, 'PrefixConsistency'], // run 271
-  'epoch-from-last-zxid': [50, 'Leadership'], // run 2
+  // Epochs are not written at all, so EpochOnDisk sees the first LEADERINFO; Leadership alone: TRIPS.
+  'epoch-from-last-zxid': [50, 'EpochOnDisk'], // run 0
   'non-total-vote-order': [1000, 'VoteMonotonic'], // run 548
   'decide-without-quorum': [50, 'LeadingNeedsQuorum'], // run 0
   'election-sid-before-zxid': [100, 'VoteMonotonic'], // run 9
@@ -40,6 +41,8 @@ const KILLED: Record<string, [number, string, CheckStrategy?]> = {
   'count-observer-ack': [100, 'MajorityCommit'], // run 18
   'epoch-before-history': [1000, 'MajorityCommit'], // run 464
   'ackld-before-persist': [200, 'MajorityCommit'], // run 40
+  'ackepoch-before-accepted-write': [50, 'EpochOnDisk'], // run 0
+  'higher-round-adopts-vote': [50, 'VoteAtLeastOwn'], // run 2
 };
 
 /** invariant -> [mutant, tripped within this many runs when checked alone, seed (default 1), strategy (default swarm)] */
@@ -58,6 +61,8 @@ const TRIPS: Record<string, [string, number, number?, CheckStrategy?]> = {
   CommittedLogDurability: ['local-write', 100], // run 16
   LeadingNeedsQuorum: ['decide-without-quorum', 50], // run 0
   VoteMonotonic: ['non-total-vote-order', 1000], // run 548
+  EpochOnDisk: ['ackepoch-before-accepted-write', 50], // run 0
+  VoteAtLeastOwn: ['higher-round-adopts-vote', 50], // run 2
   Progress: ['propose-to-ackld-only', 100], // run 7
 };
 

@@ -190,6 +190,7 @@ export function onLeaderInfo(s: ZabState, id: NodeId, e: number, cfg: ZabConfig,
   if (e > s.acceptedEpoch) {
     // setAcceptedEpoch, then ACKEPOCH: the ack leaves from the write's completion.
     fx.write({ w: 'accepted', e });
+    if (variant(cfg).ackEpochBeforeWrite) return ackEpoch({ ...s, acceptedEpoch: e }, s.currentEpoch, cfg, fx);
     return { ...s, acceptedEpoch: e, lphase: 'accepting' };
   }
   // Already acked this epoch once: -1 is not counted again, but drives the sync.

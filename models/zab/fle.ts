@@ -180,7 +180,8 @@ export function onNotify(s: ZabState, id: NodeId, from: NodeId, n: Notify, cfg: 
       round = n.round;
       recv = emptyVotes(cfg);
       const init = initialVote(s, id, cfg);
-      vote = voteGt(n, init, cfg) ? voteOf(n) : init;
+      // higher-round-adopts-vote: the comparison with my own vote is skipped.
+      vote = voteGt(n, init, cfg) || (variant(cfg).higherRoundAdoptsVote && n.leader >= 0) ? voteOf(n) : init;
       changed = true;
     } else if (n.round < round) {
       // A lagging round: dropped, but the lagging sender is told my vote.

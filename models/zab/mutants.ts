@@ -41,6 +41,10 @@ export interface ZabVariant {
   countObserverAck: boolean;
   /** A follower serves a write itself. */
   localWrite: boolean;
+  /** The learner sends ACKEPOCH as soon as it asks for the acceptedEpoch write, not when the write completes. */
+  ackEpochBeforeWrite: boolean;
+  /** FLE: on a higher round a voter adopts the sender's vote without comparing it with its own. */
+  higherRoundAdoptsVote: boolean;
 }
 
 type Switch = keyof ZabVariant;
@@ -115,6 +119,16 @@ const MUTANTS: ZabMutant[] = [
   { name: 'commit-before-quorum', flips: 'commitBeforeQuorum', description: 'the leader commits once any two voters have acked (a quorum only with 3 voters)' },
   { name: 'count-observer-ack', flips: 'countObserverAck', description: 'observers get PROPOSALs and the leader counts their ACKs towards the commit quorum' },
   { name: 'local-write', flips: 'localWrite', description: 'a follower serves a client write itself: logged and applied locally, never proposed by the leader' },
+  {
+    name: 'ackepoch-before-accepted-write',
+    flips: 'ackEpochBeforeWrite',
+    description: 'on LEADERINFO the learner queues its acceptedEpoch write and sends ACKEPOCH at once: a crash before the flush forgets an epoch it acknowledged',
+  },
+  {
+    name: 'higher-round-adopts-vote',
+    flips: 'higherRoundAdoptsVote',
+    description: "FLE: a notification of a higher round makes a voter adopt the sender's vote without comparing it with its own, so it can vote for a server with a shorter log",
+  },
 ];
 
 export const ZAB_MUTANTS: Mutant[] = MUTANTS.map(({ name, description }) => ({ name, description }));
@@ -152,6 +166,8 @@ const CORRECT: ZabVariant = Object.freeze({
   commitBeforeQuorum: false,
   countObserverAck: false,
   localWrite: false,
+  ackEpochBeforeWrite: false,
+  higherRoundAdoptsVote: false,
 });
 
 /**
