@@ -331,15 +331,12 @@ function onClient(g: ZkGhost, c: number, obs: readonly ZkObs[], cfg: ZkConfig): 
         break;
       case 'event': {
         const kinds = FIRED_KINDS[o.type];
-        out = {
-          ...out,
-          regs: setAt(
-            out.regs,
-            c,
-            out.regs[c].filter((r) => r.path !== o.path || !kinds.includes(r.kind)),
-          ),
-          flags: out.flags | F_WATCH,
-        };
+        const regs = out.regs[c];
+        const left = regs.filter((r) => r.path !== o.path || !kinds.includes(r.kind));
+        // WatchFiresOnce: a watch is a one-time trigger, so an event must consume a
+        // watch the client set (by a read, or re-sent with SetWatches) and no event consumed yet.
+        if (left.length === regs.length) out = fail(out, 'WatchFiresOnce', `c${c} got ${o.type} of ${o.path}, but it has no ${kinds.join('/')} watch on it left to fire`);
+        out = { ...out, regs: setAt(out.regs, c, left), flags: out.flags | F_WATCH };
         break;
       }
       case 'session':
@@ -471,6 +468,7 @@ export function zkInvariants(cfg: ZkConfig): Invariant<W>[] {
     fromGhost('MonotonicReads', 'a session never reads a state older than one it has seen (across reconnects too), so it sees its own writes'),
     fromGhost('ReadsCommitted', 'a read returns exactly the committed state at the zxid its reply carries'),
     fromGhost('WatchBeforeData', 'a client gets the watch event before any reply that reflects the change that fired it'),
+    fromGhost('WatchFiresOnce', 'a client gets a watch event only for a watch it set (by a read, re-sent by SetWatches) that no earlier event consumed: watches are one-time triggers'),
   ];
 }
 
@@ -531,7 +529,7 @@ function zabView(w: W): ZabWorld {
     durable: w.durable,
     disk: w.disk,
     io: w.io,
-    net: NONE,
+    net: w.net as ZabWorld['net'],
     timers: w.timers,
     partition: w.partition,
     used: w.used,

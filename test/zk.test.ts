@@ -255,6 +255,7 @@ describe('mutants', () => {
     MonotonicReads: 'no-lastzxid-check',
     ReadsCommitted: 'read-uncommitted',
     WatchBeforeData: 'watch-after-reply',
+    WatchFiresOnce: 'fired-watch-kept',
   };
 
   // The ZAB properties run on the servers' ZAB too (one ZAB core, one set of

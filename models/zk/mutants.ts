@@ -15,6 +15,7 @@ export interface ZkVariant {
   watchAfterReply: boolean;
   noSessionMoved: boolean;
   expiryUntold: boolean;
+  firedWatchKept: boolean;
 }
 
 interface ZkMutant extends Mutant {
@@ -38,6 +39,11 @@ const MUTANTS: ZkMutant[] = [
     flips: 'expiryUntold',
     description: 'a server that applies the closeSession of a session connected to it from elsewhere (an expiry) keeps the connection open and tells the client nothing',
   },
+  {
+    name: 'fired-watch-kept',
+    flips: 'firedWatchKept',
+    description: "a server sends the events a txn's triggers fire but keeps those watches registered, so the next change fires them again",
+  },
 ];
 
 /** The ensemble's own mutants, then ZAB's (named as in `zoocheck mutants zab`). */
@@ -60,6 +66,7 @@ export function zkVariant(cfg: ZkConfig): ZkVariant {
     watchAfterReply: false,
     noSessionMoved: false,
     expiryUntold: false,
+    firedWatchKept: false,
   };
   const m = MUTANTS.find((x) => x.name === cfg.mutant);
   if (m !== undefined) out[m.flips] = true;
