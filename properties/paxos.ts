@@ -156,6 +156,17 @@ function acceptorView(w: W, k: number, cfg: PaxosConfig): { promised: number; ac
   return { promised: d.promised ?? 0, acceptedBallot: d.acceptedBallot ?? 0, up: false };
 }
 
+/** The first message f gives for an acceptor whose state (live or durable) changed in the step, or null. */
+function changedAcceptors(w: W, prev: W, cfg: PaxosConfig, f: (k: number) => string | null): string | null {
+  for (let k = 0; k < cfg.acceptors; k++) {
+    const id = cfg.proposers + k;
+    if (w.nodes[id] === prev.nodes[id] && w.durable[id] === prev.durable[id]) continue;
+    const m = f(k);
+    if (m !== null) return m;
+  }
+  return null;
+}
+
 export function paxosInvariants(cfg: PaxosConfig): Invariant<W>[] {
   return [
     {
@@ -236,18 +247,13 @@ export function paxosInvariants(cfg: PaxosConfig): Invariant<W>[] {
     {
       name: 'PromiseMonotonic',
       description: "an acceptor's promise never decreases, across crashes and restarts",
-      check(w, prev) {
-        for (let k = 0; k < cfg.acceptors; k++) {
-          const id = cfg.proposers + k;
-          if (w.nodes[id] === prev.nodes[id] && w.durable[id] === prev.durable[id]) continue;
+      check: (w, prev) =>
+        changedAcceptors(w, prev, cfg, (k) => {
           const before = acceptorView(prev, k, cfg);
           const after = acceptorView(w, k, cfg);
-          if (after.promised < before.promised) {
-            return `acceptor A${k}'s promise went from ${formatBallot(before.promised)} down to ${formatBallot(after.promised)}${before.up !== after.up ? ' across a crash' : ''}`;
-          }
-        }
-        return null;
-      },
+          if (after.promised >= before.promised) return null;
+          return `acceptor A${k}'s promise went from ${formatBallot(before.promised)} down to ${formatBallot(after.promised)}${before.up !== after.up ? ' across a crash' : ''}`;
+        }),
     },
     {
       name: 'AcceptAtOrAbovePromise',
@@ -264,6 +270,15 @@ export function paxosInvariants(cfg: PaxosConfig): Invariant<W>[] {
         }
         return null;
       },
+    },
+    {
+      name: 'PromiseCoversAccepted',
+      description: "an acceptor's promise is never below the ballot it accepted, across crashes and restarts (Paxos.tla: maxVBal <= maxBal; accepting ballot b promises b)",
+      check: (w, prev) =>
+        changedAcceptors(w, prev, cfg, (k) => {
+          const a = acceptorView(w, k, cfg);
+          return a.acceptedBallot > a.promised ? `acceptor A${k} holds a vote at ballot ${formatBallot(a.acceptedBallot)} but promised only ${formatBallot(a.promised)}` : null;
+        }),
     },
     {
       name: 'PromiseOnlyAbove',

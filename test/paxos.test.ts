@@ -96,6 +96,7 @@ describe('mutants', () => {
     PromiseMonotonic: 'volatile-promise',
     AcceptAtOrAbovePromise: 'accept-below-promise',
     PromiseOnlyAbove: 'promise-ge',
+    PromiseCoversAccepted: 'accept-keeps-promise',
     ValueChosen: 'accept-gt',
     LearnersLearn: 'accept-gt',
   };

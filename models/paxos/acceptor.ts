@@ -35,7 +35,7 @@ export function stepAcceptor(s: AcceptorState, input: Input<PaxosMsg, ProposeReq
   if (m.t === 'Propose') {
     if (!variant(cfg).accepts(m.b, s.promised)) return nack(from, m.b, s);
     // Accepting also promises: nothing below this ballot may be accepted later.
-    const promised = m.b > s.promised ? m.b : s.promised;
+    const promised = m.b > s.promised && variant(cfg).acceptPromises ? m.b : s.promised;
     return { state: acceptor(promised, m.b, m.v), effects: { send: [{ to: from, msg: { t: 'Accept', b: m.b } }] } };
   }
   return { state: s, effects: NONE };

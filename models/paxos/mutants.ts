@@ -18,6 +18,11 @@ const TABLE: readonly (Mutant & { rules: Partial<PaxosVariant> })[] = [
     description: 'acceptor accepts a Propose only above its promise (> instead of >=): nothing is ever accepted, a liveness bug',
     rules: { accepts: (b, promised) => b > promised },
   },
+  {
+    name: 'accept-keeps-promise',
+    description: 'acceptor accepts a Propose above its promise without raising the promise to it, so a later lower Prepare is promised and its Propose overwrites the vote',
+    rules: { acceptPromises: false },
+  },
   { name: 'accept-below-promise', description: 'acceptor accepts a Propose whatever it promised (Phase2b guard dropped, P1)', rules: { accepts: () => true } },
   { name: 'ignore-accepted', description: 'proposer proposes its own value even when a promise reports an accepted one (P3)', rules: { ignoresAccepted: true } },
   {

@@ -17,6 +17,8 @@ export interface PaxosVariant {
   promises(b: number, promised: number): boolean;
   /** Acceptor: whether a Propose(b) is accepted. */
   accepts(b: number, promised: number): boolean;
+  /** Acceptor: accepting Propose(b) also promises b (Paxos.tla Phase2b sets maxBal). */
+  acceptPromises: boolean;
   /** Acceptor: what survives a crash. */
   durable(s: AcceptorState): AcceptorDurable;
   /** Promises or Accepts that make a quorum among n acceptors. */
@@ -38,6 +40,7 @@ export interface PaxosVariant {
 export const CORRECT: PaxosVariant = {
   promises: (b, promised) => b > promised,
   accepts: (b, promised) => b >= promised,
+  acceptPromises: true,
   durable: (s) => ({ promised: s.promised, acceptedBallot: s.acceptedBallot, acceptedValue: s.acceptedValue }),
   quorum: majority,
   decideAfter: majority,
