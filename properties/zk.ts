@@ -19,10 +19,10 @@ import type { NodeId } from '../src/model.ts';
 import { budgetSchema, InputError, lazySchema, parseWith } from '../src/config.ts';
 import { initZabGhost, updateZabGhost, zabInvariants, zabLiveness, zabVersionFields, type ZabGhost } from './zab.ts';
 import { fmtZxid, type ZabMsg, type ZabObs, type ZabState } from '../models/zab/index.ts';
-import { CREATE_MODES, getNode, paths, treeEquals, type Tree, type WatchTrigger } from '../models/znode/tree.ts';
+import { CREATE_MODES, getNode, paths, treeEquals, type Tree, type WatchEventType, type WatchTrigger } from '../models/znode/tree.ts';
 import { ephemeralOutlived, firstFiring, replyReflectsChange, sessionOrderBroken } from '../src/oracle/guarantees.ts';
 import { refApply, refEmpty, refGet, type RefTree } from '../src/oracle/reference/index.ts';
-import { FIRED_KINDS, type WatchKind } from '../models/znode/watches.ts';
+import type { WatchKind } from '../models/znode/watches.ts';
 import { pmapEmpty, pmapGet, pmapSet, type PMap } from '../models/znode/pmap.ts';
 import {
   clientIndex,
@@ -127,6 +127,20 @@ const F_WRITE_ERROR = 256;
 const F_CLOSED = 512;
 
 type W = World<ZkState, ZkMsg, ZkGhost>;
+
+/**
+ * The watches an event consumes, as ZooKeeper documents them (Programmer's
+ * Guide, "Semantics of Watches": a data or exists watch is triggered by the
+ * node's creation, data change and deletion, a child watch by a change of its
+ * children and its deletion). Stated here, not read from the table the
+ * servers and clients fire by (models/znode FIRED_KINDS).
+ */
+const CONSUMES: Readonly<Record<WatchEventType, readonly WatchKind[]>> = {
+  NodeCreated: ['data', 'exist'],
+  NodeDataChanged: ['data', 'exist'],
+  NodeDeleted: ['data', 'exist', 'child'],
+  NodeChildrenChanged: ['child'],
+};
 
 const INITIAL_TREE = refEmpty();
 const NONE: readonly never[] = Object.freeze([]);
@@ -330,7 +344,7 @@ function onClient(g: ZkGhost, c: number, obs: readonly ZkObs[], cfg: ZkConfig): 
         out = onReply(out, c, o.k, o.z, o.res, cfg);
         break;
       case 'event': {
-        const kinds = FIRED_KINDS[o.type];
+        const kinds = CONSUMES[o.type];
         const regs = out.regs[c];
         const left = regs.filter((r) => r.path !== o.path || !kinds.includes(r.kind));
         // WatchFiresOnce: a watch is a one-time trigger, so an event must consume a
