@@ -27,6 +27,7 @@ const EXPECTED: Record<string, string[]> = {
   'ephemeral-parent-allowed': ['EphemeralNoChildren'],
   'delete-ignores-children': ['ParentExists'],
   'watch-fires-twice': ['WatchFiresOnce'],
+  'data-change-fires-child-watch': ['WatchFiresOnce'],
   'watch-never-fires': ['WatchBeforeData'],
   'reply-before-watch': ['WatchBeforeData'],
 };

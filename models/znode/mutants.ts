@@ -54,6 +54,11 @@ const TABLE: readonly (Mutant & { rules: Partial<ZnodeVariant> })[] = [
     rules: { deleteNeedsNoChildren: false },
   },
   { name: 'watch-fires-twice', description: 'a fired watch stays registered, so the next change fires it again', rules: { watchFiresOnce: false } },
+  {
+    name: 'data-change-fires-child-watch',
+    description: "the server's watch manager fires a node's child watches on a data change too, so a getChildren watcher gets NodeDataChanged and loses its watch",
+    rules: { dataChangeSparesChildWatches: false },
+  },
   { name: 'watch-never-fires', description: 'a triggered watch is removed without notifying its watcher', rules: { watchNotifies: false } },
   {
     name: 'reply-before-watch',

@@ -28,6 +28,8 @@ export interface ZnodeVariant {
   deleteNeedsNoChildren: boolean;
   /** A watch is removed once fired. */
   watchFiresOnce: boolean;
+  /** A data change fires data and exist watches only, never a child watch on the node. */
+  dataChangeSparesChildWatches: boolean;
   /** A fired watch notifies its watcher. */
   watchNotifies: boolean;
   /** The server sends the watch events a write fired before the write's reply. */
@@ -46,6 +48,7 @@ export const CORRECT: ZnodeVariant = {
   ephemeralsHaveNoChildren: true,
   deleteNeedsNoChildren: true,
   watchFiresOnce: true,
+  dataChangeSparesChildWatches: true,
   watchNotifies: true,
   watchesBeforeReply: true,
 };

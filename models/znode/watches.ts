@@ -73,7 +73,8 @@ function fire(t: WatchTable, triggers: readonly WatchTrigger[], mutant: string |
   let table = t;
   const events: WatchEvent[] = [];
   for (const tr of triggers) {
-    const kinds = FIRED_KINDS[tr.type];
+    // data-change-fires-child-watch: the server's trigger also takes the node's child watches.
+    const kinds = tr.type === 'NodeDataChanged' && !rules.dataChangeSparesChildWatches ? WATCH_KINDS : FIRED_KINDS[tr.type];
     const hit = new Map<string, WatchKind[]>();
     for (const k of kinds) {
       const ws = pmapGet(table[k], tr.path);
