@@ -37,6 +37,7 @@ export type CorruptionKind =
   | 'watch-after-data'
   | 'lost-watch-event'
   | 'stray-watch-event'
+  | 'op-after-session-end'
   | 'version-skip'
   | 'wrong-nodeexists';
 
@@ -416,6 +417,40 @@ export function strayWatchEvent(input: Line[]): Corruption | null {
   return null;
 }
 
+/**
+ * A closed session answers again: a read invoked after a session's close_session was
+ * answered is moved onto that session (one whose zxid is at least anything the session
+ * saw, so only the session's end is broken).
+ */
+export function opAfterSessionEnd(input: Line[]): Corruption | null {
+  const lines = clone(input);
+  const ops = opsOf(lines);
+  for (const c of ops) {
+    if (c.type !== 'close_session' || !isOk(c) || !c.session) continue;
+    const seen = Math.max(...ops.filter((o) => o.session === c.session && typeof o.outcome?.zxid === 'number' && o.outcome.type !== 'info').map((o) => o.outcome.zxid));
+    const r = ops.find(
+      (o) =>
+        ['get', 'exists', 'children'].includes(o.type) &&
+        ['ok', 'error'].includes(o.outcome?.type) &&
+        o.session !== c.session &&
+        o.t_invoke > c.t_complete &&
+        o.outcome.zxid >= seen &&
+        !o.watch_registered,
+    );
+    if (!r) continue;
+    const was = r.session;
+    r.session = c.session;
+    return {
+      kind: 'op-after-session-end',
+      guarantee: 'session-lifetime',
+      ops: [c.id, r.id],
+      description: `op ${r.id} (${r.type} ${r.path}, was on ${was}) is answered on session ${c.session}, invoked after that session's close (op ${c.id}) was answered`,
+      lines,
+    };
+  }
+  return null;
+}
+
 /** A set's returned stat skips a version. */
 export function versionSkip(input: Line[]): Corruption | null {
   const lines = clone(input);
@@ -455,6 +490,7 @@ export const CORRUPTIONS: Record<CorruptionKind, (lines: Line[]) => Corruption |
   'watch-after-data': watchAfterData,
   'lost-watch-event': lostWatchEvent,
   'stray-watch-event': strayWatchEvent,
+  'op-after-session-end': opAfterSessionEnd,
   'version-skip': versionSkip,
   'wrong-nodeexists': wrongNodeExists,
 };

@@ -5,6 +5,7 @@
 import { checkDistinctZxids, checkRealTime, checkSessions, leadership } from './order.ts';
 import { prepare } from './prepare.ts';
 import { Replay } from './replay.ts';
+import { checkSessionEnds } from './session-end.ts';
 import type { CheckResult, HistoryLine, Violation } from './types.ts';
 import { checkWatches } from './watches.ts';
 
@@ -22,6 +23,7 @@ export function checkHistory(lines: readonly HistoryLine[], opts: CheckOptions =
   checkRealTime(h.ops, leadership(h), violations);
   checkSessions(h.ops, violations);
   checkDistinctZxids(h.ops, violations);
+  checkSessionEnds(h, violations);
   const replay = new Replay(h, opts.searchBudget);
   const r = replay.check(opts.maxViolations ?? 20);
   violations.push(...r.violations);

@@ -15,6 +15,7 @@ const GUARANTEE_TEXT: Record<string, string> = {
   'watch-order': 'watch events are delivered in order',
   'watch-cause': 'a watch event is caused by the first change it watches',
   'ephemeral-lifetime': 'ephemerals vanish with their session',
+  'session-lifetime': 'a session serves nothing after its close or expiry',
   'sequential-names': "sequential names come from the parent's cversion",
 };
 

@@ -33,6 +33,7 @@ export type Guarantee =
   | 'watch-order'
   | 'watch-cause'
   | 'ephemeral-lifetime'
+  | 'session-lifetime'
   | 'sequential-names';
 
 export interface Violation {

@@ -55,28 +55,45 @@ export async function runNemesis(host: NemesisHost): Promise<void> {
         await sleep(o.faultGapMs);
         continue;
       }
-      const st = await ens.status();
-      const cands = st.filter((s) => s.mode === role).map((s) => s.name);
-      if (cands.length === 0) continue;
-      const target = cands[Math.floor(rng() * cands.length)]!;
-      if (mode === 'pause') {
-        const pid = ens.pause(target);
-        paused.add(target);
+      if (mode === 'pause-all') {
+        // Every member at once: nobody can serve, the leader's session tracker keeps
+        // its deadlines, and on resume it may expire sessions whose clients have not
+        // reconnected yet.
+        const st = await ens.status();
+        for (const m of ens.members) {
+          paused.add(m.name);
+          host.line('pause', m.name, ens.pause(m.name), st.find((x) => x.name === m.name)?.mode ?? null);
+        }
         host.faults.pause!++;
-        host.line('pause', target, pid, role);
         await sleep(o.faultMs);
-        ens.resume(target);
-        paused.delete(target);
-        host.line('resume', target, pid, role);
+        for (const m of ens.members) {
+          paused.delete(m.name);
+          host.line('resume', m.name, ens.resume(m.name), null);
+        }
       } else {
-        killed.add(target);
-        const pid = await ens.kill(target);
-        host.faults.kill!++;
-        host.line('kill', target, pid, role);
-        await sleep(o.faultMs);
-        const npid = await ens.restart(target);
-        killed.delete(target);
-        host.line('restart', target, npid, role);
+        const st = await ens.status();
+        const cands = st.filter((s) => s.mode === role).map((s) => s.name);
+        if (cands.length === 0) continue;
+        const target = cands[Math.floor(rng() * cands.length)]!;
+        if (mode === 'pause') {
+          const pid = ens.pause(target);
+          paused.add(target);
+          host.faults.pause!++;
+          host.line('pause', target, pid, role);
+          await sleep(o.faultMs);
+          ens.resume(target);
+          paused.delete(target);
+          host.line('resume', target, pid, role);
+        } else {
+          killed.add(target);
+          const pid = await ens.kill(target);
+          host.faults.kill!++;
+          host.line('kill', target, pid, role);
+          await sleep(o.faultMs);
+          const npid = await ens.restart(target);
+          killed.delete(target);
+          host.line('restart', target, npid, role);
+        }
       }
       const healthy = await ens.waitForLeader(45_000, { requireAll: true });
       host.line('healthy', null, null, null, {

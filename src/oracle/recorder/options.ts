@@ -4,10 +4,12 @@
 /**
  * pause: SIGSTOP a member for faultMs; kill: SIGKILL and restart after faultMs;
  * partition: cut one client off from every member for faultMs (its session expires when
- * that is longer than the session timeout).
+ * that is longer than the session timeout); pause-all: SIGSTOP every member at once for
+ * faultMs (a host-wide stall: on resume the leader's session tracker finds every
+ * session's deadline passed while the clients race to reconnect).
  */
-export type FaultMode = 'pause' | 'kill' | 'partition';
-export const FAULT_MODES: readonly FaultMode[] = ['pause', 'kill', 'partition'];
+export type FaultMode = 'pause' | 'kill' | 'partition' | 'pause-all';
+export const FAULT_MODES: readonly FaultMode[] = ['pause', 'kill', 'partition', 'pause-all'];
 
 export interface RecordOptions {
   seed: number;
