@@ -116,3 +116,33 @@ describe('only a registration gets an event', () => {
     expect(v[0].ops).toEqual([3]);
   });
 });
+
+describe('an event an unrecorded change may have fired', () => {
+  /** A's data watch on /r/x; B's set at an unknown zxid (lost reply), then B's set at 4; A reads at 4 before or after the event. */
+  function hiddenFirst(eventFirst: boolean) {
+    const { lines, tick, op, setup } = builder();
+    setup();
+    const reg = op(2, A, 's1', 'get', '/r/x', { watch: true }, { type: 'ok', zxid: 2, value: 'v1', stat: stat(2, 2, 2, 'v1') }, { watch_registered: 'data', watch_events: [] });
+    op(3, B, 's2', 'set', '/r/x', { value: 'v3', version: -1 }, { type: 'info', error: 'CONNECTIONLOSS' });
+    op(4, B, 's2', 'set', '/r/x', { value: 'v4', version: -1 }, { type: 'ok', zxid: 4, stat: stat(2, 4, 2, 'v4', { version: 2 }) });
+    const event = () => {
+      const te = tick();
+      lines.push({ kind: 'watch', t: te, client: 0, session: A, server: 's1', type: 'NodeDataChanged', path: '/r/x', ops: [2] });
+      (lines[reg] as { watch_events: object[] }).watch_events.push({ type: 'NodeDataChanged', path: '/r/x', t: te });
+    };
+    if (eventFirst) event();
+    op(5, A, 's1', 'exists', '/r', { watch: false }, { type: 'ok', zxid: 4, exists: true, stat: stat(1, 1, 2, 'root', { cversion: 1, numChildren: 1 }) });
+    if (!eventFirst) event();
+    return lines;
+  }
+
+  it('arriving before the reply that reflects the first recorded change is consistent', () => {
+    expect(findings(hiddenFirst(true))).toEqual([]);
+  });
+
+  it('arriving after it is a watch-before-data finding, whichever change fired it', () => {
+    const v = findings(hiddenFirst(false));
+    expect(v.map((x) => x.guarantee)).toEqual(['watch-before-data']);
+    expect(v[0].ops).toEqual([2, 5]);
+  });
+});

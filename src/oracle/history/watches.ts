@@ -237,6 +237,18 @@ export function checkWatches(h: Prepared, triggers: readonly WatchTrigger[], unc
     const k = boundBy(writes, z, (p) => p.zxid);
     return k > 0 && writes[k - 1].zxid === z ? writes[k - 1] : undefined;
   };
+  /**
+   * The first recorded write after r's zxid that fires r's watch. An unrecorded event
+   * before it could only have fired the watch earlier, and one the replay placed may
+   * not have happened: the event is due by this change whatever they did.
+   */
+  const firstRecordedFiring = (r: POp): { z: number; type: WatchEventType } | null => {
+    const c = changes.get(r.path as string);
+    const kind = r.line.watch_registered as WatchKind;
+    if (!c) return null;
+    for (let i = upperBound(c.z, r.zxid); i < c.z.length; i++) if (FIRES[kind].has(c.type[i]) && writeAt(c.z[i]) !== undefined) return { z: c.z[i], type: c.type[i] };
+    return null;
+  };
 
   /** Registrations that got no event: judged once the loop is done (watch-delivery.ts). */
   const silent: POp[] = [];
@@ -273,9 +285,15 @@ export function checkWatches(h: Prepared, triggers: readonly WatchTrigger[], unc
     const first = c ? firstFiring(changesFrom(c, r.path, upperBound(c.z, R)), r.path, kind, R) : null;
     const F = first?.z ?? -1;
     const Ftype: WatchEventType | null = first?.type ?? null;
-    // An indeterminate write or expiry at an unknown zxid may be what fired it.
-    if (mayHide(r.path, R, Ftype === null ? Infinity : F)) continue;
     const moved = movedBetween(r.session, r.tComplete, e.t);
+    // An indeterminate write or expiry at an unknown zxid may be what fired it: its type
+    // and cause are not judged, but it is still due before any reply reflecting the
+    // first recorded change that fires it.
+    if (mayHide(r.path, R, Ftype === null ? Infinity : F)) {
+      const due = firstRecordedFiring(r);
+      if (due !== null && notified.has(r.session)) asks.push({ r, e, F: due.z, kind, upTo: Math.min(e.t, moved ?? Infinity) - 1, best: null, at: -1 });
+      continue;
+    }
     if (moved !== null) {
       // Re-sent by SetWatches: judged by what a member could have fired then, and
       // bounded only by the replies that came on the connection it was made on.
@@ -318,21 +336,7 @@ export function checkWatches(h: Prepared, triggers: readonly WatchTrigger[], unc
     xs.push({ t: e.t, z: F, op: r.id });
   }
   const silentMoves = silent.length > 0 ? connectionChanges(h, new Set(silent.map((r) => r.session as string))) : new Map<string, Window[]>();
-  checkDelivered(
-    h,
-    silent,
-    (session, from, to) => (silentMoves.get(session) ?? []).some((w) => w.lo < to && w.hi > from),
-    (r) => {
-      // The first recorded write that fires it: an unrecorded event before it could only
-      // have fired the watch earlier, and one the replay placed may not have happened.
-      const c = changes.get(r.path as string);
-      const kind = r.line.watch_registered as WatchKind;
-      if (!c) return null;
-      for (let i = upperBound(c.z, r.zxid); i < c.z.length; i++) if (FIRES[kind].has(c.type[i]) && writeAt(c.z[i]) !== undefined) return { z: c.z[i], type: c.type[i] };
-      return null;
-    },
-    out,
-  );
+  checkDelivered(h, silent, (session, from, to) => (silentMoves.get(session) ?? []).some((w) => w.lo < to && w.hi > from), firstRecordedFiring, out);
   newestReplies(h, asks);
   for (const { r, e, F, kind, best: q } of asks) {
     if (q === null || !replyReflectsChange(q.zxid, F)) continue;
