@@ -31,6 +31,7 @@ import {
   type ZabMsg,
   type ZabObs,
   type ZabState,
+  type ZabWrite,
 } from '../models/zab/index.ts';
 
 /** A txn some leader created, with that primary (server, epoch). */
@@ -314,6 +315,17 @@ function freshDisorder(w: W, prev: W, n: number, ordered: (before: Txn, after: T
   return null;
 }
 
+/** Server i has a write of epoch file `file` with value e queued (not flushed yet). */
+function epochQueued(w: W, i: number, file: 'accepted' | 'current', e: number): boolean {
+  for (const b of w.io[i] ?? []) {
+    for (const x of b.writes) {
+      const wr = x as ZabWrite;
+      if (wr.w === file && wr.e === e) return true;
+    }
+  }
+  return false;
+}
+
 export function zabInvariants(cfg: ZabConfig): Invariant<W>[] {
   const n = nodeCount(cfg);
   // A majority of the voters, and FLE's total order on votes (§4.1: peerEpoch,
@@ -548,6 +560,23 @@ export function zabInvariants(cfg: ZabConfig): Invariant<W>[] {
           const e = m.t === 'LEADERINFO' ? m.e : s.acceptedEpoch;
           const onDisk = (w.disk[pk.from] as ZabDisk).acceptedEpoch;
           if (e > onDisk) return `${label(pk.from)} sent ${m.t} for epoch ${e} while its disk holds acceptedEpoch ${onDisk}`;
+        }
+        return null;
+      },
+    },
+    {
+      name: 'EpochsFromDisk',
+      description:
+        "a server's acceptedEpoch and currentEpoch (what it votes, answers and syncs with) are the ones in its epoch files, or ones it has asked to write there (Zab.tla: both are persistent; QuorumPeer loads them from the acceptedEpoch and currentEpoch files)",
+      check(w, prev) {
+        for (let i = 0; i < n; i++) {
+          const s = w.nodes[i];
+          if (s === null || (s === prev.nodes[i] && w.disk[i] === prev.disk[i])) continue;
+          const d = w.disk[i] as ZabDisk;
+          if (s.acceptedEpoch !== d.acceptedEpoch && !epochQueued(w, i, 'accepted', s.acceptedEpoch))
+            return `${label(i)} holds acceptedEpoch ${s.acceptedEpoch}, which is neither on its disk (${d.acceptedEpoch}) nor being written`;
+          if (s.currentEpoch !== d.currentEpoch && !epochQueued(w, i, 'current', s.currentEpoch))
+            return `${label(i)} holds currentEpoch ${s.currentEpoch}, which is neither on its disk (${d.currentEpoch}) nor being written`;
         }
         return null;
       },

@@ -43,6 +43,7 @@ const KILLED: Record<string, [number, string, CheckStrategy?]> = {
   'ackld-before-persist': [200, 'MajorityCommit'], // run 40
   'ackepoch-before-accepted-write': [50, 'EpochOnDisk'], // run 0
   'higher-round-adopts-vote': [50, 'VoteAtLeastOwn'], // run 2
+  'current-epoch-from-accepted': [100, 'EpochsFromDisk'], // run 5
 };
 
 /** invariant -> [mutant, tripped within this many runs when checked alone, seed (default 1), strategy (default swarm)] */
@@ -63,6 +64,7 @@ const TRIPS: Record<string, [string, number, number?, CheckStrategy?]> = {
   VoteMonotonic: ['non-total-vote-order', 1000], // run 548
   EpochOnDisk: ['ackepoch-before-accepted-write', 50], // run 0
   VoteAtLeastOwn: ['higher-round-adopts-vote', 50], // run 2
+  EpochsFromDisk: ['current-epoch-from-accepted', 100], // run 5
   Progress: ['propose-to-ackld-only', 100], // run 7
 };
 

@@ -283,6 +283,8 @@ export const zabModel: NodeModel<ZabState, ZabMsg, WriteRequest, ZabObs, ZabConf
       const e = epochOf(lastZxid(r.history));
       return fresh({ acceptedEpoch: e, currentEpoch: e, history: r.history });
     }
+    // current-epoch-from-accepted: the wrong file is read back.
+    if (variant(cfg).currentFromAccepted) return fresh({ ...r, currentEpoch: r.acceptedEpoch });
     return fresh(r);
   },
 };

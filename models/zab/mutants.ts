@@ -45,6 +45,8 @@ export interface ZabVariant {
   ackEpochBeforeWrite: boolean;
   /** FLE: on a higher round a voter adopts the sender's vote without comparing it with its own. */
   higherRoundAdoptsVote: boolean;
+  /** A restart takes currentEpoch from the acceptedEpoch file. */
+  currentFromAccepted: boolean;
 }
 
 type Switch = keyof ZabVariant;
@@ -129,6 +131,11 @@ const MUTANTS: ZabMutant[] = [
     flips: 'higherRoundAdoptsVote',
     description: "FLE: a notification of a higher round makes a voter adopt the sender's vote without comparing it with its own, so it can vote for a server with a shorter log",
   },
+  {
+    name: 'current-epoch-from-accepted',
+    flips: 'currentFromAccepted',
+    description: 'a restart loads currentEpoch from the acceptedEpoch file: a server that acked an epoch it never synced into votes with it and can win over longer logs',
+  },
 ];
 
 export const ZAB_MUTANTS: Mutant[] = MUTANTS.map(({ name, description }) => ({ name, description }));
@@ -168,6 +175,7 @@ const CORRECT: ZabVariant = Object.freeze({
   localWrite: false,
   ackEpochBeforeWrite: false,
   higherRoundAdoptsVote: false,
+  currentFromAccepted: false,
 });
 
 /**
