@@ -41,4 +41,17 @@ describe('real fault runs with partitioned clients', () => {
     expect(of(ls, 'session').filter((s) => s.event === 'SESSION_EXPIRED').length).toBeGreaterThanOrEqual(2);
     expect(r.search.hiddenEvents).toBeGreaterThan(0);
   });
+
+  it('5 members, the whole ensemble stalled (pause-all) among kills, pauses and a partition: consistent', () => {
+    const ls = readHistoryFile(join(FIXTURES, 'zk-5node-stall-mix.jsonl.gz'));
+    const r = checkHistory(ls);
+    expect(r.violations, formatReport(r)).toEqual([]);
+    // Every member paused at once: five pause lines on distinct members before any resume.
+    const actions = of(ls, 'nemesis').map((n) => `${n.action} ${n.target}`);
+    const at = actions.indexOf('pause s1');
+    expect(new Set(actions.slice(at, at + 5))).toEqual(new Set(['pause s1', 'pause s2', 'pause s3', 'pause s4', 'pause s5']));
+    // Sessions expired by the stall (more than the one partition could expire) and many unrecorded txns to place.
+    expect(of(ls, 'session').filter((s) => s.event === 'SESSION_EXPIRED').length).toBeGreaterThan(5);
+    expect(r.search.hiddenEvents).toBeGreaterThan(20);
+  });
 });
