@@ -78,16 +78,21 @@ describe('a registration whose change was seen got its event', () => {
   });
 });
 
-/** An exists watch on absent /r/y; B creates it at 3 and deletes it at 4 (while A is away, if `away`); A then reads at zxid 4. */
-function existWatch(away: boolean) {
+/**
+ * An exists watch on absent /r/y; B creates it at 3 and deletes it at 4, or sets it
+ * (while A is away, if `away`); A then reads at zxid 4.
+ */
+function existWatch(away: boolean, thenDelete = true) {
   const { lines, tick, op, setup } = builder();
   setup();
   op(2, A, 's1', 'exists', '/r/y', { watch: true }, { type: 'ok', zxid: 2, exists: false, stat: null }, { watch_registered: 'exist', watch_events: [] });
   if (away) lines.push({ kind: 'session', t: tick(), client: 0, session: A, server: 's1', event: 'DISCONNECTED' });
   op(3, B, 's2', 'create', '/r/y', { mode: 'PERSISTENT', value: 'y3' }, { type: 'ok', zxid: 3, created_path: '/r/y', stat: stat(3, 3, 3, 'y3') });
-  op(4, B, 's2', 'delete', '/r/y', { version: -1 }, { type: 'ok', zxid: 4 });
+  if (thenDelete) op(4, B, 's2', 'delete', '/r/y', { version: -1 }, { type: 'ok', zxid: 4 });
+  else op(4, B, 's2', 'set', '/r/y', { value: 'y4', version: -1 }, { type: 'ok', zxid: 4, stat: stat(3, 4, 3, 'y4', { version: 1 }) });
   if (away) lines.push({ kind: 'session', t: tick(), client: 0, session: A, server: 's3', event: 'CONNECTED' });
-  op(5, A, away ? 's3' : 's1', 'exists', '/r', { watch: false }, { type: 'ok', zxid: 4, exists: true, stat: stat(1, 1, 4, 'root', { cversion: 3, numChildren: 1 }) });
+  const root = thenDelete ? stat(1, 1, 4, 'root', { cversion: 3, numChildren: 1 }) : stat(1, 1, 3, 'root', { cversion: 2, numChildren: 2 });
+  op(5, A, away ? 's3' : 's1', 'exists', '/r', { watch: false }, { type: 'ok', zxid: 4, exists: true, stat: root });
   return lines;
 }
 
@@ -98,6 +103,10 @@ describe('the existence watch SetWatches cannot fire', () => {
 
   it("created and deleted while the client was away, it is lost (Programmer's Guide): consistent", () => {
     expect(findings(existWatch(true))).toEqual([]);
+  });
+
+  it('created while the client was away and still there, SetWatches fires it: no event is a finding', () => {
+    expect(findings(existWatch(true, false)).map((x) => x.guarantee)).toEqual(['watch-before-data']);
   });
 });
 

@@ -12,8 +12,9 @@
 //   (DataTree.setWatches), again before any later reply. Except for a watch on a node's
 //   existence: SetWatches fires it only if the node is there now, so a node created and
 //   deleted while the client was away never fires it (the one lost watch the
-//   Programmer's Guide names, "Things to Remember about Watches"). Such a registration
-//   is judged only by replies on the connection it was made on.
+//   Programmer's Guide names, "Things to Remember about Watches"). Such a registration,
+//   when its node may be gone again by the reply, is judged only by replies on the
+//   connection it was made on.
 import { hex } from './order.ts';
 import type { POp, Prepared } from './prepare.ts';
 import type { Violation } from './types.ts';
@@ -44,12 +45,15 @@ export function checkRegistered(h: Prepared, out: Violation[]): void {
  * `silent`: definite registrations that got no event. `moved`: whether the session may
  * have changed connection in a time window. `firing(r)`: the first recorded write after
  * r's zxid that fires it, or null when none does (then nothing is judged).
+ * `mayVanish(path, after, upTo)`: whether the node may have been deleted at a zxid in
+ * (after, upTo].
  */
 export function checkDelivered(
   h: Prepared,
   silent: readonly POp[],
   moved: (session: string, from: number, to: number) => boolean,
   firing: (r: POp) => { z: number; type: string } | null,
+  mayVanish: (path: string, after: number, upTo: number) => boolean,
   out: Violation[],
 ): void {
   if (silent.length === 0) return;
@@ -79,7 +83,7 @@ export function checkDelivered(
     let q: POp | undefined;
     for (let i = lo; i < xs.length && q === undefined; i++) if (xs[i].zxid >= f.z) q = xs[i];
     if (q === undefined) continue;
-    if (r.line.watch_registered === 'exist' && moved(r.session as string, r.tComplete, q.tComplete)) continue;
+    if (r.line.watch_registered === 'exist' && moved(r.session as string, r.tComplete, q.tComplete) && mayVanish(r.path as string, f.z, q.zxid)) continue;
     out.push({
       guarantee: 'watch-before-data',
       ops: [r.id, q.id],

@@ -336,7 +336,19 @@ export function checkWatches(h: Prepared, triggers: readonly WatchTrigger[], unc
     xs.push({ t: e.t, z: F, op: r.id });
   }
   const silentMoves = silent.length > 0 ? connectionChanges(h, new Set(silent.map((r) => r.session as string))) : new Map<string, Window[]>();
-  checkDelivered(h, silent, (session, from, to) => (silentMoves.get(session) ?? []).some((w) => w.lo < to && w.hi > from), firstRecordedFiring, out);
+  checkDelivered(
+    h,
+    silent,
+    (session, from, to) => (silentMoves.get(session) ?? []).some((w) => w.lo < to && w.hi > from),
+    firstRecordedFiring,
+    // Whether the node may be gone again at some zxid in (after, upTo]: a recorded delete, or an unrecorded event there.
+    (path, after, upTo) => {
+      const c = changes.get(path);
+      if (c) for (let i = upperBound(c.z, after); i < c.z.length && c.z[i] <= upTo; i++) if (c.type[i] === 'NodeDeleted') return true;
+      return mayHide(path, after, upTo + 1);
+    },
+    out,
+  );
   newestReplies(h, asks);
   for (const { r, e, F, kind, best: q } of asks) {
     if (q === null || !replyReflectsChange(q.zxid, F)) continue;
