@@ -189,8 +189,19 @@ export function staleRead(input: Line[]): Corruption | null {
   // If the session wrote anything after the state we roll back to, the read breaks
   // read-your-writes; otherwise it is a plain monotonic-reads failure. Prefer the latter.
   const WRITES = new Set(['create', 'set', 'delete', 'close_session']);
+  // A write given up on may have a late reply: its zxid and arrival time are that reply's.
+  const late = new Map<number, Line>();
+  for (const l of lines) if (l.kind === 'late' && typeof l.outcome?.zxid === 'number' && l.outcome.type !== 'info') late.set(l.op, l);
+  const answer = (o: Line): { zxid: number; t: number } | null => {
+    if (o.outcome?.type !== 'info' && typeof o.outcome?.zxid === 'number') return { zxid: o.outcome.zxid, t: o.t_complete };
+    const l = late.get(o.id);
+    return l ? { zxid: l.outcome.zxid, t: l.t } : null;
+  };
   const ownWriteAfter = (c: { g: Line; prev: Write }) =>
-    (bySession.get(c.g.session) ?? []).some((o) => WRITES.has(o.type) && o.t_complete < c.g.t_invoke && typeof o.outcome?.zxid === 'number' && o.outcome.zxid > c.prev.zxid);
+    (bySession.get(c.g.session) ?? []).some((o) => {
+      const a = WRITES.has(o.type) ? answer(o) : null;
+      return a !== null && a.t < c.g.t_invoke && a.zxid > c.prev.zxid;
+    });
   const ranked = candidates.map((c) => ({ ...c, ryw: ownWriteAfter(c) }));
   ranked.sort((a, b) => Number(a.ryw) - Number(b.ryw) || a.g.id - b.g.id);
   const c = ranked[0];
