@@ -104,6 +104,14 @@ export interface ZkGhost {
   readonly answeredPos: readonly number[];
   readonly effectPos: readonly number[];
   readonly regs: readonly (readonly GReg[])[];
+  /**
+   * Per client: true from the server's SetWatches for it until its next reply or
+   * connection change, and the re-sent watches an earlier event of that
+   * SetWatches consumed on the client although the server fires them one by one
+   * (WatchFiresOnce, SETWATCH_FIRES).
+   */
+  readonly rewatching: readonly boolean[];
+  readonly spares: readonly (readonly GReg[])[];
   readonly issued: readonly Issued[];
   readonly maxAnswered: number;
   readonly closed: readonly Closed[];
@@ -140,6 +148,20 @@ const CONSUMES: Readonly<Record<WatchEventType, readonly WatchKind[]>> = {
   NodeDataChanged: ['data', 'exist'],
   NodeDeleted: ['data', 'exist', 'child'],
   NodeChildrenChanged: ['child'],
+};
+
+/**
+ * The event a re-sent watch can fire when the server takes SetWatches
+ * (DataTree.setWatches): one per re-sent watch, each list on its own. So a
+ * client re-sending a data and a child watch on a node deleted while it was
+ * away gets NodeDeleted twice, and the first already consumed both watches on
+ * the client (CONSUMES): the second is the child watch's own event, not a
+ * watch firing twice.
+ */
+const SETWATCH_FIRES: Readonly<Record<WatchKind, readonly WatchEventType[]>> = {
+  data: ['NodeDeleted', 'NodeDataChanged'],
+  exist: ['NodeCreated'],
+  child: ['NodeDeleted', 'NodeChildrenChanged'],
 };
 
 const INITIAL_TREE = refEmpty();
@@ -278,7 +300,8 @@ function checkWatches(g: ZkGhost, c: number, z: number, what: string): ZkGhost {
  * server only compares with its current tree, so a node created and deleted
  * while the client was disconnected is missed, as ZooKeeper documents.
  */
-function rewatch(g: ZkGhost, c: number, z: number): ZkGhost {
+function rewatch(g0: ZkGhost, c: number, z: number): ZkGhost {
+  const g: ZkGhost = { ...g0, rewatching: setAt(g0.rewatching, c, true), spares: setAt(g0.spares, c, NONE) };
   const t = stateAt(g, z);
   if (t === null) return g;
   let changed = false;
@@ -331,6 +354,45 @@ function onReply(g: ZkGhost, c: number, k: number, z: number, res: OpResult, cfg
   return out;
 }
 
+/**
+ * WatchFiresOnce: a watch is a one-time trigger, so an event must consume a
+ * watch the client set (by a read, or re-sent with SetWatches) that no event
+ * consumed yet; or, while its SetWatches is answered, be the own event of a
+ * re-sent watch an earlier event consumed on the client (SETWATCH_FIRES).
+ */
+function onEvent(g: ZkGhost, c: number, type: WatchEventType, path: string): ZkGhost {
+  const kinds = CONSUMES[type];
+  const regs = g.regs[c];
+  const consumed = regs.filter((r) => r.path === path && kinds.includes(r.kind));
+  if (consumed.length === 0) {
+    const spares = g.spares[c];
+    const k = spares.findIndex((r) => r.path === path && SETWATCH_FIRES[r.kind].includes(type));
+    if (k < 0) return fail({ ...g, flags: g.flags | F_WATCH }, 'WatchFiresOnce', `c${c} got ${type} of ${path}, but it has no ${kinds.join('/')} watch on it left to fire`);
+    return {
+      ...g,
+      spares: setAt(
+        g.spares,
+        c,
+        spares.filter((_, j) => j !== k),
+      ),
+      flags: g.flags | F_WATCH,
+    };
+  }
+  const left = regs.filter((r) => !consumed.includes(r));
+  let out: ZkGhost = { ...g, regs: setAt(g.regs, c, left), flags: g.flags | F_WATCH };
+  if (g.rewatching[c]) {
+    // One of the consumed watches fired this event; the others may still fire their own.
+    const own = consumed.findIndex((r) => SETWATCH_FIRES[r.kind].includes(type));
+    const rest = consumed.filter((_, j) => j !== own);
+    if (rest.length > 0) out = { ...out, spares: setAt(out.spares, c, out.spares[c].concat(rest)) };
+  }
+  return out;
+}
+
+function endRewatch(g: ZkGhost, c: number): ZkGhost {
+  return g.rewatching[c] ? { ...g, rewatching: setAt(g.rewatching, c, false), spares: setAt(g.spares, c, NONE) } : g;
+}
+
 function onClient(g: ZkGhost, c: number, obs: readonly ZkObs[], cfg: ZkConfig): ZkGhost {
   let out = g;
   for (const o of obs) {
@@ -341,26 +403,20 @@ function onClient(g: ZkGhost, c: number, obs: readonly ZkObs[], cfg: ZkConfig): 
         break;
       }
       case 'reply':
-        out = onReply(out, c, o.k, o.z, o.res, cfg);
+        out = endRewatch(onReply(out, c, o.k, o.z, o.res, cfg), c);
         break;
-      case 'event': {
-        const kinds = CONSUMES[o.type];
-        const regs = out.regs[c];
-        const left = regs.filter((r) => r.path !== o.path || !kinds.includes(r.kind));
-        // WatchFiresOnce: a watch is a one-time trigger, so an event must consume a
-        // watch the client set (by a read, or re-sent with SetWatches) and no event consumed yet.
-        if (left.length === regs.length) out = fail(out, 'WatchFiresOnce', `c${c} got ${o.type} of ${o.path}, but it has no ${kinds.join('/')} watch on it left to fire`);
-        out = { ...out, regs: setAt(out.regs, c, left), flags: out.flags | F_WATCH };
+      case 'event':
+        out = onEvent(out, c, o.type, o.path);
         break;
-      }
       case 'session':
+        out = endRewatch(out, c);
         if (!o.fresh) out = { ...out, flags: out.flags | F_RECONNECT };
         break;
       case 'lost':
         out = { ...out, flags: out.flags | F_LOST };
         break;
       case 'ended':
-        out = { ...out, regs: setAt(out.regs, c, NONE), flags: o.why === 'closed' ? out.flags | F_CLOSED : out.flags };
+        out = { ...endRewatch(out, c), regs: setAt(out.regs, c, NONE), flags: o.why === 'closed' ? out.flags | F_CLOSED : out.flags };
         break;
       default:
         break;
@@ -398,6 +454,8 @@ function initGhost(cfg: ZkConfig): ZkGhost {
     answeredPos: new Array(n).fill(-1),
     effectPos: new Array(n).fill(-1),
     regs: new Array(n).fill(NONE),
+    rewatching: new Array(n).fill(false),
+    spares: new Array(n).fill(NONE),
     issued: NONE,
     maxAnswered: 0,
     closed: NONE,

@@ -221,6 +221,12 @@ describe('the correct model', () => {
     );
   });
 
+  it('WatchFiresOnce lets SetWatches fire each re-sent watch on its own (seed 13, run 1,839: a data and a child watch on a node deleted while the client was away give NodeDeleted twice)', () => {
+    const r = runCheck(p, { runs: 1840, seed: 13, mutant: null, only: ['WatchFiresOnce'], noShrink: true });
+    expect(r.failure).toBeNull();
+    expect(r.runs).toBe(1840);
+  });
+
   it('reaches the states that matter (vacuity guard)', () => {
     const r = runCheck(p, { runs: 1000, seed: 7, mutant: null });
     expect(r.failure).toBeNull();
