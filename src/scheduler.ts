@@ -4,7 +4,7 @@
 // only what the node's own reducer allocates plus the new world record.
 import type { BaseConfig, Effects, Input, NodeId, WorkItem } from './model.ts';
 import type { Protocol } from './protocol.ts';
-import { makePacket, makeUsed, makeWorld, type Batch, type Packet, type Timer, type World } from './world.ts';
+import { makePacket, makeTimer, makeUsed, makeWorld, type Batch, type Packet, type Timer, type World } from './world.ts';
 
 export const DELIVER = 0;
 export const FIRE = 1;
@@ -40,7 +40,7 @@ export interface StepInfo {
 // The world's arrays (net, timers, io queues) all have one elements kind, plain
 // packed: a frozen empty array or a holey copy among them gives the scheduler's
 // hot loops a second map to check, and each deoptimizes once on meeting it (16
-// deoptimizations in a Paxos check's sampling, 6 without; `node --trace-deopt`).
+// deoptimizations in a Paxos check's sampling, 7 without; `node --trace-deopt`).
 // Readonly by type: the scheduler only ever copies these arrays.
 const EMPTY: readonly never[] = [];
 
@@ -567,7 +567,7 @@ function applyTimers(timers: readonly Timer[], node: NodeId, set: string[] | und
       }
       if (!armed) {
         if (out === null) out = timers.slice();
-        out.push({ node, name });
+        out.push(makeTimer(node, name));
       }
     }
   }

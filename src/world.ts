@@ -79,3 +79,8 @@ export function makeUsed(crashes: number, drops: number, duplicates: number, par
 export function makePacket<M>(id: number, from: NodeId, to: NodeId, msg: M, down: boolean): Packet<M> {
   return { id, from, to, msg, down };
 }
+
+/** A timer, built in one place for the same reason as makeWorld. */
+export function makeTimer(node: NodeId, name: string): Timer {
+  return { node, name };
+}

@@ -108,7 +108,7 @@ describe('real ZooKeeper ensemble', () => {
     const lines = readLines(file);
     const nem = lines.filter((l) => l.kind === 'nemesis').map((l) => l.action);
     expect(nem).toEqual(['pause', 'resume', 'healthy', 'kill', 'restart', 'healthy']);
-    expect((r.summary as Line).faults).toEqual({ pause: 1, kill: 1, partition: 0 });
+    expect((r.summary as Line).faults).toEqual({ pause: 1, kill: 1, partition: 0, 'pause-all': 0 });
     const ops = lines.filter((l) => l.kind === 'op');
     expect(ops.some((o) => o.outcome.type === 'info')).toBe(true);
     const final = ops.filter((o) => o.phase === 'final');

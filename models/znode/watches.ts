@@ -66,7 +66,8 @@ function watchers(t: WatchTable, kind: WatchKind, path: string): readonly string
 /**
  * Fire the watches the triggers of one txn set off, in order. Mutants:
  * `watch-fires-twice` keeps registrations after firing; `watch-never-fires`
- * removes them without notifying anyone.
+ * removes them without notifying anyone; `data-change-fires-child-watch`
+ * lets NodeDataChanged fire child watches too.
  */
 function fire(t: WatchTable, triggers: readonly WatchTrigger[], mutant: string | null = null): { table: WatchTable; events: WatchEvent[] } {
   const rules = znodeVariant(mutant);

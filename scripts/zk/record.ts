@@ -37,7 +37,7 @@ export function describe(r: RecordResult): string {
   return (
     `${r.file}: ${s.ops_total} ops (${s.ops_main} main in ${s.main_seconds} s), ` +
     `ok/error/info ${s.outcomes.ok}/${s.outcomes.error}/${s.outcomes.info}, ` +
-    `watch events ${s.watch_events}, faults pause ${s.faults.pause} kill ${s.faults.kill} partition ${s.faults.partition ?? 0}, ` +
+    `watch events ${s.watch_events}, faults pause ${s.faults.pause} kill ${s.faults.kill} partition ${s.faults.partition ?? 0} pause-all ${s.faults['pause-all'] ?? 0}, ` +
     `late replies ${s.late_replies}, sessions ${s.sessions}, expirations ${s.session_expirations}`
   );
 }

@@ -2,7 +2,7 @@
 // groups of interchangeable nodes, and how the engine's own parts of a world
 // (node order, packet ends, timer owners, partition) are renamed. What a model
 // keeps inside its states and messages is the model's to rename (Symmetry.permute).
-import { makePacket, makeWorld, type World } from '../world.ts';
+import { makePacket, makeTimer, makeWorld, type World } from '../world.ts';
 
 export function isIdentity(perm: readonly number[]): boolean {
   for (let i = 0; i < perm.length; i++) if (perm[i] !== i) return false;
@@ -50,7 +50,7 @@ export function groupPermutations(n: number, groups: readonly (readonly number[]
 export function permuteEngineParts<W extends World>(w: W, perm: readonly number[]): W {
   const n = w.nodes.length;
   // Built in order, not by index into a preallocated (holey) array, and timers
-  // as the scheduler makes them: the worlds the pass permutes then share their
+  // by makeTimer as the scheduler's are: the worlds the pass permutes share their
   // maps with every other world (see EMPTY in src/scheduler.ts).
   const inverse: number[] = [];
   for (let i = 0; i < n; i++) inverse[perm[i]] = i;
@@ -61,7 +61,7 @@ export function permuteEngineParts<W extends World>(w: W, perm: readonly number[
     durable.push(w.durable[inverse[j]]);
   }
   const net = w.net.map((pk) => (perm[pk.from] === pk.from && perm[pk.to] === pk.to ? pk : makePacket(pk.id, perm[pk.from], perm[pk.to], pk.msg, pk.down)));
-  const timers = w.timers.map((t) => (perm[t.node] === t.node ? t : { node: perm[t.node], name: t.name }));
+  const timers = w.timers.map((t) => (perm[t.node] === t.node ? t : makeTimer(perm[t.node], t.name)));
   let partition = 0;
   for (let i = 0; i < n; i++) if ((w.partition >>> i) & 1) partition |= 1 << perm[i];
   return makeWorld(w.step, nodes, durable, w.disk, w.io, net, timers, partition, w.used, w.nextId, w.pending, w.ghost) as W;

@@ -450,7 +450,9 @@ export function opAfterSessionEnd(input: Line[]): Corruption | null {
     );
     if (!r) continue;
     const was = r.session;
+    // The closed session's client too: one session, one client, as a recorder writes it.
     r.session = c.session;
+    r.client = c.client;
     return {
       kind: 'op-after-session-end',
       guarantee: 'session-lifetime',

@@ -178,7 +178,7 @@ export function prepare(lines: readonly HistoryLine[]): Prepared {
         nemesis.push(l);
         break;
       case 'late':
-        // The first definite late reply wins; a later duplicate cannot change history.
+        // One late line per op (the reader refuses a second: parse.ts); only a definite one is a reply.
         if (!late.has(l.op) && isDefinite(l.outcome)) late.set(l.op, { t: l.t, outcome: l.outcome, watch: l.watch_registered });
         break;
       default:

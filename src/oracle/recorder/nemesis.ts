@@ -64,7 +64,7 @@ export async function runNemesis(host: NemesisHost): Promise<void> {
           paused.add(m.name);
           host.line('pause', m.name, ens.pause(m.name), st.find((x) => x.name === m.name)?.mode ?? null);
         }
-        host.faults.pause!++;
+        host.faults['pause-all'] = (host.faults['pause-all'] ?? 0) + 1;
         await sleep(o.faultMs);
         for (const m of ens.members) {
           paused.delete(m.name);

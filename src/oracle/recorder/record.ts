@@ -65,7 +65,7 @@ export class Recorder {
     lateReplies: 0,
     lateLosses: 0,
     nemesis: 0,
-    faults: { pause: 0, kill: 0, partition: 0 } as Record<string, number>,
+    faults: { pause: 0, kill: 0, partition: 0, 'pause-all': 0 } as Record<string, number>,
     watchEvents: 0,
     sessionExpirations: 0,
   };
