@@ -32,6 +32,7 @@ import {
   type ZabObs,
   type ZabState,
   type ZabWrite,
+  lastZxid,
 } from '../models/zab/index.ts';
 
 /** A txn some leader created, with that primary (server, epoch). */
@@ -584,16 +585,18 @@ export function zabInvariants(cfg: ZabConfig): Invariant<W>[] {
     {
       name: 'VoteAtLeastOwn',
       description:
-        "a LOOKING voter never proposes a vote below its own candidacy (its id, last logged zxid, currentEpoch): FLE starts from its own vote and, on a higher round, takes the better of the sender's vote and its own (FastLeaderElection.lookForLeader, FastLeaderElection.tla)",
+        "a LOOKING voter never proposes a vote below its own candidacy (its id, last logged zxid, currentEpoch): FLE starts from its own vote and, on a higher round, takes the better of the sender's vote and its own (FastLeaderElection.lookForLeader, FastLeaderElection.tla). Read off the NOTIFY packets it sends, what the other voters see",
       check(w, prev) {
-        if (w.ghost.seen === prev.ghost.seen) return null;
-        for (let i = 0; i < cfg.voters; i++) {
-          const s = w.nodes[i];
-          if (s === null || s === prev.nodes[i] || s.state !== 'LOOKING' || s.booting > 0) continue;
-          const v = s.vote;
-          const own = { leader: i, zxid: s.history.length === 0 ? 0 : s.history[s.history.length - 1].z, epoch: s.currentEpoch };
-          if (v.leader === own.leader && v.zxid === own.zxid && v.epoch === own.epoch) continue;
-          if (!beats(v, own)) return `${label(i)} votes for s${v.leader}@${fmtZxid(v.zxid)}/e${v.epoch}, below its own s${i}@${fmtZxid(own.zxid)}/e${own.epoch}`;
+        const net = w.net;
+        for (let k = net.length - 1; k >= 0 && net[k].id >= prev.nextId; k--) {
+          const pk = net[k];
+          const m = pk.msg as ZabMsg | null;
+          if (pk.down || m === null || m.t !== 'NOTIFY' || m.st !== 'LOOKING' || pk.from >= cfg.voters) continue;
+          const s = w.nodes[pk.from];
+          if (s === null) continue;
+          const own = { leader: pk.from, zxid: lastZxid(s.history), epoch: s.currentEpoch };
+          if (m.leader === own.leader && m.zxid === own.zxid && m.epoch === own.epoch) continue;
+          if (!beats(m, own)) return `${label(pk.from)} sent a vote for s${m.leader}@${fmtZxid(m.zxid)}/e${m.epoch}, below its own s${pk.from}@${fmtZxid(own.zxid)}/e${own.epoch}`;
         }
         return null;
       },
