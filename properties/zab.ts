@@ -327,6 +327,23 @@ function epochQueued(w: W, i: number, file: 'accepted' | 'current', e: number): 
   return false;
 }
 
+/**
+ * The first message f gives for a packet a server sent in the step (new ids
+ * only, break notices aside), or null. A copy the adversary made of a packet
+ * already in flight (a duplicate: the same message object) is not a send: it
+ * was judged when it was first sent.
+ */
+function sentInStep(w: W, prev: W, f: (from: NodeId, m: ZabMsg) => string | null): string | null {
+  const net = w.net;
+  for (let k = net.length - 1; k >= 0 && net[k].id >= prev.nextId; k--) {
+    const pk = net[k];
+    if (pk.down || pk.msg === null || prev.net.some((q) => q.msg === pk.msg)) continue;
+    const m = f(pk.from, pk.msg as ZabMsg);
+    if (m !== null) return m;
+  }
+  return null;
+}
+
 export function zabInvariants(cfg: ZabConfig): Invariant<W>[] {
   const n = nodeCount(cfg);
   // A majority of the voters, and FLE's total order on votes (§4.1: peerEpoch,
@@ -547,23 +564,17 @@ export function zabInvariants(cfg: ZabConfig): Invariant<W>[] {
       name: 'EpochOnDisk',
       description:
         'a server tells others of an epoch only once its epoch file holds it: LEADERINFO(e) leaves with acceptedEpoch >= e on its disk, a counted ACKEPOCH with the epoch it accepted on its disk (ZAB paper §4.2 phase 1, f.p is persisted before ACK-E; Leader.getEpochToPropose, Learner.registerWithLeader)',
-      check(w, prev) {
-        const net = w.net;
-        for (let i = net.length - 1; i >= 0 && net[i].id >= prev.nextId; i--) {
-          const pk = net[i];
-          if (pk.down) continue;
-          const m = pk.msg as ZabMsg;
-          if (m.t !== 'LEADERINFO' && m.t !== 'ACKEPOCH') continue;
-          const s = w.nodes[pk.from];
-          // Only what the server itself sent this step; an ACKEPOCH of -1 repeats an
+      check: (w, prev) =>
+        sentInStep(w, prev, (from, m) => {
+          if (m.t !== 'LEADERINFO' && m.t !== 'ACKEPOCH') return null;
+          const s = w.nodes[from];
+          // Only what the server sent as it stepped; an ACKEPOCH of -1 repeats an
           // earlier answer and is not counted towards the epoch.
-          if (s === null || s === prev.nodes[pk.from] || (m.t === 'ACKEPOCH' && m.cur === -1)) continue;
+          if (s === null || s === prev.nodes[from] || (m.t === 'ACKEPOCH' && m.cur === -1)) return null;
           const e = m.t === 'LEADERINFO' ? m.e : s.acceptedEpoch;
-          const onDisk = (w.disk[pk.from] as ZabDisk).acceptedEpoch;
-          if (e > onDisk) return `${label(pk.from)} sent ${m.t} for epoch ${e} while its disk holds acceptedEpoch ${onDisk}`;
-        }
-        return null;
-      },
+          const onDisk = (w.disk[from] as ZabDisk).acceptedEpoch;
+          return e > onDisk ? `${label(from)} sent ${m.t} for epoch ${e} while its disk holds acceptedEpoch ${onDisk}` : null;
+        }),
     },
     {
       name: 'EpochsFromDisk',
@@ -586,20 +597,15 @@ export function zabInvariants(cfg: ZabConfig): Invariant<W>[] {
       name: 'VoteAtLeastOwn',
       description:
         "a LOOKING voter never proposes a vote below its own candidacy (its id, last logged zxid, currentEpoch): FLE starts from its own vote and, on a higher round, takes the better of the sender's vote and its own (FastLeaderElection.lookForLeader, FastLeaderElection.tla). Read off the NOTIFY packets it sends, what the other voters see",
-      check(w, prev) {
-        const net = w.net;
-        for (let k = net.length - 1; k >= 0 && net[k].id >= prev.nextId; k--) {
-          const pk = net[k];
-          const m = pk.msg as ZabMsg | null;
-          if (pk.down || m === null || m.t !== 'NOTIFY' || m.st !== 'LOOKING' || pk.from >= cfg.voters) continue;
-          const s = w.nodes[pk.from];
-          if (s === null) continue;
-          const own = { leader: pk.from, zxid: lastZxid(s.history), epoch: s.currentEpoch };
-          if (m.leader === own.leader && m.zxid === own.zxid && m.epoch === own.epoch) continue;
-          if (!beats(m, own)) return `${label(pk.from)} sent a vote for s${m.leader}@${fmtZxid(m.zxid)}/e${m.epoch}, below its own s${pk.from}@${fmtZxid(own.zxid)}/e${own.epoch}`;
-        }
-        return null;
-      },
+      check: (w, prev) =>
+        sentInStep(w, prev, (from, m) => {
+          if (m.t !== 'NOTIFY' || m.st !== 'LOOKING' || from >= cfg.voters) return null;
+          const s = w.nodes[from];
+          if (s === null) return null;
+          const own = { leader: from, zxid: lastZxid(s.history), epoch: s.currentEpoch };
+          if (m.leader === own.leader && m.zxid === own.zxid && m.epoch === own.epoch) return null;
+          return beats(m, own) ? null : `${label(from)} sent a vote for s${m.leader}@${fmtZxid(m.zxid)}/e${m.epoch}, below its own s${from}@${fmtZxid(own.zxid)}/e${own.epoch}`;
+        }),
     },
   ];
 }
