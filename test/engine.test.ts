@@ -177,6 +177,27 @@ describe('immutability', () => {
   });
 });
 
+describe('the shared empty arrays', () => {
+  it('stay empty after runs with disks, crashes and torn writes (the world shares one unfrozen empty array: a push into it would show here)', async () => {
+    const { zabProtocol } = await import('../properties/zab.ts');
+    const { runSchedule } = await import('../src/run.ts');
+    const { generateRun, runArb } = await import('../src/explore/arbitrary.ts');
+    const p = zabProtocol();
+    const arb = runArb(p, null);
+    let crashed = 0;
+    for (let i = 0; i < 60; i++) {
+      const { cfg, choices } = generateRun(arb, 5, i).value;
+      const r = runSchedule(p, cfg, choices);
+      crashed += r.final?.used.crashes ?? 0;
+    }
+    expect(crashed).toBeGreaterThan(0);
+    const w = new Scheduler(p, p.defaultConfig(null)).initial();
+    expect(w.net).toEqual([]);
+    expect(w.timers).toEqual([]);
+    for (const q of w.io) expect(q).toEqual([]);
+  });
+});
+
 describe('determinism', () => {
   it('the same (config, choices) replays to the same events, digest and world, byte for byte', async () => {
     const { paxosProtocol } = await import('../properties/paxos.ts');
