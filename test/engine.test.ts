@@ -3,6 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { ACTION_NAMES, CLIENT, CRASH, DELIVER, DROP, DUPLICATE, FIRE, HEAL, PARTITION, RESTART, Scheduler } from '../src/scheduler.ts';
 import type { World } from '../src/world.ts';
+import type { BaseConfig } from '../src/model.ts';
+import type { Protocol } from '../src/protocol.ts';
+import type { RunInput } from '../src/explore/arbitrary.ts';
 import { toyProtocol, type ToyConfig, type ToyState } from './fixtures/toy.ts';
 
 function setup(network: 'datagram' | 'fifo', budget = { crashes: 2, drops: 2, duplicates: 2, partitions: 1 }) {
@@ -177,16 +180,20 @@ describe('immutability', () => {
   });
 });
 
+/** The first `count` runs check would draw for protocol p with this seed (correct model). */
+async function generatedRuns<Cfg extends BaseConfig>(p: Protocol<any, any, any, any, any, Cfg>, seed: number, count: number): Promise<RunInput<Cfg>[]> {
+  const { generateRun, runArb } = await import('../src/explore/arbitrary.ts');
+  const arb = runArb(p, null);
+  return Array.from({ length: count }, (_, i) => generateRun(arb, seed, i).value);
+}
+
 describe('the shared empty arrays', () => {
-  it('stay empty after runs with disks, crashes and torn writes (the world shares one unfrozen empty array: a push into it would show here)', async () => {
+  it('stay empty after runs with disks and crashes (the world shares one unfrozen empty array: a push into it would show here)', async () => {
     const { zabProtocol } = await import('../properties/zab.ts');
     const { runSchedule } = await import('../src/run.ts');
-    const { generateRun, runArb } = await import('../src/explore/arbitrary.ts');
     const p = zabProtocol();
-    const arb = runArb(p, null);
     let crashed = 0;
-    for (let i = 0; i < 60; i++) {
-      const { cfg, choices } = generateRun(arb, 5, i).value;
+    for (const { cfg, choices } of await generatedRuns(p, 5, 60)) {
       const r = runSchedule(p, cfg, choices);
       crashed += r.final?.used.crashes ?? 0;
     }
@@ -202,11 +209,8 @@ describe('determinism', () => {
   it('the same (config, choices) replays to the same events, digest and world, byte for byte', async () => {
     const { paxosProtocol } = await import('../properties/paxos.ts');
     const { runSchedule } = await import('../src/run.ts');
-    const { generateRun, runArb } = await import('../src/explore/arbitrary.ts');
     const p = paxosProtocol();
-    const arb = runArb(p, null);
-    for (let i = 0; i < 50; i++) {
-      const { cfg, choices } = generateRun(arb, 77, i).value;
+    for (const { cfg, choices } of await generatedRuns(p, 77, 50)) {
       const a = runSchedule(p, cfg, choices, { record: true });
       const b = runSchedule(p, cfg, choices, { record: true });
       const c = runSchedule(p, cfg, choices);

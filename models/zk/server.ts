@@ -154,9 +154,10 @@ function applyOne(s: ServerState, txn: Txn, id: NodeId, cfg: ZkConfig, fx: ZkFx)
   fx.note({ t: 'apply', z: txn.z, v: txn.v, ok: r.result.ok, what: describeTxn(txn.v, cfg) });
   let out: ServerState = { ...s, tree: r.tree, lastZxid: txn.z, lastV: txn.v };
   if (r.triggers.length > 0) {
-    const f = WatchTable.fire(out.watches, r.triggers, null);
-    // fired-watch-kept: the events go out but the one-time watches stay registered.
-    if (!zkVariant(cfg).firedWatchKept) out = { ...out, watches: f.table };
+    // fired-watch-kept is the watch table's own watch-fires-twice: the events go
+    // out but the one-time watches stay registered.
+    const f = WatchTable.fire(out.watches, r.triggers, zkVariant(cfg).firedWatchKept ? 'watch-fires-twice' : null);
+    out = { ...out, watches: f.table };
     for (const ev of f.events) out = sendEvent(out, Number(ev.watcher), ev.type, ev.path, cfg, fx);
   }
   const p = decode(txn.v);
